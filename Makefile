@@ -1,0 +1,71 @@
+# liangping — set-up, demo, tests. Everything installs itself: `make demo` and `make test` work from nothing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY_STAMP   := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+VENDOR     := liangping/static/vendor
+PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps clean
+
+setup: $(PY_STAMP) $(VENDOR)/.copied
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end files come from npm at set-up and are served by the application: no CDN at run time.
+$(VENDOR)/.copied: $(NODE_STAMP)
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/echarts/dist/echarts.min.js $(VENDOR)/
+	touch $@
+
+demo: setup
+	$(BIN)/liangping demo
+
+serve: setup
+	$(BIN)/liangping serve
+
+# Debian's Chromium and CJK fonts for the browser tests (Playwright's own browser download does not work here).
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check liangping tests bench
+	$(BIN)/ruff format --check liangping tests bench
+	$(BIN)/mypy liangping
+	$(BIN)/liangping makemigrations --check --dry-run
+
+format: setup
+	$(BIN)/ruff format liangping tests bench
+	$(BIN)/ruff check --fix liangping tests bench
+
+test: setup browser-deps test-sqlite test-pg
+
+test-sqlite:
+	LIANGPING_ENV=test $(BIN)/pytest -q
+
+# The PostgreSQL run: DATABASE_URL if it names PostgreSQL, else the local server on 127.0.0.1:5432 if it answers.
+test-pg:
+	@url="$${DATABASE_URL:-}"; \
+	case "$$url" in postgres*) ;; *) url="";; esac; \
+	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	  url="$(PG_URL_DEFAULT)"; fi; \
+	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL suite skipped"; exit 0; fi; \
+	echo "PostgreSQL suite against $$url"; \
+	LIANGPING_ENV=test DATABASE_URL="$$url" $(BIN)/pytest -q -m "not browser"
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles tests/browser/artifacts

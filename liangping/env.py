@@ -1,0 +1,71 @@
+"""Typed access to the environment variables that configure liangping.
+
+Every setting that may differ between a laptop, CI and a city's intranet is read here, once,
+so settings.py stays declarative and a typo in a variable name fails loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name} 的值 {raw!r} 不是布尔值，请写 1/0、true/false 或 yes/no")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"环境变量 {name} 的值 {raw!r} 不是整数") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def secret_key(production: bool, var_dir: Path) -> str:
+    """The secret key: required from the environment in production, else kept under var/."""
+    key = os.environ.get("LIANGPING_SECRET_KEY", "")
+    if key:
+        if production and len(key) < 32:
+            raise ImproperlyConfigured("LIANGPING_SECRET_KEY 太短：生产环境至少需要 32 个字符")
+        return key
+    if production:
+        raise ImproperlyConfigured(
+            "生产环境必须设置 LIANGPING_SECRET_KEY"
+            "（可用 python -c 'import secrets; print(secrets.token_urlsafe(50))' 生成）"
+        )
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,20 @@
+from django.urls import include, path
+
+from liangping.api import api
+from liangping.core import views as core_views
+
+urlpatterns = [
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("", core_views.home, name="home"),
+    path("", include("liangping.core.urls")),
+    path("projects/", include("liangping.projects.urls")),
+    path("cases/", include("liangping.cases.urls")),
+    path("tasks/", include("liangping.tasks.urls")),
+    path("sheets/", include("liangping.sheets.urls")),
+    path("grading/", include("liangping.grading.urls")),
+    path("indicators/", include("liangping.indicators.urls")),
+    path("screen/", include("liangping.screen.urls")),
+    path("disclosure/", include("liangping.disclosure.urls")),
+    path("api/v1/", api.urls),
+]
