@@ -1,0 +1,80 @@
+"""Writing the audit log: who, when, what changed (old → new), why."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from liangping.core.models import AuditLog, User
+
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe rendering of a field value for the log."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value)
+    return str(value)
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            related = getattr(obj, name)
+            out[name] = str(related) if related is not None else None
+        else:
+            out[name] = plain(getattr(obj, name))
+    return out
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)}
+
+
+def record(
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditLog:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:255]
+    return AuditLog.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.name if actor is not None and actor.pk else "系统")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:255],
+        changes=changes or {},
+        reason=reason,
+        ip=current_ip.get(),
+    )
+
+
+def bulk_record(entries: list[AuditLog]) -> None:
+    """Append many entries at once (imports); each already carries its actor and changes."""
+    ip = current_ip.get()
+    for entry in entries:
+        entry.ip = ip
+    AuditLog.objects.bulk_create(entries, batch_size=1000)

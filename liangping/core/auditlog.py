@@ -1,0 +1,155 @@
+"""Reading the audit log: filters, and changes described as 字段: 旧值 → 新值 in Chinese."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from liangping.core.config import DEFAULTS
+from liangping.core.models import AuditLog, Role, User
+
+VERBS = {
+    "create": "新建",
+    "update": "修改",
+    "delete": "删除",
+    "password_reset": "重置密码",
+    "day_create": "新增节假日调整",
+    "day_update": "修改节假日调整",
+    "day_delete": "删除节假日调整",
+    "year_create": "登记年份",
+    "year_delete": "删除年份",
+    "submit": "报送",
+    "resubmit": "重新报送",
+    "review": "审核",
+    "approve": "审核通过",
+    "import": "导入",
+    "export": "导出",
+    "lock": "锁定",
+    "reopen": "重新开放",
+    "publish": "发布",
+    "register": "登记",
+    "assign": "交办",
+    "handle": "办理",
+    "reply": "答复",
+    "verify": "核实",
+    "close": "销号",
+    "return": "退回",
+}
+NOUNS = {
+    "user": "用户",
+    "org": "组织",
+    "setting": "参数",
+    "calendar": "节假日",
+    "case": "问题",
+    "project": "项目",
+    "report": "月度调度",
+    "visit": "走访",
+    "period": "考核期",
+    "indicator": "指标",
+    "grading": "分级",
+    "ruleset": "分级规则",
+}
+
+
+def action_label(action: str) -> str:
+    noun, _, verb = action.partition(".")
+    if noun in NOUNS and verb in VERBS:
+        return f"{NOUNS[noun]}·{VERBS[verb]}"
+    return action
+
+
+def object_type_label(object_type: str) -> str:
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return "参数" if object_type == "core.setting" else object_type
+    return f"{model._meta.verbose_name}"
+
+
+def filter_entries(params: dict[str, Any]) -> QuerySet[AuditLog]:
+    """The log, newest first, narrowed by the cleaned filter values."""
+    qs = AuditLog.objects.order_by("-at", "-id")
+    actor = (params.get("actor") or "").strip()
+    if actor:
+        qs = qs.filter(Q(actor__username=actor) | Q(actor_name__icontains=actor))
+    if params.get("object_type"):
+        qs = qs.filter(object_type=params["object_type"])
+    if (params.get("object_id") or "").strip():
+        qs = qs.filter(object_id=params["object_id"].strip())
+    if params.get("action"):
+        qs = qs.filter(action=params["action"])
+    since: dt.date | None = params.get("since")
+    until: dt.date | None = params.get("until")
+    tz = timezone.get_current_timezone()
+    if since:
+        qs = qs.filter(at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=tz))
+    if until:
+        qs = qs.filter(at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(object types, actions) present in the log, each with its Chinese label: two queries."""
+    types = AuditLog.objects.order_by().values_list("object_type", flat=True).distinct()
+    actions = AuditLog.objects.order_by().values_list("action", flat=True).distinct()
+    return (
+        sorted(((t, object_type_label(t)) for t in types if t), key=lambda p: p[1]),
+        sorted(((a, action_label(a)) for a in actions if a), key=lambda p: p[0]),
+    )
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+def _field_label(object_type: str, name: str) -> tuple[str, dict[str, str]]:
+    """A field's verbose name and its choices (value → label), from the model when there is one."""
+    if object_type == "core.setting" and name in DEFAULTS:
+        return DEFAULTS[name][1], {}
+    if name == "password":
+        return "密码", {}
+    try:
+        field = apps.get_model(object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name, {}
+    label = str(getattr(field, "verbose_name", name))
+    choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
+    return label, choices
+
+
+def _text(value: Any, choices: dict[str, str]) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, list | dict):
+        return str(value)
+    return choices.get(str(value), str(value))
+
+
+def describe(entry: AuditLog) -> list[Change]:
+    out = []
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    for name, pair in changes.items():
+        label, choices = _field_label(entry.object_type, name)
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            old, new = pair
+        else:
+            old, new = None, pair
+        out.append(Change(label, _text(old, choices), _text(new, choices)))
+    return out
+
+
+def is_auditor(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.AUDITOR

@@ -1,0 +1,258 @@
+"""Org tree, users and roles, the append-only audit log, settings and the working-day calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from liangping.core.periods import period_bounds, period_code, period_label
+
+
+class OrgKind(models.TextChoices):
+    CITY = "city", "市"
+    DISTRICT = "district", "区（市）"
+    DEPARTMENT = "department", "市直部门"
+    TOWN = "town", "镇街"
+    COMPANY = "company", "项目单位"
+    OFFICE = "office", "督查机构"
+
+
+class OrgQuerySet(models.QuerySet["Org"]):
+    def subtree(self, org: Org) -> OrgQuerySet:
+        return self.filter(path__startswith=org.path)
+
+
+class Org(models.Model):
+    """A node of the org tree. `path` is a materialised path ("/1/4/") for one-query subtrees."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    aliases = models.CharField("别名（逗号分隔）", max_length=255, blank=True)
+    sort = models.IntegerField("排序", default=0)
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["sort", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "name"], name="org_kind_name_unique")
+        ]
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The materialised path needs the primary key, so a new node is written twice.
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            type(self).objects.filter(pk=self.pk).update(path=path)
+
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]
+
+    def is_within(self, other: Org | None) -> bool:
+        return other is not None and self.path.startswith(other.path)
+
+
+class Role(models.TextChoices):
+    SYSADMIN = "sysadmin", "系统管理员"
+    SECADMIN = "secadmin", "安全管理员"
+    AUDITOR = "auditor", "审计管理员"
+    SUPERVISOR = "supervisor", "督查人员"
+    LEADER = "leader", "包保市领导"
+    DEPARTMENT = "department", "部门用户"
+    DISTRICT = "district", "区（市）用户"
+    SPECIALIST = "specialist", "项目专员"
+    OWNER = "owner", "项目单位"
+
+
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
+class User(AbstractUser):
+    """One account, one role: 三权分立 holds because no account can hold two roles."""
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OWNER)
+    org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("审计日志只能追加，不能修改")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditLog(models.Model):
+    """Append-only record of who changed what, when and why."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=40, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, db_index=True, blank=True)
+    object_repr = models.CharField("对象", max_length=255, blank=True)
+    changes = models.JSONField("变更（旧值 → 新值）", default=dict, blank=True)
+    reason = models.TextField("原因", blank=True)
+    ip = models.GenericIPAddressField("地址", null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-at", "-id"]
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("审计日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("审计日志只能追加，不能删除")
+
+
+class Setting(models.Model):
+    """An administrator-configurable default (DOMAIN: every rule marked default)."""
+
+    key = models.CharField(max_length=60, unique=True)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "参数设置"
+        verbose_name_plural = "参数设置"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class CalendarDay(models.Model):
+    """An override of the holiday calendar: a holiday, or a weekend made a working day (调休)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    note = models.CharField("说明", max_length=60, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["date"]
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.note}"
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays an administrator has entered (beyond the bundled data)."""
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", "月度"
+    QUARTER = "quarter", "季度"
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", "进行中"
+    LOCKED = "locked", "已锁定"
+    PUBLISHED = "published", "已发布"
+
+
+class Period(models.Model):
+    """考核期. Locking freezes grades and ranks in a snapshot; publishing shows it on the screen."""
+
+    code = models.CharField("考核期", max_length=10, unique=True)
+    kind = models.CharField("类型", max_length=10, choices=PeriodKind.choices)
+    year = models.PositiveSmallIntegerField("年份")
+    month = models.PositiveSmallIntegerField("截至月份")
+    status = models.CharField("状态", max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering: ClassVar = ["-year", "-month", "kind"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "year", "month"], name="period_kind_year_month")
+        ]
+        verbose_name = "考核期"
+        verbose_name_plural = "考核期"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def build(cls, kind: str, year: int, month: int) -> Period:
+        return cls(code=period_code(kind, year, month), kind=kind, year=year, month=month)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.year, self.month)
+
+    @property
+    def start(self) -> dt.date:
+        return period_bounds(self.kind, self.year, self.month)[0]
+
+    @property
+    def end(self) -> dt.date:
+        return period_bounds(self.kind, self.year, self.month)[1]
+
+
+class ApiToken(models.Model):
+    """A personal token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
+    name = models.CharField("名称", max_length=100)
+    key_hash = models.CharField("令牌摘要（SHA-256）", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.name}"

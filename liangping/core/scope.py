@@ -1,0 +1,37 @@
+"""Who may see what (DOMAIN §3). Apps build their querysets' `visible_to` from these answers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from liangping.core.models import ADMIN_ROLES, Role, User
+
+AnyUser = User | AnonymousUser
+
+
+def role_of(user: AnyUser) -> str | None:
+    if not user.is_authenticated or not user.is_active:
+        return None
+    return user.role  # type: ignore[union-attr]
+
+
+def sees_everything(user: AnyUser) -> bool:
+    """The supervision office sees and reviews every item."""
+    return role_of(user) == Role.SUPERVISOR
+
+
+def sees_ledger(user: AnyUser) -> bool:
+    """The three administrators manage the system, not the ledger."""
+    role = role_of(user)
+    return role is not None and role not in ADMIN_ROLES
+
+
+def is_supervisor(user: AnyUser) -> bool:
+    return role_of(user) == Role.SUPERVISOR
+
+
+def org_path(user: AnyUser) -> str | None:
+    if not user.is_authenticated:
+        return None
+    org = user.org  # type: ignore[union-attr]
+    return org.path if org is not None else None

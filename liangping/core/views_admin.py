@@ -1,0 +1,132 @@
+"""参数设置 and 节假日调整: the system administrator's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from liangping.core import holidays
+from liangping.core.access import roles_required
+from liangping.core.auditlog import describe
+from liangping.core.config import DEFAULTS, all_settings, set_setting
+from liangping.core.forms import CalendarDayForm, CalendarYearForm, DeadlineForm, SettingForm, weekday
+from liangping.core.models import AuditLog, CalendarDay, CalendarYear, Role
+
+
+def _setting_form(key: str, data: Any = None, value: Any = None) -> SettingForm:
+    form = SettingForm(data, initial={"value": value}, prefix=key)
+    if not isinstance(DEFAULTS[key][0], int):
+        form.fields["value"] = forms.CharField(label="新值", max_length=200)
+    return form
+
+
+def _last_changes() -> dict[str, AuditLog]:
+    """The latest audit entry of each setting: two queries."""
+    latest = (
+        AuditLog.objects.filter(action="setting.update")
+        .order_by()
+        .values("object_id")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    entries = AuditLog.objects.filter(pk__in=list(latest))
+    return {e.object_id: e for e in entries}
+
+
+@roles_required(Role.SYSADMIN)
+def settings_page(request: HttpRequest) -> HttpResponse:
+    posted_key = request.POST.get("key", "") if request.method == "POST" else ""
+    bound = None
+    if posted_key in DEFAULTS:
+        bound = _setting_form(posted_key, request.POST)
+        if bound.is_valid():
+            value = bound.cleaned_data["value"]
+            set_setting(request.user, posted_key, value, reason=bound.cleaned_data["reason"])  # type: ignore[arg-type]
+            messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {value}")
+            return redirect("core:settings")
+    last = _last_changes()
+    rows = []
+    for item in all_settings():
+        key = item["key"]
+        entry = last.get(key)
+        rows.append(
+            {
+                **item,
+                "form": bound
+                if key == posted_key and bound is not None
+                else _setting_form(key, value=item["value"]),
+                "last": entry,
+                "last_changes": describe(entry) if entry else [],
+            }
+        )
+    return render(request, "core/settings.html", {"rows": rows})
+
+
+@roles_required(Role.SYSADMIN)
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    day_form = CalendarDayForm(prefix="day")
+    year_form = CalendarYearForm(prefix="year")
+    if request.method == "POST":
+        user = request.user
+        if "day-date" in request.POST:
+            day_form = CalendarDayForm(request.POST, prefix="day")
+            if day_form.is_valid():
+                data = day_form.cleaned_data
+                holidays.set_day(user, data["date"], data["is_workday"], data["note"])  # type: ignore[arg-type]
+                messages.success(request, f"已保存 {data['date']:%Y-%m-%d} 的节假日调整")
+                return redirect("core:calendar")
+        else:
+            year_form = CalendarYearForm(request.POST, prefix="year")
+            if year_form.is_valid():
+                data = year_form.cleaned_data
+                try:
+                    holidays.add_year(user, data["year"], data["note"])  # type: ignore[arg-type]
+                except holidays.CalendarError as exc:
+                    year_form.add_error("year", str(exc))
+                else:
+                    messages.success(request, f"已登记 {data['year']} 年的节假日数据")
+                    return redirect("core:calendar")
+    tool = DeadlineForm(request.GET if "start" in request.GET else None)
+    result = holidays.compute_deadline(**tool.cleaned_data) if tool.is_valid() else None
+    year = request.GET.get("year", "")
+    days = CalendarDay.objects.all()
+    if year.isdigit():
+        days = days.filter(date__year=int(year))
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "days": [(d, weekday(d.date)) for d in days],
+            "years": CalendarYear.objects.all(),
+            "year": year,
+            "day_form": day_form,
+            "year_form": year_form,
+            "tool": tool,
+            "result": result,
+            "bundled": holidays.bundled_range(),
+        },
+    )
+
+
+@roles_required(Role.SYSADMIN)
+@require_POST
+def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    day = get_object_or_404(CalendarDay, pk=pk)
+    holidays.delete_day(request.user, day)  # type: ignore[arg-type]
+    messages.success(request, f"已删除 {day.date:%Y-%m-%d} 的节假日调整")
+    return redirect("core:calendar")
+
+
+@roles_required(Role.SYSADMIN)
+@require_POST
+def calendar_year_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(CalendarYear, pk=pk)
+    holidays.delete_year(request.user, entry)  # type: ignore[arg-type]
+    messages.success(request, f"已删除 {entry.year} 年的登记")
+    return redirect("core:calendar")

@@ -1,0 +1,39 @@
+"""审计日志: read-only, for the audit administrator alone."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from liangping.core.access import roles_required
+from liangping.core.auditlog import action_label, describe, filter_choices, filter_entries
+from liangping.core.forms import AuditFilterForm
+from liangping.core.models import Role
+
+PAGE_SIZE = 50
+
+
+@roles_required(Role.AUDITOR)
+@require_safe
+def audit(request: HttpRequest) -> HttpResponse:
+    object_types, actions = filter_choices()
+    form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
+    params = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(filter_entries(params), PAGE_SIZE).get_page(request.GET.get("page"))
+    type_labels = dict(object_types)
+    rows = [
+        {
+            "entry": e,
+            "action": action_label(e.action),
+            "object_type": type_labels.get(e.object_type, e.object_type),
+            "changes": describe(e),
+        }
+        for e in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/audit.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )
