@@ -1,0 +1,245 @@
+"""Cases (问题闭环) in the JSON API: list, detail with steps, and the closed-loop actions."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from liangping.cases import services
+from liangping.cases.models import Case, CaseKind, CaseStatus, CaseStep
+from liangping.core.api import (
+    InputSchema,
+    OrgRef,
+    Pagination,
+    UserRef,
+    actor,
+    conflict,
+    field_error,
+    forbidden,
+    org_ref,
+    require_ledger,
+    user_ref,
+)
+from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.scope import sees_ledger
+
+router = Router(tags=["问题闭环"])
+
+STALE = "该问题已被他人处理，请刷新页面后再操作"
+HANDLER_KINDS = (OrgKind.DEPARTMENT, OrgKind.DISTRICT, OrgKind.TOWN)
+
+
+class SubjectRef(Schema):
+    type: str
+    id: int
+    name: str
+
+
+class CaseStepOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: UserRef | None
+    at: dt.datetime
+    note: str
+
+    @staticmethod
+    def resolve_action_label(obj: CaseStep) -> str:
+        return services.ACTION_LABELS.get(obj.action, obj.action)
+
+    @staticmethod
+    def resolve_actor(obj: CaseStep) -> Any:
+        return user_ref(obj.actor)
+
+
+class CaseOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    status: str
+    status_label: str
+    subject: SubjectRef | None
+    source: str
+    lead_org: OrgRef | None
+    co_orgs: list[OrgRef]
+    registered_by: UserRef | None
+    registered_at: dt.datetime
+    assigned_at: dt.datetime | None
+    deadline: dt.date | None
+    deadline_note: str
+    overdue: bool
+    replied_at: dt.datetime | None
+    reply: str
+    closed_at: dt.datetime | None
+    return_count: int
+    version: int
+
+    @staticmethod
+    def resolve_kind_label(obj: Case) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_status_label(obj: Case) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_subject(obj: Case) -> Any:
+        ct = obj.subject_ct
+        if ct is None or obj.subject is None:
+            return None
+        return {
+            "type": f"{ct.app_label}.{ct.model}",
+            "id": obj.subject_id,
+            "name": str(obj.subject),
+        }
+
+    @staticmethod
+    def resolve_lead_org(obj: Case) -> Any:
+        return org_ref(obj.lead_org)
+
+    @staticmethod
+    def resolve_co_orgs(obj: Case) -> Any:
+        return [org_ref(o) for o in obj.co_orgs.all()]
+
+    @staticmethod
+    def resolve_registered_by(obj: Case) -> Any:
+        return user_ref(obj.registered_by)
+
+    @staticmethod
+    def resolve_overdue(obj: Case) -> bool:
+        return obj.is_overdue()
+
+
+class CaseDetailOut(CaseOut):
+    steps: list[CaseStepOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_steps(obj: Case) -> Any:
+        return list(obj.steps.all())
+
+    @staticmethod
+    def resolve_allowed_actions(obj: Case) -> list[str]:
+        return getattr(obj, "api_allowed_actions", [])
+
+
+class CaseIn(InputSchema):
+    title: str = Field(..., max_length=200, description="问题（一句话）")
+    description: str = Field("", max_length=5000, description="问题描述")
+
+
+class CaseActionIn(InputSchema):
+    action: Literal["assign", "handle", "reply", "verify", "close", "return"]
+    note: str = Field("", max_length=5000, description="说明；答复和退回必填")
+    lead_org: int | None = Field(None, description="牵头单位（交办时必填）")
+    co_orgs: list[int] = Field(default_factory=list, description="协办单位")
+    version: int = Field(..., description="读取时的版本号")
+
+
+class CaseFilters(Schema):
+    status: CaseStatus | None = None
+    kind: CaseKind | None = None
+    overdue: bool | None = Field(None, description="只看超期（true）或未超期（false）")
+    project: int | None = Field(None, description="项目编号（id）")
+
+
+def cases_for(user: User) -> Any:
+    return (
+        Case.objects.visible_to(user)
+        .select_related("lead_org", "registered_by", "subject_ct")
+        .prefetch_related("co_orgs", "subject")
+    )
+
+
+def case_detail(user: User, pk: int) -> Case:
+    """The case with its steps and the actions this user may take now, or 404 outside scope."""
+    steps = Prefetch("steps", queryset=CaseStep.objects.select_related("actor"))
+    case = get_object_or_404(cases_for(user).prefetch_related(steps), pk=pk)
+    case.api_allowed_actions = services.allowed_actions(user, case)  # type: ignore[attr-defined]
+    return case
+
+
+@router.get("/cases", response=list[CaseOut], summary="问题列表（按权限范围）")
+@paginate(Pagination)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
+    user = actor(request)
+    if not sees_ledger(user):
+        return Case.objects.none()
+    qs = cases_for(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.overdue is not None:
+        overdue = Case.objects.overdue(timezone.localdate()).values("pk")
+        qs = qs.filter(pk__in=overdue) if filters.overdue else qs.exclude(pk__in=overdue)
+    if filters.project is not None:
+        ct = ContentType.objects.get_by_natural_key("projects", "project")
+        qs = qs.filter(subject_ct=ct, subject_id=filters.project)
+    return qs
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="问题详情与办理记录")
+def get_case(request: HttpRequest, case_id: int) -> Case:
+    user = require_ledger(request)
+    return case_detail(user, case_id)
+
+
+def _may_ever(user: User, case: Case, action: str) -> bool:
+    """Whether this user's role could take the action on this case in some state."""
+    if action in ("handle", "reply"):
+        return services.is_handler(user, case)
+    return user.role == Role.SUPERVISOR
+
+
+def _orgs(payload: CaseActionIn) -> tuple[Org, list[Org]]:
+    if payload.lead_org is None:
+        raise field_error("lead_org", "交办时请选择牵头单位")
+    wanted = {payload.lead_org, *payload.co_orgs}
+    found = {o.pk: o for o in Org.objects.filter(pk__in=wanted, kind__in=HANDLER_KINDS)}
+    if payload.lead_org not in found:
+        raise field_error("lead_org", "牵头单位不存在，或不是市直部门、区（市）、镇街")
+    missing = [pk for pk in payload.co_orgs if pk not in found]
+    if missing:
+        raise field_error("co_orgs", f"协办单位不存在或类型不符：{'、'.join(map(str, missing))}")
+    return found[payload.lead_org], [found[pk] for pk in payload.co_orgs]
+
+
+@router.post(
+    "/cases/{case_id}/actions", response=CaseDetailOut, summary="办理问题：交办、办理、答复、核实、销号或退回"
+)
+def act_on_case(request: HttpRequest, case_id: int, payload: CaseActionIn) -> Case:
+    user = require_ledger(request)
+    case = get_object_or_404(Case.objects.visible_to(user).select_related("lead_org"), pk=case_id)
+    label = services.ACTION_LABELS[payload.action]
+    if not _may_ever(user, case, payload.action):
+        raise forbidden(f"您无权{label}此问题")
+    if payload.version != case.version:
+        raise conflict(STALE)
+    if payload.action not in services.allowed_actions(user, case):
+        raise conflict(f"该问题当前为“{case.get_status_display()}”，不能{label}")
+    if payload.action == "assign":
+        lead, co = _orgs(payload)
+        services.assign(user, case, lead, co, note=payload.note.strip(), expected_version=payload.version)
+    else:
+        if payload.action in ("reply", "return") and not payload.note.strip():
+            raise field_error("note", "请填写答复内容" if payload.action == "reply" else "退回必须写明原因")
+        services.advance(user, case, payload.action, payload.note, expected_version=payload.version)
+    return case_detail(user, case.pk)
+
+
+def register_case(user: User, subject: Any, payload: CaseIn) -> Case:
+    """Register a problem on a subject the user can see (called by the subject's router)."""
+    if not payload.title.strip():
+        raise field_error("title", "请填写问题内容")
+    case = services.register(user, payload.title, description=payload.description.strip(), subject=subject)
+    return case_detail(user, case.pk)

@@ -1,0 +1,88 @@
+"""What the case pages show, fetched in a constant number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+
+from liangping.cases.models import Case, CaseStatus
+from liangping.core.dashboard import safe_reverse
+from liangping.core.models import Org, OrgKind
+from liangping.core.scope import AnyUser
+
+# Where the page of a case's subject lives, by "app_label.model".
+SUBJECT_URLS = {"projects.project": "projects:detail"}
+LEAD_KINDS = (OrgKind.DEPARTMENT, OrgKind.DISTRICT)
+STATUS_TONES: dict[str, str] = {
+    CaseStatus.REGISTERED: "grey",
+    CaseStatus.ASSIGNED: "blue",
+    CaseStatus.HANDLING: "blue",
+    CaseStatus.REPLIED: "yellow",
+    CaseStatus.VERIFIED: "yellow",
+    CaseStatus.CLOSED: "grey",
+}
+
+
+@dataclass
+class Subject:
+    text: str
+    url: str = ""
+
+
+def lead_units() -> QuerySet[Org]:
+    """The units a case can be assigned to: city departments and districts."""
+    return Org.objects.filter(kind__in=LEAD_KINDS).order_by("kind", "sort", "id")
+
+
+def filter_cases(qs: Any, data: dict[str, Any]) -> Any:
+    status = data.get("status") or ""
+    if status == "open":
+        qs = qs.open()
+    elif status:
+        qs = qs.filter(status=status)
+    if data.get("overdue"):
+        qs = qs.overdue()
+    if data.get("lead_org"):
+        qs = qs.filter(lead_org=data["lead_org"])
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    return qs
+
+
+def subjects_of(cases: Iterable[Case], user: AnyUser) -> dict[int, Subject]:
+    """case pk → its subject's name and, when the user may open it, its link.
+
+    Two queries per kind of subject (the objects, and which of them the user may see).
+    """
+    cases = list(cases)
+    wanted: dict[int, set[int]] = {}
+    for case in cases:
+        if case.subject_ct_id and case.subject_id:
+            wanted.setdefault(case.subject_ct_id, set()).add(case.subject_id)
+    found: dict[tuple[int, int], Subject] = {}
+    for ct_id, ids in wanted.items():
+        ct = ContentType.objects.get_for_id(ct_id)
+        model = ct.model_class()
+        if model is None:
+            continue
+        manager: Any = model._default_manager
+        objects = manager.in_bulk(ids)
+        all_objects = manager.all()
+        if hasattr(all_objects, "visible_to"):
+            visible = set(all_objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        else:
+            visible = set()
+        url_name = SUBJECT_URLS.get(f"{ct.app_label}.{ct.model}", "")
+        for pk, obj in objects.items():
+            url = safe_reverse(url_name, "", pk) if url_name and pk in visible else ""
+            found[(ct_id, pk)] = Subject(str(obj), url)
+    out = {}
+    for case in cases:
+        key = (case.subject_ct_id or 0, case.subject_id or 0)
+        if key in found:
+            out[case.pk] = found[key]
+    return out

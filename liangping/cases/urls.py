@@ -1,0 +1,11 @@
+from django.urls import path
+
+from liangping.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/act/", views.case_act, name="act"),
+]
