@@ -1,0 +1,111 @@
+"""Exporting the project ledger as a styled .xlsx (DOMAIN §10), scoped to the person who asks.
+
+The columns are the canonical names of DOMAIN §4 with units in the header, so an exported file
+imports back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from liangping.core.models import User
+from liangping.core.scope import sees_ledger
+from liangping.projects.models import Level, Project, ProjectQuerySet, Stage
+from liangping.sheets.registry import Exporter, Progress, register_exporter
+from liangping.sheets.writing import OutColumn, write_rows
+
+PROJECT_EXPORT_COLUMNS = [
+    OutColumn("项目编号", 16),
+    OutColumn("项目名称", 36),
+    OutColumn("项目级别", 10),
+    OutColumn("所属区（市）", 12),
+    OutColumn("产业类别", 14),
+    OutColumn("建设单位", 28),
+    OutColumn("总投资（万元）", 16, "money"),
+    OutColumn("年度计划投资（万元）", 18, "money"),
+    OutColumn("计划年度", 10, "int"),
+    OutColumn("建设阶段", 12),
+    OutColumn("计划开工时间", 13, "month"),
+    OutColumn("计划竣工时间", 13, "month"),
+    OutColumn("包保市领导", 12),
+    OutColumn("责任部门", 20),
+    OutColumn("项目专员", 12),
+    OutColumn("联系人", 10),
+    OutColumn("联系电话", 16),
+]
+ID_FILTERS = ("district", "leader", "department", "specialist")
+CHOICE_FILTERS = {"stage": {s.value for s in Stage}, "level": {v.value for v in Level}}
+STAGE_LABELS = dict(Stage.choices)
+LEVEL_LABELS = dict(Level.choices)
+
+
+def filter_projects(qs: ProjectQuerySet, filters: Mapping[str, str]) -> ProjectQuerySet:
+    """The list filters of the ledger page: ids for people and orgs, codes for stage and level."""
+    for name in ID_FILTERS:
+        value = (filters.get(name) or "").strip()
+        if value.isdigit():
+            qs = qs.filter(**{f"{name}_id": int(value)})
+    for name, allowed in CHOICE_FILTERS.items():
+        value = (filters.get(name) or "").strip()
+        if value in allowed:
+            qs = qs.filter(**{name: value})
+    if industry := (filters.get("industry") or "").strip():
+        qs = qs.filter(industry=industry)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    return qs
+
+
+def _name(obj: Any) -> str:
+    return "" if obj is None else (getattr(obj, "display_name", "") or getattr(obj, "name", "") or str(obj))
+
+
+def _rows(qs: ProjectQuerySet) -> Iterator[list[Any]]:
+    for p in qs.iterator(chunk_size=2000):
+        yield [
+            p.code,
+            p.name,
+            LEVEL_LABELS.get(p.level, p.level),
+            _name(p.district),
+            p.industry,
+            _name(p.unit),
+            p.total_investment,
+            p.annual_plan,
+            p.plan_year if p.annual_plan is not None else None,
+            STAGE_LABELS.get(p.stage, p.stage),
+            p.planned_start,
+            p.planned_end,
+            _name(p.leader),
+            _name(p.department),
+            _name(p.specialist),
+            p.contact_name,
+            p.contact_phone,
+        ]
+
+
+def export_projects(
+    user: User | None, filters: Mapping[str, str], out: IO[bytes], progress: Progress | None = None
+) -> int:
+    """Write the ledger visible to `user` (None: the whole ledger, for the command line) to `out`."""
+    qs = Project.objects.all() if user is None else Project.objects.visible_to(user)
+    qs = filter_projects(qs, filters).for_list().order_by("code")
+    total = qs.count()
+    who = "命令行（全部项目）" if user is None else f"{user.name}（{user.get_role_display()}）"
+    notes = [
+        ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
+        ("导出人", who),
+        ("筛选条件", "；".join(f"{k}={v}" for k, v in filters.items()) or "无"),
+        ("项目数", str(total)),
+        ("金额单位", "万元"),
+    ]
+    return write_rows(
+        out, "项目台账", PROJECT_EXPORT_COLUMNS, _rows(qs), total=total, progress=progress, notes=notes
+    )
+
+
+def register() -> None:
+    register_exporter(Exporter("projects", "项目台账", "项目台账.xlsx", export_projects, sees_ledger))

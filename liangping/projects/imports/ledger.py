@@ -1,0 +1,340 @@
+"""The project-ledger importer (项目台账, DOMAIN §4 and §10).
+
+Idempotent by 项目编号: a re-import of the same file changes nothing. Lookups are loaded once and rows
+are written in bulk, so ten thousand rows take seconds. Unknown departments, companies, leaders and
+specialists are created (and reported as warnings); everything else that is wrong is an error.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from django.utils import timezone
+
+from liangping.core.audit import diff, snapshot
+from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.orgs import OrgIndex, normalize_name
+from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
+from liangping.projects.services import PROJECT_FIELDS
+from liangping.sheets.bulk import BATCH, audit_entry, chunks, insert_rows, record_many, update_rows
+from liangping.sheets.rows import Row
+from liangping.sheets.runner import ImportContext
+from liangping.sheets.table import ColumnSpec
+
+PROGRESS_EVERY = 250
+AUDIT_FIELDS = [*PROJECT_FIELDS, "plan_year"]
+FK_FIELDS = ("district", "unit", "department", "leader", "specialist")
+SEVERAL_PEOPLE = re.compile(r"[、,，;；/]")
+
+PROJECT_COLUMNS = (
+    ColumnSpec("code", "项目编号", ("项目代码", "编号"), required=True, key=True),
+    ColumnSpec("name", "项目名称", (), required=True, key=True),
+    ColumnSpec("level", "项目级别", ("级别",)),
+    ColumnSpec("district", "所属区（市）", ("区（市）", "县区", "所在地", "所属区市", "区市"), required=True),
+    ColumnSpec("industry", "产业类别", ("产业", "行业")),
+    ColumnSpec("unit", "建设单位", ("项目单位",)),
+    ColumnSpec("total_investment", "总投资", ("计划总投资",), required=True, money=True),
+    ColumnSpec("annual_plan", "年度计划投资", ("本年计划投资",), pattern=r"(\d{4})年度?计划投资", money=True),
+    ColumnSpec("plan_year", "计划年度", ()),
+    ColumnSpec("stage", "建设阶段", ("项目阶段", "阶段"), required=True),
+    ColumnSpec("planned_start", "计划开工时间", ("计划开工日期",)),
+    ColumnSpec("planned_end", "计划竣工时间", ("计划竣工日期",)),
+    ColumnSpec("leader", "包保市领导", ("包保领导", "帮包市领导")),
+    ColumnSpec("department", "责任部门", ("牵头部门", "责任单位")),
+    ColumnSpec("specialist", "项目专员", ("推进专员",)),
+    ColumnSpec("contact_name", "联系人", ()),
+    ColumnSpec("contact_phone", "联系电话", ()),
+)
+
+
+def _key(text: str) -> str:
+    return normalize_name(text)
+
+
+STAGES = {_key(k): v for k, v in STAGE_SYNONYMS.items()} | {s.value: s.value for s in Stage}
+LEVELS = {_key(k): v for k, v in LEVEL_SYNONYMS.items()}
+STAGE_NAMES = "、".join(label for _v, label in Stage.choices)
+
+
+def _same(project: Project, field: str, value: Any) -> bool:
+    if field in FK_FIELDS:
+        if value is not None and value.pk is None:  # to be created: certainly a change
+            return False
+        return getattr(project, f"{field}_id") == (value.pk if value is not None else None)
+    return getattr(project, field) == value
+
+
+class ProjectLedgerImport:
+    """One run of the ledger importer: parse every row, then (in a real run) write in bulk."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.r = ctx.reader
+        self.districts = OrgIndex([OrgKind.DISTRICT])
+        self.departments = OrgIndex([OrgKind.DEPARTMENT])
+        self.companies = OrgIndex([OrgKind.COMPANY])
+        self.city = Org.objects.filter(kind=OrgKind.CITY).order_by("id").first()
+        self.people: dict[str, dict[str, User]] = {Role.LEADER: {}, Role.SPECIALIST: {}}
+        for user in User.objects.filter(role__in=list(self.people)).exclude(display_name="").order_by("id"):
+            self.people[user.role].setdefault(_key(user.display_name), user)
+        self.new_orgs: list[Org] = []
+        self.new_users: list[User] = []
+        self.plan_year = self.r.year("annual_plan") or timezone.localdate().year
+
+    # -- parsing ---------------------------------------------------------------------------------
+    def parse(self, row: Row) -> dict[str, Any] | None:
+        r, errors = self.r, self.ctx.result.errors
+        before = len(errors)
+        values: dict[str, Any] = {
+            "code": r.key(row, "code", max_length=50),
+            "name": r.key(row, "name", max_length=200),
+        }
+        if level := r.text(row, "level"):
+            values["level"] = LEVELS.get(_key(level))
+            if values["level"] is None:
+                r.error(row, "level", f"项目级别“{level}”无法识别，请填写“省重点”或“市重点”")
+        district = self._district(row)
+        values["district"] = district
+        for field, limit in (("industry", 60), ("contact_name", 50), ("contact_phone", 30)):
+            if r.has(field):
+                values[field] = r.text(row, field, max_length=limit)
+        if r.has("unit"):
+            values["unit"] = self._company(row, district)
+        values["total_investment"] = r.money(row, "total_investment", required=True)
+        if r.has("annual_plan"):
+            values["annual_plan"] = r.money(row, "annual_plan")
+            values["plan_year"] = self._plan_year(row) if values["annual_plan"] is not None else None
+        stage = r.text(row, "stage", required=True)
+        if stage:
+            values["stage"] = STAGES.get(_key(stage))
+            if values["stage"] is None:
+                r.error(row, "stage", f"建设阶段“{stage}”无法识别，请填写：{STAGE_NAMES}")
+        for field in ("planned_start", "planned_end"):
+            if r.has(field):
+                values[field] = r.month(row, field)
+        if r.has("department"):
+            values["department"] = self._department(row)
+        for field, role, label in (
+            ("leader", Role.LEADER, "包保市领导"),
+            ("specialist", Role.SPECIALIST, "项目专员"),
+        ):
+            if r.has(field):
+                values[field] = self._person(row, field, role, label)
+        return values if len(errors) == before else None
+
+    def _district(self, row: Row) -> Org | None:
+        written = self.r.text(row, "district", required=True)
+        if not written:
+            return None
+        org = self.districts.find(written)
+        if org is None:
+            known = "、".join(sorted({o.name for o in self.districts.by_key.values()}))
+            self.r.error(row, "district", f"所属区（市）“{written}”不存在，请填写：{known}")
+        return org
+
+    def _plan_year(self, row: Row) -> int | None:
+        written = self.r.text(row, "plan_year")
+        if not written:
+            return self.plan_year
+        if re.fullmatch(r"(19|20|21)\d\d(\.0)?(年)?", written):
+            return int(written[:4])
+        self.r.error(row, "plan_year", f"计划年度“{written}”应为四位年份，如 {self.plan_year}")
+        return None
+
+    def _new_org(self, row: Row, field: str, name: str, kind: str, parent: Org | None, what: str) -> Org:
+        org = Org(name=name, kind=kind, parent=parent)
+        self.new_orgs.append(org)
+        self.r.warn(row, field, f"{what}“{name}”不在系统中，导入时将新建")
+        return org
+
+    def _department(self, row: Row) -> Org | None:
+        name = self.r.text(row, "department", max_length=100)
+        if not name:
+            return None
+        org = self.departments.find(name)
+        if org is None:
+            org = self._new_org(row, "department", name, OrgKind.DEPARTMENT, self.city, "责任部门")
+            self.departments.add(org)
+        return org
+
+    def _company(self, row: Row, district: Org | None) -> Org | None:
+        name = self.r.text(row, "unit", max_length=100)
+        if not name:
+            return None
+        org = self.companies.find(name)
+        if org is None and district is not None:
+            org = self._new_org(row, "unit", name, OrgKind.COMPANY, district, "建设单位")
+            self.companies.add(org)
+        return org
+
+    def _person(self, row: Row, field: str, role: str, label: str) -> User | None:
+        name = self.r.text(row, field, max_length=50)
+        if not name:
+            return None
+        if SEVERAL_PEOPLE.search(name):
+            self.r.error(row, field, f"{label}只能填写一人（“{name}”），请只保留一人")
+            return None
+        user = self.people[role].get(_key(name))
+        if user is None:
+            user = User(
+                username=f"{role}_{secrets.token_hex(5)}", role=role, display_name=name, is_active=False
+            )
+            user.set_unusable_password()
+            self.people[role][_key(name)] = user
+            self.new_users.append(user)
+            self.r.warn(row, field, f"{label}“{name}”不在系统中，导入时将新建（未启用）账号")
+        return user
+
+    # -- the run ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        ctx, r = self.ctx, self.r
+        rows = ctx.table.rows
+        parsed: list[dict[str, Any]] = []
+        first_row: dict[str, int] = {}
+        for i, row in enumerate(rows, start=1):
+            values = self.parse(row)
+            code = values["code"] if values else r.text(row, "code")
+            if code:
+                if code in first_row:
+                    r.error(row, "code", f"项目编号“{code}”与第{first_row[code]}行重复，请删除或更正其中一行")
+                    values = None
+                else:
+                    first_row[code] = row[0]
+            if values is not None:
+                parsed.append(values)
+            if i % PROGRESS_EVERY == 0:
+                ctx.progress(i, len(rows))
+        ctx.progress(len(rows), len(rows))
+        existing = self._existing([v["code"] for v in parsed])
+        creates: list[dict[str, Any]] = []
+        updates: list[tuple[Project, dict[str, Any]]] = []
+        for values in parsed:
+            project = existing.get(values["code"])
+            if project is None:
+                creates.append(values)
+            elif not all(_same(project, f, v) for f, v in values.items()):
+                updates.append((project, values))
+        ctx.result.created, ctx.result.updated = len(creates), len(updates)
+        ctx.result.unchanged = len(parsed) - len(creates) - len(updates)
+        if ctx.writes:
+            self._save_new_orgs_and_users()
+            self._create(creates)
+            self._update(updates)
+
+    def _existing(self, codes: list[str]) -> dict[str, Project]:
+        found: dict[str, Project] = {}
+        for chunk in chunks(codes, 900):
+            for project in Project.objects.filter(code__in=chunk):
+                found[project.code] = project
+        return found
+
+    def _attach_related(self, projects: list[Project]) -> None:
+        """Give changed projects their related orgs and people (for the audit text) without a join:
+        most are in the lookups already, the rest come in one query per model."""
+        orgs = {
+            o.pk: o
+            for index in (self.districts, self.departments, self.companies)
+            for o in index.by_key.values()
+        }
+        users = {u.pk: u for people in self.people.values() for u in people.values() if u.pk is not None}
+        want_orgs = {getattr(p, f"{f}_id") for p in projects for f in ("district", "unit", "department")}
+        want_users = {getattr(p, f"{f}_id") for p in projects for f in ("leader", "specialist")}
+        orgs.update(Org.objects.in_bulk([i for i in want_orgs - set(orgs) if i is not None]))
+        users.update(User.objects.in_bulk([i for i in want_users - set(users) if i is not None]))
+        for project in projects:
+            for field in FK_FIELDS:
+                pk = getattr(project, f"{field}_id")
+                setattr(project, field, (users if field in ("leader", "specialist") else orgs).get(pk))
+
+    def _save_new_orgs_and_users(self) -> None:
+        actor, reason = self.ctx.actor, self.ctx.reason
+        entries = []
+        if self.new_orgs:
+            Org.objects.bulk_create(self.new_orgs, batch_size=BATCH)
+            for org in self.new_orgs:
+                org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
+            update_rows(Org, self.new_orgs, ["path"])
+            entries += [
+                audit_entry(actor, "org.create", o, {"name": [None, o.name], "kind": [None, o.kind]}, reason)
+                for o in self.new_orgs
+            ]
+        if self.new_users:
+            User.objects.bulk_create(self.new_users, batch_size=BATCH)
+            entries += [
+                audit_entry(
+                    actor,
+                    "user.create",
+                    u,
+                    {"display_name": [None, u.display_name], "role": [None, u.role]},
+                    reason,
+                )
+                for u in self.new_users
+            ]
+        record_many(entries)
+
+    def _create(self, creates: list[dict[str, Any]]) -> None:
+        actor, reason, today = self.ctx.actor, self.ctx.reason, timezone.localdate()
+        projects = [Project(**values) for values in creates]
+        insert_rows(Project, projects)
+        ids: dict[str, int] = {}
+        for chunk in chunks([p.code for p in projects], 900):
+            ids.update(Project.objects.filter(code__in=chunk).values_list("code", "pk"))
+        for project in projects:
+            project.pk = ids[project.code]
+            project._state.adding = False
+        insert_rows(
+            StageEvent,
+            [
+                StageEvent(
+                    project=p, from_stage="", to_stage=p.stage, date=today, author=actor, note="导入建档"
+                )
+                for p in projects
+            ],
+        )
+        record_many(
+            [
+                audit_entry(actor, "project.create", p, diff({}, snapshot(p, AUDIT_FIELDS)), reason)
+                for p in projects
+            ]
+        )
+
+    def _update(self, updates: list[tuple[Project, dict[str, Any]]]) -> None:
+        actor, reason = self.ctx.actor, self.ctx.reason
+        today, now = timezone.localdate(), timezone.now()
+        fields: set[str] = {"version", "updated_at"}
+        events, entries = [], []
+        self._attach_related([p for p, _v in updates])
+        for project, values in updates:
+            changed = [f for f in AUDIT_FIELDS if f in values and not _same(project, f, values[f])]
+            before = snapshot(project, changed)
+            old_stage = project.stage
+            for field in changed:
+                setattr(project, field, values[field])
+            fields.update(changed)
+            project.version += 1
+            project.updated_at = now
+            if project.stage != old_stage:
+                events.append(
+                    StageEvent(
+                        project=project,
+                        from_stage=old_stage,
+                        to_stage=project.stage,
+                        date=today,
+                        author=actor,
+                        note=reason,
+                    )
+                )
+            entries.append(
+                audit_entry(
+                    actor, "project.update", project, diff(before, snapshot(project, changed)), reason
+                )
+            )
+        update_rows(Project, [p for p, _v in updates], sorted(fields))
+        insert_rows(StageEvent, events)
+        record_many(entries)
+
+
+def import_projects(ctx: ImportContext) -> None:
+    ProjectLedgerImport(ctx).run()

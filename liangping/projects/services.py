@@ -1,0 +1,336 @@
+"""Ledger actions: each takes explicit arguments, runs in one transaction and writes the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from liangping.cases import services as cases
+from liangping.cases.models import Case
+from liangping.core.audit import diff, record, snapshot
+from liangping.core.config import get_setting
+from liangping.core.models import Role, User
+from liangping.projects.models import (
+    MonthlyReport,
+    Project,
+    ReportStatus,
+    Stage,
+    StageEvent,
+    Visit,
+    VisitPhoto,
+)
+
+PROJECT_FIELDS = [
+    "code",
+    "name",
+    "level",
+    "district",
+    "industry",
+    "unit",
+    "total_investment",
+    "annual_plan",
+    "stage",
+    "planned_start",
+    "planned_end",
+    "leader",
+    "department",
+    "specialist",
+    "contact_name",
+    "contact_phone",
+]
+REPORT_FIELDS = ["month_investment", "ytd_investment", "progress", "problems", "status", "review_note"]
+
+
+class LedgerError(ValueError):
+    """A refused ledger change, with a message for people (and the field it concerns, if any)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ConflictError(LedgerError):
+    """Someone else saved the record since it was opened."""
+
+
+CONFLICT = "该记录已被{who}于{when}修改，您的修改未保存。请刷新查看最新内容后重新填写。"
+
+
+def _conflict(obj: Any) -> ConflictError:
+    latest = type(obj).objects.filter(pk=obj.pk).first()
+    when = timezone.localtime(getattr(latest, "updated_at", None) or timezone.now()).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    return ConflictError(CONFLICT.format(who="他人", when=when))
+
+
+def can_edit_project(user: User) -> bool:
+    return user.role == Role.SUPERVISOR
+
+
+def can_submit_report(user: User, project: Project) -> bool:
+    if user.role == Role.SUPERVISOR:
+        return True
+    if user.role == Role.SPECIALIST:
+        return project.specialist_id == user.pk
+    if user.role == Role.OWNER:
+        return project.unit is not None and user.org is not None and project.unit.is_within(user.org)
+    return False
+
+
+@transaction.atomic
+def create_project(actor: User, values: dict[str, Any], reason: str = "") -> Project:
+    project = Project(**values)
+    project.save()
+    StageEvent.objects.create(
+        project=project,
+        from_stage="",
+        to_stage=project.stage,
+        date=timezone.localdate(),
+        author=actor,
+        note="建档",
+    )
+    record(
+        actor, "project.create", project, changes=diff({}, snapshot(project, PROJECT_FIELDS)), reason=reason
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(
+    actor: User,
+    project: Project,
+    values: dict[str, Any],
+    *,
+    expected_version: int,
+    reason: str = "",
+    stage_date: dt.date | None = None,
+) -> Project:
+    """Apply `values`; refuse if the record changed since `expected_version` was read."""
+    if not can_edit_project(actor):
+        raise LedgerError("只有督查人员可以修改项目台账")
+    before = snapshot(project, PROJECT_FIELDS)
+    old_stage = project.stage
+    for key, value in values.items():
+        setattr(project, key, value)
+    after = snapshot(project, PROJECT_FIELDS)
+    changes = diff(before, after)
+    if not changes:
+        return project
+    if old_stage != project.stage and not reason.strip():
+        raise LedgerError("变更建设阶段必须填写原因", field="reason")
+    updated = Project.objects.filter(pk=project.pk, version=expected_version).update(
+        **{f: getattr(project, f) for f in PROJECT_FIELDS},
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        raise _conflict(project)
+    project.version = expected_version + 1
+    if old_stage != project.stage:
+        StageEvent.objects.create(
+            project=project,
+            from_stage=old_stage,
+            to_stage=project.stage,
+            date=stage_date or timezone.localdate(),
+            author=actor,
+            note=reason,
+        )
+    record(actor, "project.update", project, changes=changes, reason=reason)
+    return project
+
+
+def report_due_date(month: dt.date) -> dt.date:
+    """Reports for a month are due by day N of the following month (setting report_due_day)."""
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt.replace(day=min(int(get_setting("report_due_day")), 28))
+
+
+def _check_amounts(month_investment: Decimal, ytd_investment: Decimal) -> None:
+    if month_investment < 0:
+        raise LedgerError("本月完成投资不能为负数", field="month_investment")
+    if ytd_investment < 0:
+        raise LedgerError("累计完成投资不能为负数", field="ytd_investment")
+    if ytd_investment < month_investment:
+        raise LedgerError("累计完成投资不能小于本月完成投资", field="ytd_investment")
+
+
+@transaction.atomic
+def submit_report(
+    actor: User,
+    project: Project,
+    month: dt.date,
+    *,
+    month_investment: Decimal,
+    ytd_investment: Decimal,
+    progress: str = "",
+    problems: str = "",
+    expected_version: int | None = None,
+    raise_problem: bool = True,
+) -> MonthlyReport:
+    """Submit or resubmit the report of `month`. A resubmission needs the version that was read."""
+    if not can_submit_report(actor, project):
+        raise LedgerError("您不能为该项目报送月度调度")
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise LedgerError("不能报送未来月份的调度", field="month")
+    _check_amounts(month_investment, ytd_investment)
+    existing = MonthlyReport.objects.filter(project=project, month=month).first()
+    values = {
+        "month_investment": month_investment,
+        "ytd_investment": ytd_investment,
+        "progress": progress.strip(),
+        "problems": problems.strip(),
+        "status": ReportStatus.SUBMITTED,
+        "review_note": "",
+    }
+    if existing is None:
+        report = MonthlyReport.objects.create(
+            project=project, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
+        )
+        record(actor, "report.submit", report, changes=diff({}, snapshot(report, REPORT_FIELDS)))
+    else:
+        if existing.status == ReportStatus.APPROVED and actor.role != Role.SUPERVISOR:
+            raise LedgerError("该月调度已审核通过，如需更正请联系督查人员退回")
+        if expected_version is None or expected_version != existing.version:
+            raise _conflict_report(existing)
+        before = snapshot(existing, REPORT_FIELDS)
+        updated = MonthlyReport.objects.filter(pk=existing.pk, version=expected_version).update(
+            **values,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
+            reviewed_by=None,
+            reviewed_at=None,
+            version=F("version") + 1,
+        )
+        if updated != 1:
+            raise _conflict_report(existing)
+        existing.refresh_from_db()
+        report = existing
+        record(actor, "report.resubmit", report, changes=diff(before, snapshot(report, REPORT_FIELDS)))
+    if raise_problem and report.problems:
+        raise_problem_from(actor, report)
+    return report
+
+
+def _conflict_report(report: MonthlyReport) -> ConflictError:
+    latest = MonthlyReport.objects.select_related("submitted_by").get(pk=report.pk)
+    who = latest.submitted_by.name if latest.submitted_by else "他人"
+    when = timezone.localtime(latest.reviewed_at or latest.submitted_at).strftime("%Y-%m-%d %H:%M")
+    return ConflictError(CONFLICT.format(who=who, when=when))
+
+
+@transaction.atomic
+def review_report(
+    actor: User, report: MonthlyReport, *, approve: bool, note: str = "", expected_version: int
+) -> MonthlyReport:
+    if actor.role != Role.SUPERVISOR:
+        raise LedgerError("只有督查人员可以审核月度调度")
+    if not approve and not note.strip():
+        raise LedgerError("退回必须写明原因", field="review_note")
+    if report.status != ReportStatus.SUBMITTED:
+        raise LedgerError(f"该调度当前为“{report.get_status_display()}”，不能再次审核")
+    status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
+    updated = MonthlyReport.objects.filter(pk=report.pk, version=expected_version).update(
+        status=status,
+        review_note=note.strip(),
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    if updated != 1:
+        raise _conflict_report(report)
+    before = report.status
+    report.refresh_from_db()
+    record(
+        actor,
+        "report.approve" if approve else "report.return",
+        report,
+        changes={"status": [before, report.status]},
+        reason=note,
+    )
+    return report
+
+
+def raise_problem_from(actor: User, source: MonthlyReport | Visit, title: str = "") -> Case:
+    """Register the problems written in a report or a visit as a case on the project."""
+    kind = "report" if isinstance(source, MonthlyReport) else "visit"
+    text = source.problems if isinstance(source, MonthlyReport) else source.findings
+    ref = f"{kind}:{source.pk}"
+    existing = Case.objects.filter(source_ref=ref).first()
+    if existing is not None:
+        return existing
+    return cases.register(
+        actor,
+        title or text.splitlines()[0][:200],
+        description=text,
+        subject=source.project,
+        source=kind,
+        source_ref=ref,
+    )
+
+
+ALLOWED_PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+
+
+def check_photo(name: str, data: bytes, max_mb: int) -> str:
+    """The photo's real content type, or a LedgerError saying what is wrong with it."""
+    from io import BytesIO
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > max_mb * 1024 * 1024:
+        raise LedgerError(f"照片“{name}”超过 {max_mb} MB，请压缩后再上传", field="photos")
+    try:
+        with Image.open(BytesIO(data)) as img:
+            fmt = img.format or ""
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise LedgerError(
+            f"文件“{name}”不是有效的图片，请上传 JPG、PNG 或 WEBP 照片", field="photos"
+        ) from exc
+    if fmt not in ALLOWED_PHOTO_TYPES:
+        raise LedgerError(f"照片“{name}”的格式 {fmt} 不受支持，请上传 JPG、PNG 或 WEBP", field="photos")
+    return ALLOWED_PHOTO_TYPES[fmt]
+
+
+@transaction.atomic
+def record_visit(
+    actor: User,
+    project: Project,
+    date: dt.date,
+    findings: str,
+    photos: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+    *,
+    max_photo_mb: int = 10,
+    raise_problem: bool = False,
+) -> Visit:
+    from django.core.files.base import ContentFile
+
+    if actor.role not in (Role.SPECIALIST, Role.SUPERVISOR):
+        raise LedgerError("只有项目专员可以登记走访")
+    if actor.role == Role.SPECIALIST and project.specialist_id != actor.pk:
+        raise LedgerError("您不是该项目的项目专员")
+    if date > timezone.localdate():
+        raise LedgerError("走访日期不能晚于今天", field="date")
+    if not findings.strip():
+        raise LedgerError("请填写走访情况", field="findings")
+    checked = [(name, data, check_photo(name, data, max_photo_mb)) for name, data in photos]
+    visit = Visit.objects.create(project=project, specialist=actor, date=date, findings=findings.strip())
+    for name, data, ctype in checked:
+        photo = VisitPhoto(visit=visit, content_type=ctype, size=len(data), original_name=name[:200])
+        ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[ctype]
+        photo.image.save(f"visit{visit.pk}.{ext}", ContentFile(data), save=False)
+        photo.save()
+    record(actor, "visit.create", visit, changes={"date": [None, str(date)], "photos": [0, len(checked)]})
+    if raise_problem:
+        raise_problem_from(actor, visit)
+    return visit
+
+
+STAGE_LABELS = dict(Stage.choices)

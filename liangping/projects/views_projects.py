@@ -1,0 +1,102 @@
+"""项目台账 pages: the ledger list, one project with its timeline, and the supervisor's edit form."""
+
+from __future__ import annotations
+
+import copy
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+
+from liangping.core.dashboard import safe_reverse
+from liangping.projects import queries, services
+from liangping.projects.forms import ProjectForm
+from liangping.projects.models import Project
+from liangping.projects.views import (
+    actor,
+    is_htmx,
+    ledger_page,
+    paginate,
+    params,
+    query_without,
+    supervisor_page,
+)
+
+FILTER_NAMES = ("district", "stage", "level", "industry", "leader", "department", "specialist", "q")
+
+
+@ledger_page
+def project_list(request: HttpRequest) -> HttpResponse:
+    values = params(request)
+    sort = values.get("sort", "")
+    due_month = queries.latest_due_month()
+    qs = queries.ledger_queryset(request.user, values, sort, due_month)
+    page, numbers = paginate(qs, request)
+    rows = [{"p": p, "report": queries.report_badge(p)} for p in page.object_list]
+    context = {
+        "options": queries.ledger_options(request.user),
+        "filters": {name: values.get(name, "") for name in FILTER_NAMES},
+        "filtered": any(values.get(name) for name in FILTER_NAMES),
+        "sort": sort,
+        "headers": queries.sort_headers(values, sort),
+        "rows": rows,
+        "page": page,
+        "page_numbers": numbers,
+        "query": query_without(values, "page"),
+        "export_url": queries.export_url(values),
+        "due_month": queries.month_label(due_month),
+    }
+    template = "projects/_ledger.html" if is_htmx(request) else "projects/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@ledger_page
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor(request)
+    project = get_object_or_404(Project.objects.visible_to(user).for_list(), pk=pk)
+    case_new = safe_reverse("cases:new")
+    context = {
+        "project": project,
+        "entries": queries.timeline(user, project),
+        "can_edit": services.can_edit_project(user),
+        "can_report": services.can_submit_report(user, project),
+        "can_visit": queries.may_record_visit(user, project),
+        "case_new_url": f"{case_new}?project={project.pk}" if case_new else "",
+    }
+    return render(request, "projects/detail.html", context)
+
+
+@supervisor_page
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor(request)
+    project = get_object_or_404(Project.objects.visible_to(user).for_list(), pk=pk)
+    conflict = False
+    if request.method == "POST":
+        # The form works on a copy: the service compares the stored record with the new values.
+        form = ProjectForm(request.POST, instance=copy.copy(project))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.update_project(
+                    user,
+                    project,
+                    form.values(),
+                    expected_version=data["version"],
+                    reason=data.get("reason") or "",
+                    stage_date=data.get("stage_date"),
+                )
+            except services.ConflictError as exc:
+                conflict = True
+                form.add_error(None, str(exc))
+            except services.LedgerError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, f"已保存项目“{project.name}”")
+                return redirect("projects:detail", pk=project.pk)
+    else:
+        form = ProjectForm(instance=project, initial={"version": project.version})
+    context = {"project": project, "form": form, "conflict": conflict, **form.groups()}
+    return render(request, "projects/edit.html", context)

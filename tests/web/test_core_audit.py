@@ -1,0 +1,89 @@
+"""审计日志: auditor only, filters, changes as 字段: 旧值 → 新值, newest first, 50 a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from liangping.core.audit import record
+from liangping.core.config import set_setting
+from liangping.core.models import AuditLog
+
+
+@pytest.fixture
+def log(cast):
+    set_setting(cast.sysadmin, "case_reply_workdays", 7, reason="市政府通知")
+    record(
+        cast.secadmin,
+        "user.update",
+        cast.department,
+        changes={"role": ["department", "district"], "is_active": [True, False]},
+        reason="调岗",
+    )
+    record(cast.supervisor, "project.update", cast.inside, changes={"name": ["旧名", "新名"]}, reason="更正")
+    old = record(
+        cast.supervisor, "project.update", cast.outside, changes={"stage": ["signed", "construction"]}
+    )
+    # An entry of last year: the log is append-only, so its time is set through raw SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditLog._meta.db_table} SET at = %s WHERE id = %s",
+            [timezone.now() - dt.timedelta(days=400), old.pk],
+        )
+    return cast
+
+
+def rows(page: str) -> int:
+    return page.count("<tr>") - 1  # minus the header row
+
+
+@pytest.mark.django_db
+def test_auditor_reads_the_log_in_chinese(client, log):
+    client.force_login(log.auditor)
+    page = client.get("/audit/").content.decode()
+    assert rows(page) == 4
+    assert "问题答复时限（工作日）：5 → 7" in page and "市政府通知" in page
+    assert "角色：部门用户 → 区（市）用户" in page and "有效：是 → 否" in page
+    assert "项目名称：旧名 → 新名" in page and "建设阶段：签约落地 → 开工建设" in page
+    assert "用户·修改" in page and "参数·修改" in page
+    # Newest first: the settings change (first written) comes after the later entries.
+    assert page.index("旧名") < page.index("市政府通知") < page.index("签约落地")
+
+
+@pytest.mark.django_db
+def test_audit_filters(client, log):
+    client.force_login(log.auditor)
+    get = lambda **q: client.get("/audit/", q).content.decode()  # noqa: E731
+    assert rows(get(actor="secadmin")) == 1
+    assert rows(get(actor="督查员")) == 2
+    assert rows(get(object_type="projects.project")) == 2
+    assert rows(get(object_type="projects.project", object_id=str(log.inside.pk))) == 1
+    assert rows(get(action="setting.update")) == 1
+    today = timezone.localdate()
+    assert rows(get(since=str(today - dt.timedelta(days=1)))) == 3
+    assert rows(get(until=str(today - dt.timedelta(days=300)))) == 1
+    page = get(since=str(today), until=str(today - dt.timedelta(days=3)))
+    assert "起始日期不能晚于截止日期" in page
+
+
+@pytest.mark.django_db
+def test_audit_is_paginated_and_read_only(client, log, django_assert_max_num_queries):
+    for i in range(120):
+        record(log.supervisor, "project.update", log.inside, changes={"name": [f"名{i}", f"名{i + 1}"]})
+    client.force_login(log.auditor)
+    with django_assert_max_num_queries(10):
+        page = client.get("/audit/").content.decode()
+    assert rows(page) == 50 and "第 1 / 3 页，共 124 条" in page
+    assert rows(client.get("/audit/", {"page": 3}).content.decode()) == 24
+    assert client.post("/audit/", {}).status_code == 405
+    assert '<form method="post"' not in page.split("</header>")[1]
+
+
+@pytest.mark.django_db
+def test_only_the_auditor_reads_the_log(client, log):
+    for who in ["sysadmin", "secadmin", "supervisor", "department"]:
+        client.force_login(getattr(log, who))
+        assert client.get("/audit/").status_code == 404, who
