@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SheetsConfig(AppConfig):
+    name = "liangping.sheets"
+    label = "sheets"
+    verbose_name = "表格导入导出"

@@ -1,0 +1,67 @@
+"""What an import reports: one issue per defect, counts, and whether anything was (or would be) written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One defect (or warning) at a cell: the Excel row number and the header as written in the file.
+
+    `row` is None for a defect of the whole file (unreadable, no header found).
+    """
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row is not None else "文件"
+        return f"{where} [{self.column}] {self.message}" if self.column else f"{where} {self.message}"
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be imported (unreadable, empty, no header)."""
+
+    def __init__(self, message: str, *, row: int | None = None, column: str = "") -> None:
+        super().__init__(message)
+        self.issue = Issue(row, column, message)
+
+
+@dataclass
+class ImportResult:
+    """The report of an import or of its dry run. Counts are zero when the file was refused."""
+
+    kind: str
+    filename: str
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows_total: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def refuse(self) -> None:
+        """Nothing is written when any error was found: the counts say so."""
+        self.created = self.updated = self.unchanged = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "dry_run": self.dry_run,
+        }

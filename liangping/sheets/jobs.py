@@ -1,0 +1,181 @@
+"""Import jobs of the web pages: store the upload, preview it (dry run), import it after confirmation.
+
+The confirmed import runs in a background thread of the web process. Its transaction holds SQLite's
+write lock, so progress goes to a small file next to the upload (MEDIA_ROOT/imports/<id>.progress),
+which the page polls; the job row is written once, after the transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from liangping.core.models import User
+from liangping.sheets import registry
+from liangping.sheets.errors import ImportResult, SheetError
+from liangping.sheets.models import ImportJob, JobStatus
+from liangping.sheets.reading import sniff
+from liangping.sheets.runner import run_import
+
+log = logging.getLogger(__name__)
+STALE_AFTER = 15 * 60  # seconds without progress before a running job is shown as interrupted
+
+
+class UploadError(ValueError):
+    """An upload refused before reading it: too big, or not a spreadsheet."""
+
+
+def check_upload(upload: UploadedFile) -> None:
+    limit = int(getattr(settings, "LIANGPING_MAX_UPLOAD_MB", 20))
+    if upload.size is not None and upload.size > limit * 1024 * 1024:
+        raise UploadError(f"文件超过 {limit} MB，请删去多余的工作表或拆分成几个文件后再上传")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        sniff(data[:4096], upload.name or "", whole=data)
+    except SheetError as exc:
+        raise UploadError(str(exc)) from exc
+
+
+def create_job(user: User, kind: str, upload: UploadedFile) -> ImportJob:
+    """Check and store the upload, then preview it: the job holds the dry run's report."""
+    if registry.importer(kind) is None:
+        raise UploadError("请选择导入类型")
+    check_upload(upload)
+    name = Path(upload.name or "upload").name[:255]
+    job = ImportJob(user=user, kind=kind, filename=name)
+    job.file.save(name, upload, save=False)
+    job.save()
+    try:
+        result = run_import(kind, job.file.path, filename=name, actor=user, dry_run=True)
+    except Exception:
+        log.exception("preview of import job %s failed", job.pk)
+        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+        job.message = "读取文件时发生系统错误，未导入任何数据。请用 Excel 另存后重试，或联系系统管理员。"
+        job.save(update_fields=["status", "finished_at", "message"])
+        return job
+    _store(job, result, JobStatus.PREVIEWED if result.ok else JobStatus.FAILED, finished=not result.ok)
+    if not result.ok:
+        job.message = "文件有错误，未导入任何数据。请按错误清单修改后重新上传。"
+        job.save(update_fields=["message"])
+    return job
+
+
+def _store(job: ImportJob, result: ImportResult, status: str, *, finished: bool) -> None:
+    job.status = status
+    job.created_count, job.updated_count, job.unchanged_count = (
+        result.created,
+        result.updated,
+        result.unchanged,
+    )
+    job.errors = [e.as_dict() for e in result.errors]
+    job.warnings = [w.as_dict() for w in result.warnings]
+    job.rows_total = result.rows_total
+    job.rows_done = result.rows_total if finished else 0
+    job.finished_at = timezone.now() if finished else None
+    job.save()
+
+
+def progress_path(job_id: int) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{job_id}.progress"
+
+
+class ProgressFile:
+    """Writes "rows done of total" for the polling page, at most a few times a second."""
+
+    def __init__(self, job_id: int) -> None:
+        self.path = progress_path(job_id)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < 0.3:
+            return
+        self.last = now
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def read_progress(job: ImportJob) -> dict[str, Any]:
+    """{"done", "total", "stale"} of a job: from the progress file while it runs, else from the row."""
+    if job.status != JobStatus.RUNNING:
+        return {"done": job.rows_done, "total": job.rows_total, "stale": False}
+    path = progress_path(job.pk)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        age = time.time() - path.stat().st_mtime
+    except (OSError, ValueError):
+        data, age = {}, 0.0
+    return {
+        "done": int(data.get("done", 0)),
+        "total": int(data.get("total", job.rows_total)),
+        "stale": age > STALE_AFTER,
+    }
+
+
+def confirm(job: ImportJob, *, sync: bool | None = None) -> threading.Thread | None:
+    """Start the import of a previewed job (once: a second click does nothing).
+
+    In the background unless `sync` (or settings.LIANGPING_IMPORT_SYNC) says to run it here and now.
+    Returns the thread, if one was started.
+    """
+    if not job.can_confirm:
+        return None
+    started = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
+        status=JobStatus.RUNNING, rows_done=0
+    )
+    if started != 1:
+        return None
+    job.status = JobStatus.RUNNING
+    ProgressFile(job.pk)(0, job.rows_total)
+    if sync is None:
+        sync = bool(getattr(settings, "LIANGPING_IMPORT_SYNC", False))
+    if sync:
+        run_job(job.pk)
+        return None
+    thread = threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"import-{job.pk}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _run_in_thread(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+def run_job(job_id: int) -> None:
+    """Import a confirmed job's file for real and record the outcome in the job."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    progress = ProgressFile(job.pk)
+    try:
+        result = run_import(
+            job.kind, job.file.path, filename=job.filename, actor=job.user, dry_run=False, progress=progress
+        )
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+        job.message = "导入时发生系统错误，未导入任何数据。请稍后重试，或联系系统管理员。"
+        job.save(update_fields=["status", "finished_at", "message"])
+        return
+    finally:
+        progress_path(job_id).unlink(missing_ok=True)
+    ok = result.ok
+    _store(job, result, JobStatus.DONE if ok else JobStatus.FAILED, finished=True)
+    job.message = "导入完成。" if ok else "导入前发现错误（数据可能已被他人修改），未导入任何数据。"
+    job.save(update_fields=["message"])

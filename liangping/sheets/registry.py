@@ -1,0 +1,71 @@
+"""Importers and exporters by name. Apps register theirs in AppConfig.ready(); the command line and the
+web pages of this app find them here without importing those apps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+from liangping.sheets.table import ColumnSpec
+
+if TYPE_CHECKING:
+    from liangping.core.models import User
+    from liangping.sheets.runner import ImportContext
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Importer:
+    name: str  # "projects", "monthly", …
+    label: str  # 项目台账
+    columns: tuple[ColumnSpec, ...]
+    run: Callable[[ImportContext], None]
+    description: str = ""
+
+    @property
+    def required(self) -> list[str]:
+        return [c.label for c in self.columns if c.required]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """`run(user, filters, out, progress)` writes the file and returns the number of rows.
+
+    `user` None means no scope (the command line without --as); the web always passes the person.
+    """
+
+    name: str
+    label: str
+    filename: str
+    run: Callable[[User | None, Mapping[str, str], IO[bytes], Progress | None], int]
+    allowed: Callable[[User], bool]
+
+
+_importers: dict[str, Importer] = {}
+_exporters: dict[str, Exporter] = {}
+
+
+def register_importer(importer: Importer) -> None:
+    _importers[importer.name] = importer
+
+
+def register_exporter(exporter: Exporter) -> None:
+    _exporters[exporter.name] = exporter
+
+
+def importer(name: str) -> Importer | None:
+    return _importers.get(name)
+
+
+def exporter(name: str) -> Exporter | None:
+    return _exporters.get(name)
+
+
+def importers() -> list[Importer]:
+    return list(_importers.values())
+
+
+def exporters() -> list[Exporter]:
+    return list(_exporters.values())

@@ -1,0 +1,130 @@
+"""Running an import (or its dry run) and an export; the same path serves the command line and the web."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.db import transaction
+
+from liangping.core.audit import record
+from liangping.core.models import User
+from liangping.sheets import registry
+from liangping.sheets.errors import ImportResult, Issue, SheetError
+from liangping.sheets.reading import open_workbook
+from liangping.sheets.registry import Progress
+from liangping.sheets.rows import RowReader
+from liangping.sheets.table import Table, locate
+
+
+def no_progress(done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class ImportContext:
+    """What an importer gets: the located table, a reader that collects issues, and the result to fill."""
+
+    table: Table
+    result: ImportResult
+    actor: User | None
+    filename: str
+    dry_run: bool
+    progress: Progress = no_progress
+    reader: RowReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = RowReader(self.table, self.result.errors, self.result.warnings)
+
+    @property
+    def reason(self) -> str:
+        return f"导入：{self.filename}"
+
+    @property
+    def writes(self) -> bool:
+        """Write only in a real run of a file without errors."""
+        return not self.dry_run and not self.result.errors
+
+
+class _Refused(Exception):
+    """Raised inside the transaction to roll back a run that found errors."""
+
+
+class UnknownKind(KeyError):
+    pass
+
+
+def run_import(
+    kind: str,
+    path: Path | str,
+    *,
+    filename: str | None = None,
+    actor: User | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import `path` with the importer registered as `kind`. Any error → nothing written.
+
+    The dry run goes through the same code and stops before the writes, so its report is the same.
+    """
+    entry = registry.importer(kind)
+    if entry is None:
+        raise UnknownKind(kind)
+    path = Path(path)
+    name = filename or path.name
+    result = ImportResult(kind=kind, filename=name, dry_run=dry_run)
+    try:
+        table = locate(open_workbook(path, name), entry.columns, entry.label)
+    except SheetError as exc:
+        result.errors.append(exc.issue)
+        return result
+    result.errors.extend(table.issues)
+    result.rows_total = len(table.rows)
+    if result.errors:
+        result.refuse()
+        return result
+    if not table.rows:
+        result.errors.append(Issue(table.header_row, "", "表头下面没有数据行，请填写数据后再导入"))
+        return result
+    ctx = ImportContext(table, result, actor, name, dry_run, progress or no_progress)
+    if dry_run:
+        entry.run(ctx)
+    else:
+        try:
+            with transaction.atomic():
+                entry.run(ctx)
+                if result.errors:
+                    raise _Refused
+        except _Refused:
+            pass
+    if result.errors:
+        result.refuse()
+    return result
+
+
+def run_export(
+    kind: str,
+    out: IO[bytes],
+    *,
+    user: User | None,
+    actor: User | None,
+    filters: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Write the export `kind` scoped to `user` (None: everything) and record who exported what."""
+    entry = registry.exporter(kind)
+    if entry is None:
+        raise UnknownKind(kind)
+    filters = {k: v for k, v in (filters or {}).items() if v}
+    count = entry.run(user, filters, out, progress)
+    record(
+        actor,
+        "export",
+        None,
+        object_type=f"sheets.{kind}",
+        object_repr=f"导出{entry.label}",
+        changes={"rows": count, "filters": dict(filters)},
+    )
+    return count

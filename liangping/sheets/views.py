@@ -1,0 +1,152 @@
+"""Pages of the spreadsheet import (supervisors only) and the export download (any ledger role)."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from liangping.core.models import User
+from liangping.core.scope import is_supervisor
+from liangping.sheets import jobs, registry
+from liangping.sheets.errors import Issue
+from liangping.sheets.models import ImportJob
+from liangping.sheets.runner import run_export
+from liangping.sheets.writing import write_issues
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="导入类型", widget=forms.RadioSelect, error_messages={"required": "请选择导入类型"}
+    )
+    file = forms.FileField(
+        label="选择文件（.xlsx、.xls 或 .csv）",
+        error_messages={
+            "required": "请选择要导入的文件",
+            "empty": "文件是空的，没有可导入的内容，请重新选择文件",
+            "invalid": "没有收到文件，请重新选择后上传",
+        },
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [(i.name, i.label) for i in registry.importers()]
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+        if choices:
+            field.initial = choices[0][0]
+
+
+def _supervisor(request: HttpRequest) -> User:
+    if not is_supervisor(request.user):
+        raise Http404
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _own_job(request: HttpRequest, pk: int) -> ImportJob:
+    user = _supervisor(request)
+    return get_object_or_404(ImportJob, pk=pk, user=user)
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    user = _supervisor(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = jobs.create_job(user, form.cleaned_data["kind"], form.cleaned_data["file"])
+        except jobs.UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("sheets:job", pk=job.pk)
+    context = {
+        "form": form,
+        "importers": registry.importers(),
+        "exporters": registry.exporters(),
+        "recent": ImportJob.objects.filter(user=user)[:5],
+    }
+    return render(request, "sheets/import.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    user = _supervisor(request)
+    rows = ImportJob.objects.filter(user=user)[:200]
+    labels = {i.name: i.label for i in registry.importers()}
+    return render(request, "sheets/jobs.html", {"jobs": rows, "labels": labels})
+
+
+def _job_context(job: ImportJob) -> dict[str, object]:
+    entry = registry.importer(job.kind)
+    return {
+        "job": job,
+        "label": entry.label if entry else job.kind,
+        "progress": jobs.read_progress(job),
+    }
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    return render(request, "sheets/job.html", _job_context(job))
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment polled every second while the job runs; reloads the page when it is over."""
+    job = _own_job(request, pk)
+    response = render(request, "sheets/_progress.html", _job_context(job))
+    if job.finished:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    jobs.confirm(job)
+    return redirect("sheets:job", pk=job.pk)
+
+
+@login_required
+def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _own_job(request, pk)
+    out = io.BytesIO()
+    write_issues(
+        out,
+        [Issue(e["row"], e["column"], e["message"]) for e in job.errors],
+        [Issue(w["row"], w["column"], w["message"]) for w in job.warnings],
+    )
+    stem = job.filename.rsplit(".", 1)[0]
+    return _download(out.getvalue(), f"{stem}-错误清单.xlsx")
+
+
+@login_required
+def export_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """The export `kind`, scoped to the person, with the list filters of the query string."""
+    entry = registry.exporter(kind)
+    user = request.user
+    if entry is None or not isinstance(user, User) or not user.is_active or not entry.allowed(user):
+        raise Http404
+    out = io.BytesIO()
+    try:
+        run_export(kind, out, user=user, actor=user, filters=request.GET.dict())
+    except ValueError as exc:  # a filter the exporter cannot use, e.g. an unknown period
+        return HttpResponse(f"无法导出：{exc}", status=400, content_type="text/plain; charset=utf-8")
+    return _download(out.getvalue(), entry.filename)

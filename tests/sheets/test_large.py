@@ -1,0 +1,44 @@
+"""Ten thousand rows: imported in bulk (no per-row queries), re-imported without a single write."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liangping.core.models import AuditLog
+from liangping.projects.models import Project, StageEvent
+from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_ten_thousand_rows(imp, tmp_path):
+    rows = [
+        ledger_row(
+            f"L{i:05d}",
+            **{"建设单位": f"第{i % 300}号建设有限公司", "建设阶段": ["在建", "签约", "储备"][i % 3]},
+        )
+        for i in range(10000)
+    ]
+    path = write_xlsx(tmp_path / "big.xlsx", [["2025年重点项目台账"], ["单位：万元"], LEDGER_HEADER, *rows])
+    with CaptureQueriesContext(connection) as queries:
+        result = imp(path)
+    assert result.ok and result.created == 10000 and len(result.warnings) == 300  # 300 new companies
+    assert len(queries) < 150, "lookups are loaded once and rows written in batches"
+    assert Project.objects.count() == 10002 and StageEvent.objects.count() == 10000
+    assert AuditLog.objects.filter(action="project.create").count() == 10000
+    before = (AuditLog.objects.count(), StageEvent.objects.count())
+    with CaptureQueriesContext(connection) as queries:
+        again = imp(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 10000)
+    assert (AuditLog.objects.count(), StageEvent.objects.count()) == before
+    assert not [q for q in queries.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+    changed = [
+        ledger_row(f"L{i:05d}", **{"建设单位": f"第{i % 300}号建设有限公司", "建设阶段": "投产"})
+        for i in range(10000)
+    ]
+    result = imp(write_xlsx(tmp_path / "big2.xlsx", [LEDGER_HEADER, *changed]))
+    assert result.updated == 10000
+    assert StageEvent.objects.count() == 20000
+    assert AuditLog.objects.filter(action="project.update").count() == 10000
