@@ -1,0 +1,83 @@
+"""The main economic indicators, the 16 cities of Shandong and their values per period (DOMAIN §8)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+
+class City(models.Model):
+    name = models.CharField("城市", max_length=20, unique=True)
+    aliases = models.CharField("别名（逗号分隔）", max_length=100, blank=True)
+    is_home = models.BooleanField("本市", default=False)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering: ClassVar = ["sort", "id"]
+        verbose_name = "城市"
+        verbose_name_plural = "城市"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "越高越好"
+    LOWER = "lower", "越低越好"
+
+
+class Indicator(models.Model):
+    name = models.CharField("指标名称", max_length=60, unique=True)
+    synonyms = models.CharField("同义名称（逗号分隔）", max_length=200, blank=True)
+    unit = models.CharField("数值单位", max_length=20, blank=True)
+    direction = models.CharField("方向", max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering: ClassVar = ["sort", "id"]
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.replace("，", ",").split(",") if s.strip()]
+
+
+class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
+    def at(self, year: int, month: int) -> IndicatorValueQuerySet:
+        return self.filter(year=year, month=month)
+
+
+class IndicatorValue(models.Model):
+    """A city's value of an indicator for the cumulative window January → `month` of `year` (1-6月 → 6)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="values")
+    year = models.PositiveSmallIntegerField("年份")
+    month = models.PositiveSmallIntegerField("截至月份")
+    value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    growth = models.DecimalField("增速（%）", max_digits=10, decimal_places=4)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["indicator", "-year", "-month", "city"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["indicator", "city", "year", "month"], name="indicator_value_unique"
+            )
+        ]
+        indexes: ClassVar = [models.Index(fields=["year", "month"])]
+        verbose_name = "指标数据"
+        verbose_name_plural = "指标数据"
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.city} {self.year}年1-{self.month}月"
