@@ -1,0 +1,167 @@
+"""The grading pages' data as JSON: the board (scoped), the 16-city ranking, unit scores, summons."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from liangping.core.api import FieldErrors
+from liangping.core.models import Period
+from liangping.core.periods import PeriodCodeError
+from liangping.core.scope import sees_ledger
+from liangping.grading import queries, services
+
+router = Router(tags=["红黄蓝分级"])
+
+
+class PeriodQuery(Schema):
+    period: str | None = None
+
+
+class BoardQuery(PeriodQuery):
+    grade: str = ""
+    district: str = ""
+    department: str = ""
+    leader: str = ""
+
+
+def _s(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _period(code: str | None) -> Period:
+    try:
+        return queries.resolve_period(code)
+    except PeriodCodeError as exc:
+        raise FieldErrors([("period", str(exc))]) from exc
+
+
+def _period_out(period: Period, provisional: bool) -> dict[str, Any]:
+    return {
+        "code": period.code,
+        "label": period.label,
+        "status": period.status if period.pk else "open",
+        "provisional": provisional,
+    }
+
+
+@router.get("/grading/board", summary="项目红黄蓝分级（按权限范围；未锁定时为临时结果）")
+def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
+    period = _period(filters.period)
+    viewer = request.user if sees_ledger(request.user) else AnonymousUser()  # administrators: nothing
+    data = queries.project_board(viewer, period, filters.dict(exclude={"period"}))
+    return {
+        "period": _period_out(period, data.provisional),
+        "snapshot_version": data.snapshot.version if data.snapshot else None,
+        "counts": data.counts,
+        "items": [
+            {
+                "id": r.ref_id,
+                "code": r.code,
+                "name": r.name,
+                "district": r.district,
+                "department": r.department,
+                "leader": r.leader,
+                "grade": r.grade,
+                "grade_label": r.grade_label,
+                "reason": r.reason,
+                "completion": _s(r.completion),
+                "time_progress": _s(r.time_progress),
+                "gap": _s(r.gap),
+                "rank": r.rank,
+                "prev_rank": r.prev_rank,
+                "change": r.change,
+                "change_card": r.change_card,
+            }
+            for r in data.rows
+        ],
+    }
+
+
+@router.get("/grading/ranking", summary="全省16市主要经济指标排名与双亮牌")
+def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
+    period = _period(filters.period)
+    boards, provisional = queries.ranking_board(period)
+    return {
+        "period": _period_out(period, provisional),
+        "indicators": [
+            {
+                "id": b.indicator_id,
+                "name": b.name,
+                "unit": b.unit,
+                "distances": {str(k): _s(v) for k, v in b.distances.items()},
+                "rows": [
+                    {
+                        "city": r.city,
+                        "growth": str(r.growth),
+                        "rank": r.rank,
+                        "prev_rank": r.prev_rank,
+                        "change": r.change,
+                        "change_card": r.change_card,
+                        "grade": r.grade,
+                        "home": r.is_home,
+                    }
+                    for r in b.rows
+                ],
+            }
+            for b in boards
+        ],
+    }
+
+
+@router.get("/grading/units", summary="区（市）和市直部门得分排名")
+def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
+    period = _period(filters.period)
+    districts, departments, provisional = queries.unit_board(period)
+
+    def rows(items: list[queries.UnitRow]) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": u.name,
+                "score": _s(u.score),
+                "rank": u.rank,
+                "prev_rank": u.prev_rank,
+                "change_card": u.change_card,
+                "blue": u.blue,
+                "yellow": u.yellow,
+                "red": u.red,
+                "graded": u.graded,
+            }
+            for u in items
+        ]
+
+    return {
+        "period": _period_out(period, provisional),
+        "districts": rows(districts),
+        "departments": rows(departments),
+    }
+
+
+@router.get("/grading/summons", summary="约谈名单（连续两期红牌）")
+def summons(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
+    period = _period(filters.period)
+    return {"period": _period_out(period, False), "items": services.summons_for(request.user, period)}
+
+
+@router.get("/grading/periods", summary="考核期及其快照版本")
+def periods(request: HttpRequest) -> list[dict[str, Any]]:
+    from liangping.grading.models import Snapshot
+
+    versions: dict[int, list[int]] = {}
+    for pid, v in Snapshot.objects.order_by("version").values_list("period_id", "version"):
+        versions.setdefault(pid, []).append(v)
+    return [
+        {
+            "code": p.code,
+            "label": p.label,
+            "status": p.status,
+            "locked_at": p.locked_at,
+            "published_at": p.published_at,
+            "snapshots": versions.get(p.pk, []),
+        }
+        for p in Period.objects.all()
+    ]

@@ -1,0 +1,336 @@
+"""Periods are locked, published and re-opened here; rule sets are versioned here. One transaction each."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from liangping.core.audit import record
+from liangping.core.models import Period, PeriodStatus, Role, User
+from liangping.core.periods import parse_period_code, period_code
+from liangping.core.scope import AnyUser
+from liangping.grading.compute import GradedProject, GradedTask, grade_projects, grade_tasks, project_ranks
+from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
+from liangping.grading.rules import DEFAULT_RULES, grade_indicator, validate
+from liangping.grading.units import unit_scores
+from liangping.indicators.services import ranking
+from liangping.projects.models import MonthlyReport, ReportStatus
+
+GRADE_KEYS = ("blue", "yellow", "red", "none")
+
+
+class GradingError(ValueError):
+    """A refused period or rule-set action, with a message for people."""
+
+
+class NeedsConfirmation(GradingError):
+    """Locking with reports still awaiting review: the caller must confirm, seeing the list."""
+
+    def __init__(self, reports: list[MonthlyReport]) -> None:
+        super().__init__(f"还有 {len(reports)} 份月度调度未审核，确认后仍可锁定")
+        self.reports = reports
+
+
+def active_ruleset() -> RuleSet:
+    latest = RuleSet.objects.order_by("-version").first()
+    if latest is None:
+        latest = RuleSet.objects.create(
+            version=1, rules=copy.deepcopy(DEFAULT_RULES), note="默认规则（DOMAIN §9）"
+        )
+    return latest
+
+
+def _require_supervisor(actor: User | None) -> None:
+    if actor is not None and actor.role not in (Role.SUPERVISOR, Role.SYSADMIN):
+        raise GradingError("只有督查人员可以管理考核期和分级规则")
+
+
+@transaction.atomic
+def save_ruleset(actor: User | None, rules: dict[str, Any], note: str = "") -> RuleSet:
+    _require_supervisor(actor)
+    validate(rules)
+    current = active_ruleset()
+    if current.rules == rules:
+        return current
+    new = RuleSet.objects.create(version=current.version + 1, rules=rules, note=note, created_by=actor)
+    record(actor, "ruleset.create", new, changes={"rules": [current.rules, rules]}, reason=note)
+    return new
+
+
+def preview_ruleset(rules: dict[str, Any], year: int, month: int) -> list[dict[str, Any]]:
+    """Projects whose colour changes under `rules` compared with the rules in force."""
+    validate(rules)
+    before = {g.project_id: g for g in grade_projects(year, month, active_ruleset().rules)}
+    changes = []
+    for g in grade_projects(year, month, rules):
+        old = before[g.project_id]
+        if old.result.grade != g.result.grade:
+            changes.append(
+                {
+                    "code": g.code,
+                    "name": g.name,
+                    "before": old.result.grade,
+                    "after": g.result.grade,
+                    "reason": g.result.reason,
+                }
+            )
+    return changes
+
+
+def get_or_create_period(code: str) -> Period:
+    kind, year, month = parse_period_code(code)
+    period, _ = Period.objects.get_or_create(
+        code=period_code(kind, year, month), defaults={"kind": kind, "year": year, "month": month}
+    )
+    return period
+
+
+def period_months(period: Period) -> list[dt.date]:
+    start = period.start
+    return [dt.date(period.year, m, 1) for m in range(start.month, period.month + 1)]
+
+
+def unreviewed_reports(period: Period) -> list[MonthlyReport]:
+    return list(
+        MonthlyReport.objects.filter(month__in=period_months(period), status=ReportStatus.SUBMITTED)
+        .select_related("project")
+        .order_by("project__code")
+    )
+
+
+def current_snapshot(period: Period) -> Snapshot | None:
+    return Snapshot.objects.filter(period=period).order_by("-version").first()
+
+
+def previous_locked(period: Period) -> Period | None:
+    """The most recent earlier period of the same kind that has been locked."""
+    return (
+        Period.objects.filter(kind=period.kind, status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED])
+        .exclude(pk=period.pk)
+        .filter(year__lte=period.year)
+        .exclude(year=period.year, month__gte=period.month)
+        .order_by("-year", "-month")
+        .first()
+    )
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _project_items(graded: list[GradedProject], prev: dict[int, int]) -> list[SnapshotItem]:
+    ranks = project_ranks(graded)
+    return [
+        SnapshotItem(
+            kind=ItemKind.PROJECT,
+            ref_id=g.project_id,
+            code=g.code,
+            name=g.name,
+            district=g.district,
+            department=g.department,
+            leader=g.leader,
+            grade=g.result.grade,
+            reason=g.result.reason,
+            rank=ranks.get(g.project_id),
+            prev_rank=prev.get(g.project_id),
+            figures={
+                "completion": _dec(g.result.completion),
+                "time_progress": _dec(g.result.time_progress),
+                "gap": _dec(g.result.gap),
+                "ytd_investment": _dec(g.ytd_investment),
+                "annual_plan": _dec(g.annual_plan),
+                "rule": g.result.rule,
+                "leader_id": g.leader_id,
+            },
+        )
+        for g in graded
+    ]
+
+
+def _task_items(graded: list[GradedTask]) -> list[SnapshotItem]:
+    return [
+        SnapshotItem(
+            kind=ItemKind.TASK,
+            ref_id=g.task_id,
+            code=g.code,
+            name=g.title,
+            department=g.department,
+            leader=g.leader,
+            grade=g.result.grade,
+            reason=g.result.reason,
+            figures={
+                "completion": _dec(g.result.completion),
+                "time_progress": _dec(g.result.time_progress),
+                "gap": _dec(g.result.gap),
+                "actual_value": _dec(g.actual_value),
+                "target_value": _dec(g.target_value),
+                "rule": g.result.rule,
+            },
+        )
+        for g in graded
+    ]
+
+
+def _indicator_items(year: int, month: int, rules: dict[str, Any]) -> list[SnapshotItem]:
+    items = []
+    for ind in ranking(year, month):
+        for row in ind.rows:
+            figures: dict[str, Any] = {"growth": str(row.growth), "value": _dec(row.value), "unit": ind.unit}
+            if row.is_home:
+                figures["home"] = True
+                figures["distances"] = {str(k): _dec(v) for k, v in ind.distances.items()}
+            items.append(
+                SnapshotItem(
+                    kind=ItemKind.INDICATOR,
+                    ref_id=ind.indicator_id,
+                    code=str(row.city_id),
+                    name=ind.name,
+                    district=row.city,
+                    grade=grade_indicator(row.rank, rules),
+                    rank=row.rank,
+                    prev_rank=row.prev_rank,
+                    figures=figures,
+                )
+            )
+    return items
+
+
+@transaction.atomic
+def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool = False) -> Snapshot:
+    """Grade and rank everything for the period and freeze it in a new snapshot version."""
+    _require_supervisor(actor)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status != PeriodStatus.OPEN:
+        raise GradingError(f"{period.label}已{period.get_status_display()}，如需重新计算请先重新开放")
+    pending = unreviewed_reports(period)
+    if pending and not confirm_unreviewed:
+        raise NeedsConfirmation(pending)
+    ruleset = active_ruleset()
+    graded = grade_projects(period.year, period.month, ruleset.rules)
+    before = previous_locked(period)
+    prev_snapshot = current_snapshot(before) if before else None
+    prev_ranks: dict[tuple[str, int | None, str], int] = {}
+    if prev_snapshot is not None:
+        for kind, ref, name, rank in prev_snapshot.items.exclude(rank=None).values_list(
+            "kind", "ref_id", "name", "rank"
+        ):
+            unit_name = name if kind in (ItemKind.DISTRICT, ItemKind.DEPARTMENT) else ""
+            if rank is not None:
+                prev_ranks[(kind, ref, unit_name)] = rank
+    items = _project_items(
+        graded, {ref: r for (k, ref, _n), r in prev_ranks.items() if k == ItemKind.PROJECT and ref}
+    )
+    items += _task_items(grade_tasks(period.year, period.month, ruleset.rules))
+    items += _indicator_items(period.year, period.month, ruleset.rules)
+    items += unit_scores(graded, prev_ranks, ruleset.rules.get("unit_score"))
+    version = (Snapshot.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0) + 1
+    counts = {g: sum(1 for i in items if i.kind == ItemKind.PROJECT and i.grade == g) for g in GRADE_KEYS}
+    task_counts = {g: sum(1 for i in items if i.kind == ItemKind.TASK and i.grade == g) for g in GRADE_KEYS}
+    snapshot = Snapshot.objects.create(
+        period=period,
+        version=version,
+        ruleset=ruleset,
+        created_by=actor,
+        summary={
+            "projects": counts,
+            "tasks": task_counts,
+            "unreviewed": len(pending),
+            "previous": before.code if before else None,
+        },
+    )
+    for item in items:
+        item.snapshot = snapshot
+    SnapshotItem.objects.bulk_create(items, batch_size=2000)
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.LOCKED, locked_at=timezone.now())
+    record(
+        actor,
+        "period.lock",
+        period,
+        changes={"status": ["open", "locked"], "snapshot": [None, version]},
+        reason=f"未审核调度 {len(pending)} 份" if pending else "",
+    )
+    return snapshot
+
+
+@transaction.atomic
+def publish_period(actor: User | None, period: Period) -> Period:
+    _require_supervisor(actor)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status != PeriodStatus.LOCKED:
+        raise GradingError(
+            f"{period.label}尚未锁定，不能发布"
+            if period.status == PeriodStatus.OPEN
+            else f"{period.label}已发布"
+        )
+    period.status, period.published_at = PeriodStatus.PUBLISHED, timezone.now()
+    Period.objects.filter(pk=period.pk).update(status=period.status, published_at=period.published_at)
+    record(actor, "period.publish", period, changes={"status": ["locked", "published"]})
+    return period
+
+
+@transaction.atomic
+def reopen_period(actor: User | None, period: Period, reason: str) -> Period:
+    """Back to open; the snapshots stay readable and the next lock writes a new version."""
+    _require_supervisor(actor)
+    if not reason.strip():
+        raise GradingError("重新开放考核期必须写明原因")
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status == PeriodStatus.OPEN:
+        raise GradingError(f"{period.label}本来就是开放状态")
+    before = period.status
+    Period.objects.filter(pk=period.pk).update(status=PeriodStatus.OPEN, published_at=None)
+    period.refresh_from_db()
+    record(actor, "period.reopen", period, changes={"status": [before, "open"]}, reason=reason.strip())
+    return period
+
+
+def summons_for(user: User | AnyUser, period: Period) -> list[dict[str, Any]]:
+    """The summons list as this user may see it: the supervisor all of it, a leader the projects they
+    led when the snapshot was taken (matched by account, not by name), anyone else nothing."""
+    if period.pk is None or period.status == PeriodStatus.OPEN:
+        return []
+    role = getattr(user, "role", None) if user.is_authenticated else None
+    if role == Role.SUPERVISOR:
+        return summons_list(period)
+    if role == Role.LEADER:
+        return [r for r in summons_list(period) if r["leader_id"] == user.pk]
+    return []
+
+
+def summons_list(period: Period) -> list[dict[str, Any]]:
+    """Projects red in this period's snapshot and in the snapshots of the locked periods just before it,
+    as many in a row as the rule set that graded this snapshot asks (default 2: 约谈)."""
+    snap = current_snapshot(period)
+    if snap is None:
+        return []
+    wanted = int(snap.ruleset.rules.get("summons", {}).get("consecutive_red", 2))
+    red = set(snap.items.filter(kind=ItemKind.PROJECT, grade="red").values_list("ref_id", flat=True))
+    before, earlier = period, []
+    for _ in range(wanted - 1):
+        prior = previous_locked(before)
+        prev = current_snapshot(prior) if prior else None
+        if prior is None or prev is None:
+            return []
+        red &= set(prev.items.filter(kind=ItemKind.PROJECT, grade="red").values_list("ref_id", flat=True))
+        earlier.append(prior)
+        before = prior
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "leader": i.leader,
+            "leader_id": i.figures.get("leader_id"),
+            "department": i.department,
+            "district": i.district,
+            "reason": i.reason,
+            "previous_period": earlier[0].label if earlier else "",
+            "consecutive": wanted,
+        }
+        for i in snap.items.filter(kind=ItemKind.PROJECT, grade="red", ref_id__in=red).order_by("code")
+    ]

@@ -1,0 +1,181 @@
+"""Grading pages: the board, periods and their lifecycle, the 16-city ranking, unit scores, summons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from liangping.core.access import roles_required
+from liangping.core.models import ADMIN_ROLES, Period, Role
+from liangping.core.periods import PeriodCodeError
+from liangping.grading import queries, services
+from liangping.grading.models import RuleSet, Snapshot
+from liangping.grading.rules_form import RuleSetForm
+from liangping.indicators.models import Indicator
+
+LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
+
+
+def _period(request: HttpRequest) -> Period:
+    try:
+        return queries.resolve_period(request.GET.get("period"))
+    except PeriodCodeError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _periods() -> list[Period]:
+    return list(Period.objects.all()[:36])
+
+
+@roles_required(*LEDGER_ROLES)
+def board(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    filters = {k: request.GET.get(k, "") for k in ("grade", "district", "department", "leader")}
+    data = queries.project_board(request.user, period, filters)
+    return render(request, "grading/board.html", {"board": data, "filters": filters, "periods": _periods()})
+
+
+@roles_required(Role.SUPERVISOR)
+def periods(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for p in Period.objects.all():
+        rows.append({"period": p, "snapshots": list(Snapshot.objects.filter(period=p).order_by("-version"))})
+    return render(
+        request, "grading/periods.html", {"rows": rows, "default_code": queries.default_period_code()}
+    )
+
+
+@require_POST
+@roles_required(Role.SUPERVISOR)
+def period_action(request: HttpRequest, action: str) -> HttpResponse:
+    code = request.POST.get("period", "")
+    try:
+        period = (
+            services.get_or_create_period(code) if action == "lock" else get_object_or_404(Period, code=code)
+        )
+        if action == "lock":
+            confirm = request.POST.get("confirm") == "1"
+            snap = services.lock_period(request.user, period, confirm_unreviewed=confirm)  # type: ignore[arg-type]
+            c = snap.summary["projects"]
+            messages.success(
+                request,
+                f"{period.label}已锁定（快照第{snap.version}版）：蓝 {c['blue']}，黄 "
+                f"{c['yellow']}，红 {c['red']}，未评定 {c['none']}",
+            )
+        elif action == "publish":
+            services.publish_period(request.user, period)  # type: ignore[arg-type]
+            messages.success(request, f"{period.label}已发布")
+        elif action == "reopen":
+            services.reopen_period(request.user, period, request.POST.get("reason", ""))  # type: ignore[arg-type]
+            messages.success(request, f"{period.label}已重新开放，旧快照保留可查")
+        else:
+            raise Http404("未知操作")
+    except services.NeedsConfirmation as exc:
+        return render(
+            request,
+            "grading/confirm_lock.html",
+            {"period": period, "reports": exc.reports, "message": str(exc)},
+        )
+    except (services.GradingError, PeriodCodeError) as exc:
+        messages.error(request, str(exc))
+    return redirect("grading:periods")
+
+
+@roles_required(*LEDGER_ROLES)
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    snap = get_object_or_404(Snapshot.objects.select_related("period", "ruleset", "created_by"), pk=pk)
+    rows = queries.snapshot_rows(snap, request.user)
+    return render(request, "grading/snapshot.html", {"snapshot": snap, "rows": rows})
+
+
+@roles_required(*LEDGER_ROLES)
+def ranking(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    boards, provisional = queries.ranking_board(period)
+    top10 = sum(1 for b in boards if b.home and b.home.rank <= 10)
+    top5 = sum(1 for b in boards if b.home and b.home.rank <= 5)
+    return render(
+        request,
+        "grading/ranking.html",
+        {
+            "period": period,
+            "boards": boards,
+            "provisional": provisional,
+            "periods": _periods(),
+            "top10": top10,
+            "top5": top5,
+        },
+    )
+
+
+@roles_required(*LEDGER_ROLES)
+def indicator_history(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, pk=pk)
+    history = queries.indicator_history(indicator)
+    return render(request, "grading/indicator.html", {"indicator": indicator, "history": history})
+
+
+@roles_required(*LEDGER_ROLES)
+def units(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    districts, departments, provisional = queries.unit_board(period)
+    return render(
+        request,
+        "grading/units.html",
+        {
+            "period": period,
+            "districts": districts,
+            "departments": departments,
+            "provisional": provisional,
+            "periods": _periods(),
+        },
+    )
+
+
+@roles_required(Role.SUPERVISOR, Role.LEADER)
+def summons(request: HttpRequest) -> HttpResponse:
+    period = _period(request)
+    rows = services.summons_for(request.user, period)
+    return render(request, "grading/summons.html", {"period": period, "rows": rows, "periods": _periods()})
+
+
+@roles_required(Role.SUPERVISOR, Role.SYSADMIN)
+def rules(request: HttpRequest) -> HttpResponse:
+    """Edit thresholds and the rule order; see which projects change colour before saving."""
+    current = services.active_ruleset()
+    preview = None
+    if request.method == "POST":
+        form = RuleSetForm(request.POST, rules=current.rules)
+        if form.is_valid():
+            try:
+                kind_year_month = queries.resolve_period(form.cleaned_data["preview_period"])
+            except PeriodCodeError as exc:
+                form.add_error("preview_period", str(exc))
+            else:
+                if request.POST.get("action") == "save":
+                    saved = services.save_ruleset(request.user, form.rules, form.cleaned_data["note"])  # type: ignore[arg-type]
+                    if saved.version == current.version:
+                        messages.info(request, "规则没有变化，未生成新版本")
+                    else:
+                        messages.success(
+                            request, f"已保存为第{saved.version}版规则；之后锁定的考核期按新规则评定"
+                        )
+                    return redirect("grading:rules")
+                preview = {
+                    "period": kind_year_month,
+                    "changes": services.preview_ruleset(
+                        form.rules, kind_year_month.year, kind_year_month.month
+                    ),
+                }
+    else:
+        form = RuleSetForm(
+            initial=RuleSetForm.initial_for(current.rules, queries.default_period_code()), rules=current.rules
+        )
+    history = RuleSet.objects.select_related("created_by")[:10]
+    return render(
+        request,
+        "grading/rules.html",
+        {"form": form, "current": current, "preview": preview, "history": history},
+    )
