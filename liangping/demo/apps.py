@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "liangping.demo"
+    label = "demo"
+    verbose_name = "示例城市"
