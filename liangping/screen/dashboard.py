@@ -1,0 +1,119 @@
+"""The internal dashboard: the published figures next to the live, provisional grades of the open period.
+
+The published half is the public screen's data (the same for everyone); the live half goes through
+the grading board and is scoped to the user, so a leader sees their own projects only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+
+from liangping.core.models import Period, PeriodStatus
+from liangping.core.periods import PeriodCodeError, period_code
+from liangping.core.scope import AnyUser
+from liangping.grading.queries import Board, project_board, resolve_period
+from liangping.grading.rules import NONE
+from liangping.projects.models import Project
+from liangping.screen.data import screen_data
+from liangping.screen.figures import GRADE_KEYS, fixed, points
+
+LIST_LIMIT = 10
+
+
+def live_period(code: str | None, today: dt.date | None = None) -> Period:
+    """The period asked for, else the month that ended most recently if it is still open, else the
+    month in progress."""
+    if code:
+        try:
+            return resolve_period(code)
+        except PeriodCodeError:
+            pass
+    period = resolve_period(None)
+    if period.status == PeriodStatus.OPEN:
+        return period
+    today = today or timezone.localdate()
+    return resolve_period(period_code("month", today.year, today.month))
+
+
+def board_url(period: str, **filters: str) -> str:
+    return reverse("grading:board") + "?" + urlencode({"period": period, **filters})
+
+
+@dataclass
+class DistrictLine:
+    name: str
+    counts: dict[str, int]
+    total: int
+    url: str
+
+
+def _live(user: AnyUser, period: Period) -> dict[str, Any]:
+    board: Board = project_board(user, period)
+    code = period.code
+    tallies: dict[str, dict[str, int]] = {}
+    for row in board.rows:
+        t = tallies.setdefault(row.district or "未填写", dict.fromkeys(GRADE_KEYS, 0))
+        t[row.grade if row.grade in t else NONE] += 1
+    districts = [
+        DistrictLine(name, t, sum(t.values()), board_url(code, district=name))
+        for name, t in sorted(tallies.items(), key=lambda kv: (-kv[1]["red"], -kv[1]["yellow"], kv[0]))
+    ]
+    flagged = [r for r in board.rows if r.grade in ("red", "yellow")]  # already sorted red first
+    return {
+        "period": period,
+        "board": board,
+        "provisional": board.provisional,
+        "total": len(board.rows),
+        "districts": districts,
+        "rows": [
+            {
+                "row": r,
+                "url": reverse("projects:detail", args=[r.ref_id]) if r.ref_id else "",
+                "completion": fixed(r.completion),
+                "gap": points(r.gap),
+            }
+            for r in flagged[:LIST_LIMIT]
+        ],
+        "more": max(0, len(flagged) - LIST_LIMIT),
+        "blue_url": board_url(code, grade="blue"),
+        "red_url": board_url(code, grade="red"),
+        "yellow_url": board_url(code, grade="yellow"),
+    }
+
+
+def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
+    """Drill-down links on the public data: district → grading board; project → detail page, but only
+    for the projects this user may open (one query)."""
+    if not data.get("published"):
+        return data
+    code = data["as_of"]["period"]
+    rows = data["red"] + data["yellow"]
+    ids = {r["ref_id"] for r in rows if r["ref_id"]}
+    visible = set(Project.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    links: dict[str, Any] = {
+        "districts": {d["name"]: board_url(code, district=d["name"]) for d in data["districts"]},
+        "projects": {i: reverse("projects:detail", args=[i]) for i in visible},
+        "blue": board_url(code, grade="blue"),
+        "red": board_url(code, grade="red"),
+        "yellow": board_url(code, grade="yellow"),
+    }
+    return {
+        **data,
+        "links": links,
+        "limit": LIST_LIMIT,
+        "red_rows": [{**r, "url": links["projects"].get(r["ref_id"], "")} for r in data["red"][:LIST_LIMIT]],
+        "yellow_rows": [
+            {**r, "url": links["projects"].get(r["ref_id"], "")} for r in data["yellow"][:LIST_LIMIT]
+        ],
+        "district_rows": [{**d, "url": links["districts"][d["name"]]} for d in data["districts"]],
+    }
+
+
+def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
+    return {"published": _published(user, screen_data()), "live": _live(user, live_period(code))}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from liangping.screen import views
+
+app_name = "screen"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("data.json", views.data_json, name="data"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

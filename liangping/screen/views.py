@@ -1,0 +1,92 @@
+"""The public big screen, its data endpoint and the internal dashboard.
+
+The screen and the endpoint are public and read only the latest published snapshot; every query
+parameter they accept is about presentation (rotation, polling, kiosk), never about which data.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from liangping.core.access import roles_required
+from liangping.core.models import ADMIN_ROLES, Role
+from liangping.screen.dashboard import dashboard_context
+from liangping.screen.data import body_for, etag_for, latest_published_snapshot, payload_for
+
+LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
+
+PAGES = [
+    ("overview", "总体情况"),
+    ("districts", "分区（市）推进"),
+    ("lists", "红黄牌项目"),
+    ("tasks", "领衔攻坚事项"),
+    ("ranking", "16市排名"),
+    ("units", "单位得分"),
+]
+DEFAULT_INTERVAL = 15
+DEFAULT_POLL = 30
+
+
+def _seconds(raw: str | None, default: int, low: int, high: int, *, zero_ok: bool = False) -> int:
+    """A whole number of seconds from a query parameter, clamped; rubbish gives the default."""
+    try:
+        value = int(float(raw)) if raw is not None else default
+    except (TypeError, ValueError, OverflowError):
+        return default
+    if zero_ok and value == 0:
+        return 0
+    return min(max(value, low), high)
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: a W/ prefix is ignored; * matches anything."""
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    return any(t == "*" or t.removeprefix("W/") == etag for t in tags)
+
+
+@require_safe
+def data_json(request: HttpRequest) -> HttpResponse:
+    """The latest published snapshot as JSON, with a strong ETag; 304 when the client has it."""
+    snapshot = latest_published_snapshot()
+    etag = etag_for(snapshot)
+    response: HttpResponse
+    if _etag_matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body_for(snapshot), content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """The lobby screen. ?interval=SECONDS between pages (default 15, 0 stops the rotation),
+    ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no clicks),
+    ?page=overview|districts|lists|tasks|ranking|units to start on."""
+    snapshot = latest_published_snapshot()
+    data, _body = payload_for(snapshot)
+    page = request.GET.get("page", "")
+    kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
+    config = {
+        "interval": _seconds(request.GET.get("interval"), DEFAULT_INTERVAL, 3, 3600, zero_ok=True),
+        "poll": _seconds(request.GET.get("poll"), DEFAULT_POLL, 1, 3600),
+        "kiosk": kiosk,
+        "page": page if page in dict(PAGES) else PAGES[0][0],
+        "etag": etag_for(snapshot),
+    }
+    response = render(
+        request,
+        "screen/index.html",
+        {"data": data, "config": config, "pages": PAGES, "kiosk": kiosk},
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@roles_required(*LEDGER_ROLES)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = dashboard_context(request.user, request.GET.get("period"))
+    return render(request, "screen/dashboard.html", context)

@@ -1,0 +1,97 @@
+"""The public big screen of the demo city: every page at 1920×1080 and 3840×2160, stacked on a phone,
+with no internet (requests to other origins aborted), no console errors, charts drawn, Chinese rendered."""
+
+from __future__ import annotations
+
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.screen.browser_city import (
+    ARTIFACTS,
+    PAGES,
+    SCREEN_4K,
+    canvases_drawn,
+    cjk_renders,
+    demo_city,
+    open_screen,
+    overflowing_panels,
+    real_errors,
+)
+
+
+def test_every_page_at_1920_and_3840(page, live_server, offline, console_errors, shot):
+    demo_city()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
+    for name, size in (("1920", DESKTOP), ("3840", SCREEN_4K)):
+        page.set_viewport_size(size)
+        for key in PAGES:
+            open_screen(page, f"{live_server.url}/screen/?interval=0&page={key}")
+            active = page.locator(".s-page.active")
+            assert active.count() == 1 and active.get_attribute("data-page") == key
+            assert page.locator("#s-asof").is_visible()
+            assert page.locator("#s-asof").inner_text().startswith("2026年第三季度")
+            assert "数据截至" in page.locator(".s-asof").inner_text()
+            assert not page.locator("#s-stale").is_visible()
+            assert all(canvases_drawn(page, f"#p-{key}")), f"{key}: a chart is blank"
+            assert overflowing_panels(page) == [], f"{key} at {name}"
+            shot(page, f"screen-{key}-{name}")
+        assert cjk_renders(page)
+    # what the pages show, read back
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=ranking")
+    assert page.locator("#t-ranking tr").count() == 15
+    assert (
+        page.locator("#t-ranking tr .card").count() == 15
+        and page.locator("#t-ranking tr .change").count() == 15
+    )
+    assert page.locator("#p-ranking .s-pageno").inner_text() == ""  # all 15 fit on one page
+    # the seven districts fit on the units page at both sizes: no paging there
+    for size in (DESKTOP, SCREEN_4K):
+        page.set_viewport_size(size)
+        open_screen(page, f"{live_server.url}/screen/?interval=0&page=units")
+        assert page.locator("#t-districts tr:not([hidden])").count() == 7
+        assert page.locator("#p-units .p-districts .s-pageno").inner_text() == ""
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=lists")
+    assert int(page.locator("#n-red").inner_text()) > 0
+    assert page.locator("#t-red tr:not([hidden])").first.locator(".behind").inner_text()
+    assert outside == [] and real_errors(console_errors) == []
+
+
+def test_the_phone_stacks_every_page(page, live_server, offline, console_errors, shot):
+    demo_city()
+    page.set_viewport_size(PHONE)
+    open_screen(page, f"{live_server.url}/screen/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for key in PAGES:
+        section = page.locator(f"#p-{key}")
+        assert section.is_visible()
+        box = section.bounding_box()  # at scroll 0: page coordinates
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5
+        page.screenshot(path=str(ARTIFACTS / f"screen-{key}-390.png"), full_page=True, clip=box)
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner, f"the screen scrolls sideways on a phone ({width}px > {inner}px)"
+    # nothing rotates on a phone, every row shows, and the as-of line stays in view while scrolling
+    assert page.locator("#t-red tr[hidden]").count() == 0
+    page.mouse.wheel(0, 3000)
+    page.wait_for_timeout(300)
+    assert page.locator("#s-asof").is_visible()
+    assert all(canvases_drawn(page, "#s-pages")) and cjk_renders(page)
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "screen-phone-390")
+    assert real_errors(console_errors) == []
+
+
+def test_nothing_published(page, live_server, offline, console_errors, shot):
+    page.set_viewport_size(DESKTOP)
+    open_screen(page, f"{live_server.url}/screen/?kiosk=1")
+    assert page.locator("#s-empty").is_visible()
+    assert "暂无已发布的数据" in page.locator("#s-empty").inner_text()
+    assert page.locator("#s-asof").inner_text() == "暂无已发布的数据"
+    assert (
+        page.locator(".s-page.active").count() == 0 or not page.locator(".s-page.active").first.is_visible()
+    )
+    shot(page, "screen-empty-1920")
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(300)
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= inner
+    shot(page, "screen-empty-390")
+    assert real_errors(console_errors) == []
