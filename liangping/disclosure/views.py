@@ -1,0 +1,46 @@
+"""The disclosure of a published period: a printable page and the .docx, for ledger users.
+
+An unknown or unpublished period does not exist here (404): only published data is disclosed.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+
+from liangping.core.access import roles_required
+from liangping.core.models import ADMIN_ROLES, Period, PeriodStatus, Role
+from liangping.disclosure.document import docx_bytes, overview_rows
+from liangping.grading.models import Snapshot
+from liangping.screen.data import NotPublished, payload_for, published_snapshot
+
+LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _snapshot(code: str) -> Snapshot:
+    try:
+        return published_snapshot(code)
+    except NotPublished as exc:
+        raise Http404(str(exc)) from exc
+
+
+@roles_required(*LEDGER_ROLES)
+def index(request: HttpRequest) -> HttpResponse:
+    periods = Period.objects.filter(status=PeriodStatus.PUBLISHED).order_by("-year", "-month", "kind")
+    return render(request, "disclosure/index.html", {"periods": periods})
+
+
+@roles_required(*LEDGER_ROLES)
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    data, _body = payload_for(_snapshot(code))
+    return render(request, "disclosure/report.html", {"data": data, "overview": overview_rows(data)})
+
+
+@roles_required(*LEDGER_ROLES)
+def report_docx(request: HttpRequest, code: str) -> HttpResponse:
+    data, _body = payload_for(_snapshot(code))
+    response = HttpResponse(docx_bytes(data), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{data['title']}.docx")
+    return response
