@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from liangping.core.models import Period, PeriodStatus
-from liangping.indicators.catalogue import CITIES, HOME_CITY, INDICATORS
+from liangping.indicators.catalogue import ensure_reference_data
 from liangping.indicators.models import City, Indicator
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
 from tests.browser.conftest import DESKTOP, PHONE
@@ -33,14 +33,7 @@ def reports(cast, month: int, *, inside: str = "150000", outside: str = "2000", 
 
 def reference_data() -> None:
     """The 16 cities and 15 indicators the migration loads; a transactional test before us flushed them."""
-    for sort, name in enumerate(CITIES, start=1):
-        City.objects.get_or_create(
-            name=name, defaults={"sort": sort, "is_home": name == HOME_CITY, "aliases": f"{name}市"}
-        )
-    for sort, (name, synonyms, unit) in enumerate(INDICATORS, start=1):
-        Indicator.objects.get_or_create(
-            name=name, defaults={"synonyms": synonyms, "unit": unit, "sort": sort}
-        )
+    ensure_reference_data(City, Indicator)
 
 
 def assert_fits_phone(page, what: str) -> None:  # type: ignore[no-untyped-def]
