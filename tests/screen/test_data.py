@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from liangping.grading import services
+from liangping.grading.rules import DEFAULT_RULES
 from liangping.screen.data import screen_data, snapshot_data
 from liangping.screen.figures import distance_text, fixed, points, relation_text, yi
 from tests.screen.world import add_unpublished, report
@@ -212,3 +215,20 @@ def test_latest_published_snapshot_matches_the_orm_and_breaks_ties_by_publicatio
     services.publish_period(world.cast.supervisor, june)
     assert latest_published_snapshot() == orm() == services.current_snapshot(june)
     assert screen_data()["title"] == "2025年6月重点工作进展情况"
+
+
+@pytest.mark.django_db
+def test_overview_time_progress_follows_the_snapshots_rule_set(world):
+    """A rule set in day mode grades 2025Q2 with 181/365 elapsed; the overview says the same, and a
+    later change of the active rule set does not move the published figure."""
+    supervisor = world.cast.supervisor
+    services.reopen_period(supervisor, world.q2, "按日计算时序进度")
+    services.save_ruleset(supervisor, {**copy.deepcopy(DEFAULT_RULES), "time_progress": "day"}, "按日")
+    services.lock_period(supervisor, world.q2, confirm_unreviewed=True)
+    services.publish_period(supervisor, world.q2)
+    day = Decimal(181) * 100 / 365
+    ov = screen_data()["overview"]
+    assert Decimal(ov["time_progress"]) == day and ov["display"]["time_progress"] == fixed(day)
+    services.save_ruleset(supervisor, copy.deepcopy(DEFAULT_RULES), "按月")
+    cache.clear()
+    assert Decimal(screen_data()["overview"]["time_progress"]) == day
