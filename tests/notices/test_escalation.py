@@ -1,4 +1,4 @@
-"""Overdue problems escalated to the lead unit's leadership after N working days, once, in the case history."""
+"""Overdue problems escalated to the lead unit's leadership after N working days, once, in its history."""
 
 from __future__ import annotations
 
