@@ -160,6 +160,10 @@ EMAIL_HOST_PASSWORD = env_str("LIANGPING_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("LIANGPING_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("LIANGPING_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("LIANGPING_EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "LIANGPING_EMAIL_USE_TLS 与 LIANGPING_EMAIL_USE_SSL 只能开启一个：587 端口用 TLS，465 端口用 SSL"
+    )
 DEFAULT_FROM_EMAIL = env_str("LIANGPING_DEFAULT_FROM_EMAIL", "liangping@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address of the site as users reach it, for the links in e-mails ("https://liangping.example.gov.cn").
