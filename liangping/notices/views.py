@@ -7,10 +7,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Role, User
+from liangping.core.scope import sees_ledger
 from liangping.notices import services
 from liangping.notices.models import Notification
 
@@ -41,6 +43,18 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "query": "unread=1" if only_unread else "",
         },
     )
+
+
+@never_cache
+def unread_badge(request: HttpRequest) -> HttpResponse:
+    """The top bar's 消息 link text with the unread count (one COUNT query), fetched by htmx.
+
+    Signed out (an expired session) or an administrator: 204, and htmx leaves the link as it is.
+    """
+    if not sees_ledger(request.user):
+        return HttpResponse(status=204)
+    count = services.unread_count(request.user)  # type: ignore[arg-type]
+    return render(request, "notices/_unread.html", {"count": count})
 
 
 @roles_required(*LEDGER_ROLES)

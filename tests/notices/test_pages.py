@@ -79,26 +79,53 @@ def test_the_top_bar_counts_unread(client, cast):
     give(cast.owner, 2)
     client.force_login(cast.owner)
     page = client.get("/").content.decode()
-    assert 'aria-label="2 条未读">2</b>' in page
+    assert 'href="/notices/" class="notices-link"' in page and 'hx-get="/notices/unread/"' in page
+    badge = client.get("/notices/unread/")
+    assert badge.content.decode().strip() == '消息 <b class="badge red" aria-label="2 条未读">2</b>'
+    assert "no-store" in badge["Cache-Control"]
     Notification.objects.update(read_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    page = client.get("/").content.decode()
-    assert 'href="/notices/"' in page and "条未读" not in page
+    assert client.get("/notices/unread/").content.decode().strip() == "消息"
+
+
+def test_pages_pay_nothing_for_the_counter(client, cast):
+    give(cast.supervisor, 3)
+    client.force_login(cast.supervisor)
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "notices_notification" in q["sql"]]
 
 
 def test_the_counter_costs_one_query_whatever_the_count(client, cast):
     client.force_login(cast.owner)
-    client.get("/notices/")  # warm the session
+    client.get("/notices/unread/")  # warm the session
     give(cast.owner, 1)
     with CaptureQueriesContext(connection) as few:
-        assert client.get("/notices/").status_code == 200
+        client.get("/notices/unread/")
+    give(cast.owner, 40)
+    with CaptureQueriesContext(connection) as many:
+        assert "41" in client.get("/notices/unread/").content.decode()
+    assert len(many) == len(few) <= 3  # session, user, the count
+    notices = [q for q in many.captured_queries if "notices_notification" in q["sql"]]
+    assert len(notices) == 1
+
+
+def test_the_list_page_queries_do_not_grow(client, cast):
+    client.force_login(cast.owner)
+    client.get("/notices/")
+    give(cast.owner, 2)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/notices/")
     give(cast.owner, 25)
     with CaptureQueriesContext(connection) as many:
-        assert client.get("/notices/").status_code == 200
+        client.get("/notices/")
     assert len(many) == len(few)
-    counts = [
-        q["sql"] for q in many.captured_queries if "COUNT" in q["sql"] and "notices_notification" in q["sql"]
-    ]
-    assert len(counts) == 3  # the top bar, the page's own unread count, the pager's total
+
+
+def test_signed_out_or_administrators_get_no_badge(client, cast):
+    assert client.get("/notices/unread/").status_code == 204  # htmx then leaves the link alone
+    client.force_login(cast.auditor)
+    assert client.get("/notices/unread/").status_code == 204
 
 
 def test_administrators_have_no_notifications_page(client, cast):
