@@ -76,41 +76,64 @@ def absolute(url: str) -> str:
     return f"{base}{url}" if base and url.startswith("/") else url
 
 
-def email_text(note: Notification) -> str:
-    parts = [f"{note.recipient.name}：", "", note.body or note.title]
+SIGNATURE = "—— 亮屏重点工作督查系统（本邮件由系统自动发送，请勿回复）"
+
+
+def note_lines(note: Notification) -> list[str]:
+    lines = [note.body or note.title]
     if note.url:
-        parts += ["", f"查看详情：{absolute(note.url)}"]
-    for link in note.links:
-        parts.append(f"{link['label']}：{absolute(link['url'])}")
-    parts += ["", "—— 亮屏重点工作督查系统（本邮件由系统自动发送，请勿回复）"]
-    return "\n".join(parts)
+        lines.append(f"查看详情：{absolute(note.url)}")
+    lines += [f"{link['label']}：{absolute(link['url'])}" for link in note.links]
+    return lines
+
+
+def email_for(notes: list[Notification]) -> tuple[str, str]:
+    """Subject and text of the one e-mail a recipient gets for the notifications of one run."""
+    user = notes[0].recipient
+    if len(notes) == 1:
+        return f"{SUBJECT_PREFIX}{notes[0].title}", "\n".join(
+            [f"{user.name}：", "", *note_lines(notes[0]), "", SIGNATURE]
+        )
+    parts = [f"{user.name}：", "", f"您有 {len(notes)} 条新提醒："]
+    for i, note in enumerate(notes, 1):
+        parts += ["", f"{i}. {note.title}", *note_lines(note)]
+    parts += ["", SIGNATURE]
+    return f"{SUBJECT_PREFIX}{len(notes)} 条新提醒：{notes[0].title} 等", "\n".join(parts)
 
 
 def send_emails(notes: list[Notification]) -> int:
-    """E-mail each new notification to its recipient's address, if they have one. A failed delivery is
-    logged and leaves `emailed_at` empty; the in-app notification stands either way."""
-    to_send = [n for n in notes if n.recipient.email]
-    if not to_send:
+    """One e-mail per recipient with an address, for the notifications just created (a specialist with
+    ten unreported projects gets one e-mail listing the ten). Returns the e-mails sent. A failed delivery
+    is logged and leaves `emailed_at` empty; the in-app notifications stand either way."""
+    by_user: dict[int, list[Notification]] = {}
+    for note in notes:
+        if note.recipient.email:
+            by_user.setdefault(note.recipient_id, []).append(note)
+    if not by_user:
         return 0
     sent = 0
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
-        for note in to_send:
+        for group in by_user.values():
+            subject, body = email_for(group)
+            address = group[0].recipient.email
             message = EmailMessage(
-                subject=f"{SUBJECT_PREFIX}{note.title}",
-                body=email_text(note),
+                subject=subject,
+                body=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[note.recipient.email],
+                to=[address],
                 connection=connection,
             )
             try:
                 message.send()
             except Exception:  # one bad address or a dropped connection must not stop the others
-                log.warning("提醒邮件发送失败：%s → %s", note.title, note.recipient.email, exc_info=True)
+                log.warning("提醒邮件发送失败：%s → %s", subject, address, exc_info=True)
                 continue
-            note.emailed_at = timezone.now()
-            Notification.objects.filter(pk=note.pk).update(emailed_at=note.emailed_at)
+            now = timezone.now()
+            Notification.objects.filter(pk__in=[n.pk for n in group]).update(emailed_at=now)
+            for note in group:
+                note.emailed_at = now
             sent += 1
     except Exception:
         log.warning("无法连接邮件服务器，提醒邮件未发送；请检查 LIANGPING_EMAIL_* 设置", exc_info=True)

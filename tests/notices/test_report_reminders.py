@@ -146,3 +146,16 @@ def test_inactive_users_are_not_reminded(people):
     people.owner.save()
     send_report_reminders(day(9, 24))
     assert "owner" not in {u for u, _ in recipients()}
+
+
+def test_one_email_per_person_lists_all_their_new_reminders(people, mailoutbox):
+    people.outside.specialist = people.specialist
+    people.outside.save()
+    sent = send_report_reminders(day(9, 24))
+    assert len(sent) == 3  # in the app: one per project and person
+    assert Notification.objects.filter(recipient=people.specialist).count() == 2
+    [mail] = [m for m in mailoutbox if m.to == ["specialist@zaozhuang.example"]]
+    assert mail.subject.startswith("【亮屏】2 条新提醒：")
+    assert "示例动力电池项目" in mail.body and "示例智慧物流项目" in mail.body
+    assert len(mailoutbox) == 2  # the specialist's and the project unit's
+    assert send_report_reminders(day(9, 24)) == [] and len(mailoutbox) == 2
