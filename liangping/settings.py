@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from liangping.env import env_bool, env_int, env_list, env_str, secret_key
+from liangping.notices.queue import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LIANGPING_VAR_DIR", str(BASE_DIR / "var")))
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "liangping.screen",
     "liangping.disclosure",
     "liangping.demo",
+    "liangping.notices",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "liangping.core.context.menu",
+                "liangping.notices.context.unread",
             ],
         },
     },
@@ -149,6 +153,24 @@ EMAIL_BACKEND = env_str(
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = env_str("LIANGPING_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LIANGPING_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("LIANGPING_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("LIANGPING_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LIANGPING_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("LIANGPING_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("LIANGPING_EMAIL_TIMEOUT", 30)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "LIANGPING_EMAIL_USE_TLS 与 LIANGPING_EMAIL_USE_SSL 只能开启一个：587 端口用 TLS，465 端口用 SSL"
+    )
+DEFAULT_FROM_EMAIL = env_str("LIANGPING_DEFAULT_FROM_EMAIL", "liangping@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it, for the links in e-mails ("https://liangping.example.gov.cn").
+LIANGPING_SITE_URL = env_str("LIANGPING_SITE_URL", "")
+
+# The job queue (reminders, escalations, digests): huey on var/huey.sqlite3, or Redis when REDIS_URL is set.
+HUEY = huey_settings(ENVIRONMENT, VAR_DIR, env_str("REDIS_URL", ""), env_int("LIANGPING_WORKERS", 2))
 
 LOGGING = {
     "version": 1,

@@ -16,5 +16,6 @@ urlpatterns = [
     path("indicators/", include("liangping.indicators.urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),
+    path("notices/", include("liangping.notices.urls")),
     path("api/v1/", api.urls),
 ]
