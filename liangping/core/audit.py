@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, router, transaction
 
+from liangping.core import auditchain
 from liangping.core.models import AuditLog, User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -72,9 +74,24 @@ def record(
     )
 
 
-def bulk_record(entries: list[AuditLog]) -> None:
-    """Append many entries at once (imports); each already carries its actor and changes."""
+def bulk_record(entries: list[AuditLog], write: Callable[[list[AuditLog]], object] | None = None) -> None:
+    """Append many entries at once (imports); each already carries its actor and changes.
+
+    They are chained in list order under the chain lock, in one transaction. `write` inserts the sealed
+    entries (default: bulk_create); the importers pass their executemany writer.
+    """
     ip = current_ip.get()
     for entry in entries:
         entry.ip = ip
-    AuditLog.objects.bulk_create(entries, batch_size=1000)
+    if not entries:
+        return
+    using = router.db_for_write(AuditLog)
+    with transaction.atomic(using=using):
+        auditchain.lock(using)
+        auditchain.seal(AuditLog, entries, using)
+        if write is None:
+            # The manager's bulk_create would seal again; the plain one writes what was sealed here.
+            plain_qs: models.QuerySet[AuditLog] = models.QuerySet(AuditLog, using=using)
+            plain_qs.bulk_create(entries, batch_size=1000)
+        else:
+            write(entries)

@@ -40,6 +40,9 @@ VERBS = {
     "verify": "核实",
     "close": "销号",
     "return": "退回",
+    "download": "下载",
+    "purge": "清理",
+    "show": "查看完整信息",
 }
 NOUNS = {
     "user": "用户",
@@ -54,6 +57,7 @@ NOUNS = {
     "indicator": "指标",
     "grading": "分级",
     "ruleset": "分级规则",
+    "audit": "审计日志",
 }
 
 
