@@ -95,3 +95,28 @@ def bulk_record(entries: list[AuditLog], write: Callable[[list[AuditLog]], objec
             plain_qs.bulk_create(entries, batch_size=1000)
         else:
             write(entries)
+
+
+def record_download(
+    actor: object,
+    what: str,
+    filename: str,
+    obj: models.Model | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    filters: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Who took which file out of the system (action "download"): the file, what it holds, the filters."""
+    changes: dict[str, Any] = {"file": filename}
+    if filters:
+        changes["filters"] = {k: plain(v) for k, v in filters.items()}
+    return record(
+        actor if isinstance(actor, User) else None,
+        "download",
+        obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=what,
+        changes=changes,
+    )

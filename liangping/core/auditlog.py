@@ -62,6 +62,8 @@ NOUNS = {
 
 
 def action_label(action: str) -> str:
+    if action in VERBS:
+        return VERBS[action]
     noun, _, verb = action.partition(".")
     if noun in NOUNS and verb in VERBS:
         return f"{NOUNS[noun]}·{VERBS[verb]}"
