@@ -43,6 +43,8 @@ VERBS = {
     "download": "下载",
     "purge": "清理",
     "show": "查看完整信息",
+    "backup": "备份",
+    "restore": "恢复",
 }
 NOUNS = {
     "user": "用户",
@@ -58,6 +60,7 @@ NOUNS = {
     "grading": "分级",
     "ruleset": "分级规则",
     "audit": "审计日志",
+    "system": "系统",
 }
 
 
