@@ -59,6 +59,9 @@ def _hasher_for(name: str) -> Hasher:
         hashlib.new(name)
     except ValueError as exc:
         raise ValueError(f"LIANGPING_AUDIT_HASH={name} 不是可用的摘要算法") from exc
+    constructor = getattr(hashlib, name, None)
+    if constructor is not None and name in hashlib.algorithms_guaranteed:
+        return lambda data: constructor(data).hexdigest()
     return lambda data: hashlib.new(name, data).hexdigest()
 
 
@@ -89,11 +92,25 @@ def _ip(value: str | None) -> str | None:
         return str(value)
 
 
+def _str_keys(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _str_keys(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_str_keys(v) for v in value)
+    return True
+
+
+def _as_stored(changes: Any) -> Any:
+    """`changes` as the JSON column gives it back. Tuples already serialise as lists; only keys that
+    are not strings (numbers become strings and sort differently) need the round trip."""
+    return changes if _str_keys(changes) else json.loads(json.dumps(changes))
+
+
 def canonical(entry: Any) -> bytes:
     """A stable serialisation of what an entry says: sorted keys, no spaces, UTF-8, times in UTC.
 
-    `changes` goes through a JSON round trip first so that what is hashed is what the database keeps
-    (tuples become lists, keys become strings); PostgreSQL's jsonb reorders keys, sorting undoes it.
+    `changes` is taken as the database keeps it (keys become strings, tuples lists); PostgreSQL's
+    jsonb reorders keys, sorting undoes it.
     """
     payload = {
         "actor_id": entry.actor_id,
@@ -102,7 +119,7 @@ def canonical(entry: Any) -> bytes:
         "object_type": entry.object_type or "",
         "object_id": str(entry.object_id or ""),
         "object_repr": entry.object_repr or "",
-        "changes": json.loads(json.dumps(entry.changes if entry.changes is not None else {})),
+        "changes": _as_stored(entry.changes if entry.changes is not None else {}),
         "reason": entry.reason or "",
         "ip": _ip(entry.ip),
         "at": _utc_iso(entry.at),

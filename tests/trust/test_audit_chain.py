@@ -136,6 +136,11 @@ def test_canonical_form_is_stable_across_the_database(cast):
     stored = AuditLog.objects.get(pk=entry.pk)
     assert auditchain.canonical(stored) == auditchain.canonical(entry)
     assert b'"a":["\xe7\x94\xb2",null]' in auditchain.canonical(stored)
+    odd = record(
+        cast.supervisor, "x.y", None, object_type="t", changes={2: ("a", 1), 10: "b", "k": {3: None}}
+    )
+    assert auditchain.canonical(AuditLog.objects.get(pk=odd.pk)) == auditchain.canonical(odd)
+    assert auditchain.verify(AuditLog).broken is None
 
 
 def test_the_hash_algorithm_is_a_setting(cast, settings):
