@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 VENDOR     := liangping/static/vendor
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps clean
+.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean
 
 setup: $(PY_STAMP) $(VENDOR)/.copied
 
@@ -42,6 +42,13 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# pg_dump/pg_restore for `liangping backup` / `restore` on PostgreSQL (same major version as the server or newer).
+pg-client:
+	@if command -v pg_dump >/dev/null && command -v pg_restore >/dev/null; then :; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check liangping tests bench
 	$(BIN)/ruff format --check liangping tests bench
@@ -52,7 +59,7 @@ format: setup
 	$(BIN)/ruff format liangping tests bench
 	$(BIN)/ruff check --fix liangping tests bench
 
-test: setup browser-deps test-sqlite test-pg
+test: setup browser-deps pg-client test-sqlite test-pg
 
 test-sqlite:
 	LIANGPING_ENV=test $(BIN)/pytest -q

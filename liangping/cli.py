@@ -3,6 +3,8 @@
 liangping migrate
 liangping import projects FILE [--dry-run] [--json]
 liangping export projects FILE.xlsx
+liangping audit verify | liangping audit purge --before YYYY-MM-DD
+liangping backup FILE | liangping restore FILE [--force]
 liangping demo [--no-serve]
 liangping serve
 """

@@ -146,6 +146,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIANGPING_MAX_UPLOAD_MB = env_int("LIANGPING_MAX_UPLOAD_MB", 20)
 LIANGPING_MAX_PHOTO_MB = env_int("LIANGPING_MAX_PHOTO_MB", 10)
+# .xlsx uploads: most bytes the zip may unpack to, highest ratio of one member (zip-bomb guard).
+LIANGPING_XLSX_MAX_UNPACKED_MB = env_int("LIANGPING_XLSX_MAX_UNPACKED_MB", 200)
+LIANGPING_XLSX_MAX_RATIO = env_int("LIANGPING_XLSX_MAX_RATIO", 100)
+
+# Audit log (等保2.0 安全审计): digest of the hash chain (a hashlib name such as sha256 or sm3, or a
+# dotted path to a callable bytes -> hex) and retention in days (never below 180).
+LIANGPING_AUDIT_HASH = env_str("LIANGPING_AUDIT_HASH", "sha256")
+LIANGPING_AUDIT_RETENTION_DAYS = env_int("LIANGPING_AUDIT_RETENTION_DAYS", 180)
 
 EMAIL_BACKEND = env_str(
     "LIANGPING_EMAIL_BACKEND",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import models, router, transaction
 
+from liangping.core import auditchain
 from liangping.core.models import AuditLog, User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
@@ -72,9 +74,49 @@ def record(
     )
 
 
-def bulk_record(entries: list[AuditLog]) -> None:
-    """Append many entries at once (imports); each already carries its actor and changes."""
+def bulk_record(entries: list[AuditLog], write: Callable[[list[AuditLog]], object] | None = None) -> None:
+    """Append many entries at once (imports); each already carries its actor and changes.
+
+    They are chained in list order under the chain lock, in one transaction. `write` inserts the sealed
+    entries (default: bulk_create); the importers pass their executemany writer.
+    """
     ip = current_ip.get()
     for entry in entries:
         entry.ip = ip
-    AuditLog.objects.bulk_create(entries, batch_size=1000)
+    if not entries:
+        return
+    using = router.db_for_write(AuditLog)
+    with transaction.atomic(using=using):
+        auditchain.lock(using)
+        auditchain.seal(AuditLog, entries, using)
+        if write is None:
+            # The manager's bulk_create would seal again; the plain one writes what was sealed here.
+            plain_qs: models.QuerySet[AuditLog] = models.QuerySet(AuditLog, using=using)
+            plain_qs.bulk_create(entries, batch_size=1000)
+        else:
+            write(entries)
+
+
+def record_download(
+    actor: object,
+    what: str,
+    filename: str,
+    obj: models.Model | None = None,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    filters: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Who took which file out of the system (action "download"): the file, what it holds, the filters."""
+    changes: dict[str, Any] = {"file": filename}
+    if filters:
+        changes["filters"] = {k: plain(v) for k, v in filters.items()}
+    return record(
+        actor if isinstance(actor, User) else None,
+        "download",
+        obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=what,
+        changes=changes,
+    )

@@ -40,6 +40,11 @@ VERBS = {
     "verify": "核实",
     "close": "销号",
     "return": "退回",
+    "download": "下载",
+    "purge": "清理",
+    "show": "查看完整信息",
+    "backup": "备份",
+    "restore": "恢复",
 }
 NOUNS = {
     "user": "用户",
@@ -54,10 +59,14 @@ NOUNS = {
     "indicator": "指标",
     "grading": "分级",
     "ruleset": "分级规则",
+    "audit": "审计日志",
+    "system": "系统",
 }
 
 
 def action_label(action: str) -> str:
+    if action in VERBS:
+        return VERBS[action]
     noun, _, verb = action.partition(".")
     if noun in NOUNS and verb in VERBS:
         return f"{NOUNS[noun]}·{VERBS[verb]}"

@@ -6,9 +6,10 @@ import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 
+from liangping.core import auditchain
 from liangping.core.periods import period_bounds, period_code, period_label
 
 
@@ -109,9 +110,17 @@ class AuditLogQuerySet(models.QuerySet["AuditLog"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志只能追加，不能删除")
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Append many entries, chained in list order under the chain lock (see core.auditchain)."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            auditchain.lock(self.db)
+            auditchain.seal(self.model, objs, self.db)
+            return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditLog(models.Model):
-    """Append-only record of who changed what, when and why."""
+    """Append-only record of who changed what, when and why, chained by digests (core.auditchain)."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -123,6 +132,8 @@ class AuditLog(models.Model):
     changes = models.JSONField("变更（旧值 → 新值）", default=dict, blank=True)
     reason = models.TextField("原因", blank=True)
     ip = models.GenericIPAddressField("地址", null=True, blank=True)
+    prev_hash = models.CharField("前一条摘要", max_length=128, blank=True, default="", editable=False)
+    hash = models.CharField("摘要", max_length=128, blank=True, default="", editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -137,7 +148,11 @@ class AuditLog(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("审计日志只能追加，不能修改")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            auditchain.lock(using)
+            auditchain.seal(type(self), [self], using)
+            super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志只能追加，不能删除")

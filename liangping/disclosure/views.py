@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from liangping.core.access import roles_required
+from liangping.core.audit import record_download
 from liangping.core.models import ADMIN_ROLES, Period, PeriodStatus, Role
 from liangping.disclosure.document import docx_bytes, overview_rows
 from liangping.grading.models import Snapshot
@@ -40,7 +41,13 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
 
 @roles_required(*LEDGER_ROLES)
 def report_docx(request: HttpRequest, code: str) -> HttpResponse:
-    data, _body = payload_for(_snapshot(code))
-    response = HttpResponse(docx_bytes(data), content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{data['title']}.docx")
+    snapshot = _snapshot(code)
+    data, _body = payload_for(snapshot)
+    filename = f"{data['title']}.docx"
+    body = docx_bytes(data)
+    record_download(
+        request.user, f"季度公开报告：{data['title']}"[:255], filename, snapshot, filters={"period": code}
+    )
+    response = HttpResponse(body, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -112,10 +112,16 @@ class ProjectOut(Schema):
     department: OrgRef | None
     specialist: UserRef | None
     contact_name: str
-    contact_phone: str
+    contact_phone: str = Field(..., description="联系电话；无权查看完整号码时脱敏为 138****8000 形式")
     sample: bool
     updated_at: dt.datetime
     version: int
+
+    @staticmethod
+    def resolve_contact_phone(obj: Project, context: Any) -> str:
+        """Masked (138****8000) unless the caller may see it in full (core.privacy)."""
+        request = (context or {}).get("request")
+        return obj.contact_phone_for(getattr(request, "auth", None))
 
     @staticmethod
     def resolve_level_label(obj: Project) -> str:

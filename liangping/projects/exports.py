@@ -64,7 +64,9 @@ def _name(obj: Any) -> str:
     return "" if obj is None else (getattr(obj, "display_name", "") or getattr(obj, "name", "") or str(obj))
 
 
-def _rows(qs: ProjectQuerySet) -> Iterator[list[Any]]:
+def _rows(qs: ProjectQuerySet, user: User | None) -> Iterator[list[Any]]:
+    """One row per project; phone numbers masked where `user` may not see them (None: the command
+    line's whole-ledger export, by whoever runs the server)."""
     for p in qs.iterator(chunk_size=2000):
         yield [
             p.code,
@@ -83,7 +85,7 @@ def _rows(qs: ProjectQuerySet) -> Iterator[list[Any]]:
             _name(p.department),
             _name(p.specialist),
             p.contact_name,
-            p.contact_phone,
+            p.contact_phone if user is None else p.contact_phone_for(user),
         ]
 
 
@@ -101,9 +103,10 @@ def export_projects(
         ("筛选条件", "；".join(f"{k}={v}" for k, v in filters.items()) or "无"),
         ("项目数", str(total)),
         ("金额单位", "万元"),
+        ("联系电话", "完整号码" if user is None else "按权限显示：无权查看完整号码的以 138****8000 形式脱敏"),
     ]
     return write_rows(
-        out, "项目台账", PROJECT_EXPORT_COLUMNS, _rows(qs), total=total, progress=progress, notes=notes
+        out, "项目台账", PROJECT_EXPORT_COLUMNS, _rows(qs, user), total=total, progress=progress, notes=notes
     )
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from liangping.core.models import Org, Role
+from liangping.core.privacy import mask_phone, may_see_full_phone
 from liangping.core.scope import AnyUser, org_path, role_of, sees_everything
 
 
@@ -162,6 +163,14 @@ class Project(models.Model):
     @property
     def stage_index(self) -> int:
         return STAGE_ORDER.index(self.stage)
+
+    def sees_full_phones(self, user: AnyUser | None) -> bool:
+        """Whether `user` sees this project's phone numbers unmasked (core.privacy: the supervisor,
+        the project's specialist and its project unit); everyone else gets them masked."""
+        return may_see_full_phone(user, own_users=[self.specialist_id], own_orgs=[self.unit_id])
+
+    def contact_phone_for(self, user: AnyUser | None) -> str:
+        return self.contact_phone if self.sees_full_phones(user) else mask_phone(self.contact_phone)
 
 
 class StageEvent(models.Model):

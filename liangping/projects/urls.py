@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views_projects.project_list, name="list"),
     path("<int:pk>/", views_projects.project_detail, name="detail"),
     path("<int:pk>/edit/", views_projects.project_edit, name="edit"),
+    path("<int:pk>/show/<slug:field>/", views_projects.project_show, name="show"),
     path("<int:pk>/reports/new/", views_reports.report_new, name="report_new"),
     path("<int:pk>/visits/new/", views_visits.visit_new, name="visit_new"),
     path("reports/", views_reports.report_list, name="reports"),

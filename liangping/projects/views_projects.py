@@ -5,11 +5,15 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
+from django.views.decorators.http import require_POST
 
+from liangping.core.audit import record
 from liangping.core.dashboard import safe_reverse
+from liangping.core.privacy import mask_phone
 from liangping.projects import queries, services
 from liangping.projects.forms import ProjectForm
 from liangping.projects.models import Project
@@ -58,8 +62,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
     project = get_object_or_404(Project.objects.visible_to(user).for_list(), pk=pk)
     case_new = safe_reverse("cases:new")
+    full = project.sees_full_phones(user)
+    specialist_phone = project.specialist.phone if project.specialist else ""
     context = {
         "project": project,
+        "contact_phone": project.contact_phone if full else mask_phone(project.contact_phone),
+        "specialist_phone": specialist_phone if full else mask_phone(specialist_phone),
+        "phones_masked": not full,
         "entries": queries.timeline(user, project),
         "can_edit": services.can_edit_project(user),
         "can_report": services.can_submit_report(user, project),
@@ -100,3 +109,24 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProjectForm(instance=project, initial={"version": project.version})
     context = {"project": project, "form": form, "conflict": conflict, **form.groups()}
     return render(request, "projects/edit.html", context)
+
+
+SHOWABLE = {"contact_phone": "联系电话", "specialist_phone": "项目专员电话"}
+
+
+@ledger_page
+@require_POST
+def project_show(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The full value of a masked field (htmx), for a person who may see the project; audited."""
+    user = actor(request)
+    if field not in SHOWABLE:
+        raise Http404
+    project = get_object_or_404(Project.objects.visible_to(user).select_related("specialist"), pk=pk)
+    if field == "contact_phone":
+        value = project.contact_phone
+    else:
+        value = project.specialist.phone if project.specialist else ""
+    record(user, "project.show", project, changes={"field": SHOWABLE[field]}, reason="查看完整联系电话")
+    response = HttpResponse(escape(value or "—"), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

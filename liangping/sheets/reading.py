@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from python_calamine import CalamineError, CalamineWorkbook
 
 from liangping.sheets.errors import SheetError
@@ -21,6 +22,11 @@ OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
 EXTENSIONS = (".xlsx", ".xls", ".csv")
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+MIB = 1024 * 1024
+# Zip-bomb guard for .xlsx, checked from the zip directory before anything is decompressed. A real
+# workbook's XML packs 5 to 30 times; the limits leave room for very repetitive sheets.
+MAX_ZIP_ENTRIES = 10_000
+RATIO_FLOOR = MIB  # members smaller than this are never refused for their ratio
 
 
 @dataclass
@@ -62,26 +68,55 @@ def sniff(head: bytes, filename: str, *, whole: bytes | None = None) -> str:
     if not head:
         raise SheetError("文件是空的，没有可导入的内容")
     if head.startswith(ZIP_MAGIC):
-        if whole is not None and not _is_xlsx(whole):
-            raise SheetError(
-                "文件不是有效的 Excel（.xlsx）文件，可能已损坏，请用 Excel 打开后另存为 .xlsx 再上传"
-            )
+        if whole is not None:
+            check_xlsx(whole)
         return "xlsx"
     if head.startswith(OLE2_MAGIC):
         return "xls"
     if ext != ".csv":
         raise SheetError(f"文件扩展名是 {ext}，但内容不是 Excel 文件，请用 Excel 打开后另存为 .xlsx 再上传")
-    if b"\x00" in head or decode_text(head, partial=True) is None:
+    sample = head if whole is None else whole
+    if b"\x00" in sample or decode_text(sample, partial=whole is None) is None:
         raise SheetError("CSV 文件无法识别为文本，请另存为“CSV UTF-8”或“CSV（逗号分隔）”后再上传")
     return "csv"
 
 
-def _is_xlsx(data: bytes) -> bool:
+def xlsx_limits() -> tuple[int, int]:
+    """(most bytes an .xlsx may unpack to, highest compression ratio of one member), from settings."""
+    total_mb = int(getattr(settings, "LIANGPING_XLSX_MAX_UNPACKED_MB", 200))
+    ratio = int(getattr(settings, "LIANGPING_XLSX_MAX_RATIO", 100))
+    return total_mb * MIB, ratio
+
+
+def check_xlsx(data: bytes) -> None:
+    """An .xlsx is a zip holding [Content_Types].xml whose unpacked size and ratios are sane.
+
+    Only the zip directory is read (infolist): nothing is decompressed before the file passes.
+    """
+    broken = "文件不是有效的 Excel（.xlsx）文件，可能已损坏，请用 Excel 打开后另存为 .xlsx 再上传"
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return "[Content_Types].xml" in zf.namelist()
-    except zipfile.BadZipFile:
-        return False
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise SheetError(broken) from exc
+    if not any(i.filename == "[Content_Types].xml" for i in infos):
+        raise SheetError(broken)
+    limit, max_ratio = xlsx_limits()
+    bomb = "请用 Excel 打开后另存为 .xlsx 再上传；若确是正常文件，请拆分成几个文件"
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise SheetError(
+            f"文件内部包含 {len(infos)} 个部件，超过 {MAX_ZIP_ENTRIES} 个，不像正常的 Excel 文件，{bomb}"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > limit:
+        raise SheetError(
+            f"文件解压后约 {total // MIB} MB，超过 {limit // MIB} MB 的上限（可能是“压缩炸弹”），{bomb}"
+        )
+    for info in infos:
+        if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise SheetError(
+                f"文件中的 {info.filename} 压缩比超过 {max_ratio} 倍（可能是“压缩炸弹”），{bomb}"
+            )
 
 
 def decode_text(data: bytes, *, partial: bool = False) -> str | None:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from liangping.core.audit import record_download
 from liangping.core.models import User
 from liangping.core.scope import is_supervisor
 from liangping.sheets import jobs, registry
@@ -134,7 +135,9 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
         [Issue(w["row"], w["column"], w["message"]) for w in job.warnings],
     )
     stem = job.filename.rsplit(".", 1)[0]
-    return _download(out.getvalue(), f"{stem}-错误清单.xlsx")
+    filename = f"{stem}-错误清单.xlsx"
+    record_download(job.user, f"导入错误清单：{job.filename}"[:255], filename, job)
+    return _download(out.getvalue(), filename)
 
 
 @login_required

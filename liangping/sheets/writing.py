@@ -40,6 +40,14 @@ class OutColumn:
     kind: str = "text"  # "text", "money", "month", "int", "grade"
 
 
+RISKY_LEADS = ("\t", "\r", "＝", "＋", "－", "＠")
+
+
+def is_risky_text(value: str) -> bool:
+    """True for text that Excel, WPS or LibreOffice could take as a formula (CSV/formula injection)."""
+    return value.startswith(RISKY_LEADS) or value.lstrip().startswith(INJECTION_PREFIXES)
+
+
 class SheetWriter:
     """One data sheet: header row styled and frozen, then rows appended one by one."""
 
@@ -64,6 +72,8 @@ class SheetWriter:
         header = []
         for col in self.columns:
             cell = WriteOnlyCell(self.ws, value=col.title)
+            if is_risky_text(col.title):
+                cell.data_type = "s"
             cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header.append(cell)
@@ -88,7 +98,9 @@ class SheetWriter:
         return value
 
     def text(self, value: str) -> Any:
-        if value.lstrip().startswith(INJECTION_PREFIXES) or value.startswith(("＝", "＋", "－", "＠")):
+        """Plain text stays a plain cell; text a spreadsheet could run (= + - @, also after spaces, or
+        led by a tab or carriage return) becomes an explicit string cell with Excel's quote prefix."""
+        if is_risky_text(value):
             cell = self._styled("quoted", value)
             cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
             return cell

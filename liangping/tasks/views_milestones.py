@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from liangping.core.audit import record_download
 from liangping.core.models import User
 from liangping.tasks import evidence, services
 from liangping.tasks.forms import MilestoneForm, RecordForm
@@ -165,11 +166,13 @@ def milestone_evidence(request: HttpRequest, pk: int) -> Any:
     except FileNotFoundError as exc:
         raise Http404("佐证材料不存在") from exc
     content_type = milestone.evidence_type or "application/octet-stream"
+    filename = milestone.evidence_name or (milestone.evidence.name or "").rsplit("/", 1)[-1]
+    record_download(actor(request), f"佐证材料：{milestone}"[:255], filename, milestone)
     response = FileResponse(
         handle,
         content_type=content_type,
         as_attachment=content_type not in INLINE_TYPES,
-        filename=milestone.evidence_name or (milestone.evidence.name or "").rsplit("/", 1)[-1],
+        filename=filename,
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -169,6 +169,7 @@ def test_the_full_flow(cast, login):
         "milestone.create",
         "task_report.submit",
         "milestone.record",
+        "download",  # the evidence fetched back after recording it
         "task_report.return",
         "task_report.resubmit",
         "task_report.approve",

@@ -1,0 +1,230 @@
+"""The audit log as a hash chain (等保2.0 三级 安全审计: protection of audit records).
+
+Every entry carries the digest of the entry before it (`prev_hash`) and its own digest (`hash`), taken
+over a canonical JSON of its content and `prev_hash`. Changing, inserting or removing an entry in the
+middle breaks the link of the entry after it; `liangping audit verify` walks the chain and names the
+first broken link.
+
+The digest is SHA-256 unless the setting LIANGPING_AUDIT_HASH names another hashlib algorithm
+("sha512", "sm3" where OpenSSL offers it) or a dotted path to a callable taking bytes and returning a
+hex string (e.g. "liangping.core.auditchain.gmssl_sm3" with the gmssl package installed).
+
+Concurrency: the previous digest is read inside the writing transaction after taking the chain lock,
+so two writers can never link to the same predecessor. On SQLite every transaction of this project
+begins IMMEDIATE (settings.py), which already holds the single write lock; on PostgreSQL a
+transaction-scoped advisory lock serialises the writers of the log until they commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db import connections, models
+from django.utils.module_loading import import_string
+
+# pg_advisory_xact_lock key: "liangping audit chain" folded into a signed 64-bit integer.
+PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"liangping audit chain").digest()[:8], "big", signed=True)
+GENESIS = ""
+PURGE_ACTION = "audit.purge"
+HASHED_FIELDS = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "reason",
+    "ip",
+    "at",
+)
+
+Hasher = Callable[[bytes], str]
+
+
+@lru_cache(maxsize=8)
+def _hasher_for(name: str) -> Hasher:
+    if "." in name:
+        func = import_string(name)
+        return lambda data: str(func(data))
+    try:
+        hashlib.new(name)
+    except ValueError as exc:
+        raise ValueError(f"LIANGPING_AUDIT_HASH={name} 不是可用的摘要算法") from exc
+    constructor = getattr(hashlib, name, None)
+    if constructor is not None and name in hashlib.algorithms_guaranteed:
+        return lambda data: constructor(data).hexdigest()
+    return lambda data: hashlib.new(name, data).hexdigest()
+
+
+def hasher() -> Hasher:
+    return _hasher_for(getattr(settings, "LIANGPING_AUDIT_HASH", "sha256") or "sha256")
+
+
+def gmssl_sm3(data: bytes) -> str:
+    """SM3 (GB/T 32905) through the gmssl package, for an OpenSSL without SM3:
+    LIANGPING_AUDIT_HASH=liangping.core.auditchain.gmssl_sm3."""
+    from gmssl import sm3  # type: ignore[import-not-found]  # optional dependency
+
+    return str(sm3.sm3_hash(list(data)))
+
+
+def _utc_iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return ipaddress.ip_address(value).compressed
+    except ValueError:
+        return str(value)
+
+
+def _str_keys(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _str_keys(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_str_keys(v) for v in value)
+    return True
+
+
+def _as_stored(changes: Any) -> Any:
+    """`changes` as the JSON column gives it back. Tuples already serialise as lists; only keys that
+    are not strings (numbers become strings and sort differently) need the round trip."""
+    return changes if _str_keys(changes) else json.loads(json.dumps(changes))
+
+
+def canonical(entry: Any) -> bytes:
+    """A stable serialisation of what an entry says: sorted keys, no spaces, UTF-8, times in UTC.
+
+    `changes` is taken as the database keeps it (keys become strings, tuples lists); PostgreSQL's
+    jsonb reorders keys, sorting undoes it.
+    """
+    payload = {
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name or "",
+        "action": entry.action or "",
+        "object_type": entry.object_type or "",
+        "object_id": str(entry.object_id or ""),
+        "object_repr": entry.object_repr or "",
+        "changes": _as_stored(entry.changes if entry.changes is not None else {}),
+        "reason": entry.reason or "",
+        "ip": _ip(entry.ip),
+        "at": _utc_iso(entry.at),
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def digest(entry: Any, prev_hash: str, hash_func: Hasher | None = None) -> str:
+    return (hash_func or hasher())(prev_hash.encode() + b"\n" + canonical(entry))
+
+
+def lock(using: str) -> None:
+    """Take the chain lock for the rest of the current transaction (call inside transaction.atomic)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PG_LOCK_KEY])
+    # SQLite: BEGIN IMMEDIATE (transaction_mode in settings) already holds the database write lock.
+
+
+def head(model: type[models.Model], using: str) -> str:
+    """The digest of the newest entry (the chain head), or GENESIS for an empty log."""
+    last = model._default_manager.using(using).order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS
+
+
+def seal(model: type[models.Model], entries: Iterable[Any], using: str) -> None:
+    """Give each unsaved entry its prev_hash and hash, in order. Call inside the transaction, after lock()."""
+    hash_func = hasher()
+    prev = head(model, using)
+    for entry in entries:
+        entry.prev_hash = prev
+        entry.hash = digest(entry, prev, hash_func)
+        prev = entry.hash
+
+
+@dataclass
+class Broken:
+    id: int
+    reason: str
+
+
+@dataclass
+class Report:
+    count: int
+    head: str
+    broken: Broken | None = None
+    anchor_id: int | None = None
+
+
+def anchors(model: type[models.Model], using: str = "default") -> dict[str, int]:
+    """{digest of the last purged entry: id of the last purged entry}, from the purge records."""
+    out: dict[str, int] = {}
+    rows = model._default_manager.using(using).filter(action=PURGE_ACTION).values_list("changes", flat=True)
+    for changes in rows:
+        if isinstance(changes, dict) and changes.get("anchor_hash"):
+            out[str(changes["anchor_hash"])] = int(changes.get("through_id") or 0)
+    return out
+
+
+def _entries(model: type[models.Model], using: str, chunk_size: int) -> Iterator[Any]:
+    fields = ["id", "prev_hash", "hash", *HASHED_FIELDS]
+    qs = model._default_manager.using(using).order_by("id").only(*fields)
+    return qs.iterator(chunk_size=chunk_size)
+
+
+def _differs(entry: Any, hash_func: Hasher) -> str:
+    computed = digest(entry, entry.prev_hash, hash_func)
+    return (
+        f"内容与摘要不符（记录的摘要 {entry.hash[:16]}…，按内容计算为 {computed[:16]}…），该条的内容已被改动"
+    )
+
+
+def verify(model: type[models.Model], using: str = "default", chunk_size: int = 2000) -> Report:
+    """Walk the chain in id order; the first broken link, if any."""
+    hash_func = hasher()
+    known_anchors = anchors(model, using)
+    prev: str | None = None
+    prev_id: int | None = None
+    count = 0
+    report = Report(0, GENESIS)
+    for entry in _entries(model, using, chunk_size):
+        count += 1
+        if prev is None:  # the first entry: the genesis, or the anchor a purge left behind
+            if entry.prev_hash != GENESIS:
+                through = known_anchors.get(entry.prev_hash)
+                if through is None or through >= entry.id:
+                    report.broken = Broken(
+                        entry.id,
+                        f"第一条记录（编号 {entry.id}）的前一条摘要 {entry.prev_hash[:16]}… "
+                        "既不是链首，也不是任何一次清理留下的锚点：链首的记录被删除了",
+                    )
+                    break
+                report.anchor_id = through
+        elif entry.prev_hash != prev:
+            report.broken = Broken(
+                entry.id,
+                f"记录 {entry.id} 的前一条摘要是 {entry.prev_hash[:16]}…，"
+                f"但前一条记录（编号 {prev_id}）的摘要是 {prev[:16]}…：两者之间的记录被删除、插入或改动",
+            )
+            break
+        if digest(entry, entry.prev_hash, hash_func) != entry.hash:
+            report.broken = Broken(entry.id, f"记录 {entry.id} {_differs(entry, hash_func)}")
+            break
+        prev, prev_id = entry.hash, entry.id
+    report.count = count
+    report.head = prev or GENESIS
+    return report
