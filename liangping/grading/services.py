@@ -21,6 +21,7 @@ from liangping.grading.rules import DEFAULT_RULES, grade_indicator, validate
 from liangping.grading.units import unit_scores
 from liangping.indicators.services import ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
+from liangping.sheets.bulk import insert_rows
 
 GRADE_KEYS = ("blue", "yellow", "red", "none")
 
@@ -102,6 +103,12 @@ def unreviewed_reports(period: Period) -> list[MonthlyReport]:
         .select_related("project")
         .order_by("project__code")
     )
+
+
+def unreviewed_count(period: Period) -> int:
+    return MonthlyReport.objects.filter(
+        month__in=period_months(period), status=ReportStatus.SUBMITTED
+    ).count()
 
 
 def current_snapshot(period: Period) -> Snapshot | None:
@@ -208,9 +215,9 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != PeriodStatus.OPEN:
         raise GradingError(f"{period.label}已{period.get_status_display()}，如需重新计算请先重新开放")
-    pending = unreviewed_reports(period)
+    pending = unreviewed_count(period)
     if pending and not confirm_unreviewed:
-        raise NeedsConfirmation(pending)
+        raise NeedsConfirmation(unreviewed_reports(period))
     ruleset = active_ruleset()
     graded = grade_projects(period.year, period.month, ruleset.rules)
     before = previous_locked(period)
@@ -240,20 +247,21 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
         summary={
             "projects": counts,
             "tasks": task_counts,
-            "unreviewed": len(pending),
+            "unreviewed": pending,
             "previous": before.code if before else None,
         },
     )
     for item in items:
         item.snapshot = snapshot
-    SnapshotItem.objects.bulk_create(items, batch_size=2000)
+    # executemany: bulk_create spent longer building the SQL than the database spent writing
+    insert_rows(SnapshotItem, items)
     Period.objects.filter(pk=period.pk).update(status=PeriodStatus.LOCKED, locked_at=timezone.now())
     record(
         actor,
         "period.lock",
         period,
         changes={"status": ["open", "locked"], "snapshot": [None, version]},
-        reason=f"未审核调度 {len(pending)} 份" if pending else "",
+        reason=f"未审核调度 {pending} 份" if pending else "",
     )
     return snapshot
 
