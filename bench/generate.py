@@ -212,7 +212,16 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
             cid = city_of[district["id"]]
             total = Decimal(rnd.randint(5_000, 500_000))
             plan = (total * Decimal(rnd.randint(10, 40)) / 100).quantize(Decimal("0.01"))
-            start = dt.date(YEAR - rnd.randint(0, 1), rnd.randint(1, 12), 1)
+            stage = rnd.choices(STAGES, STAGE_WEIGHTS)[0]
+            # a realistic mix of cards: most projects started on time, a few overdue (red by rule)
+            late = rnd.random() < 0.04
+            started_yet = STAGES.index(stage) >= 3
+            start = dt.date(
+                YEAR - rnd.randint(0, 1) if started_yet or late else YEAR + 1, rnd.randint(1, 12), 1
+            )
+            finish = dt.date(max(start.year, YEAR) + rnd.randint(1, 3), start.month, 1)
+            if late and STAGES.index(stage) == 3:
+                finish = dt.date(YEAR, rnd.randint(1, 10), 1)
             projects.append(
                 {
                     "id": i + 1,
@@ -225,9 +234,9 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
                     "total_investment": total,
                     "annual_plan": plan,
                     "plan_year": YEAR,
-                    "stage": rnd.choices(STAGES, STAGE_WEIGHTS)[0],
+                    "stage": stage,
                     "planned_start": start,
-                    "planned_end": dt.date(start.year + rnd.randint(1, 3), start.month, 1),
+                    "planned_end": finish,
                     "leader_id": rnd.choice(leaders[cid]),
                     "department_id": rnd.choice(depts_of[cid]),
                     "specialist_id": rnd.choice(specialists[cid]),
@@ -278,7 +287,7 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
             rid = 0
             for p in projects:
                 ytd = Decimal(0)
-                pace = Decimal(rnd.randint(40, 140)) / 100
+                pace = Decimal(rnd.randint(85, 130) if rnd.random() < 0.9 else rnd.randint(40, 95)) / 100
                 for m in months:
                     rid += 1
                     amount = (p["annual_plan"] * pace / 12).quantize(Decimal("0.01"))
