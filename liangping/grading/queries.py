@@ -7,10 +7,12 @@ Scope: a user sees the grades of the projects and tasks they may see; the rankin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as DbCase
 from django.db.models import Count, F, QuerySet, Value, When
@@ -170,6 +172,24 @@ BOARD_ORDER = (
     "code",
 )
 PAGE_SIZE = 50
+FILTERS = ("district", "department", "leader")
+BOARD_CACHE_SECONDS = 24 * 3600
+
+
+def _options_and_counts(
+    items: QuerySet[SnapshotItem], filters: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    options = {
+        key: sorted(v for v in items.order_by().values_list(key, flat=True).distinct() if v)
+        for key in FILTERS
+    }
+    for key in FILTERS:
+        if filters.get(key):
+            items = items.filter(**{key: filters[key]})
+    counts = dict.fromkeys((*GRADES, NONE), 0)
+    for grade, n in items.order_by().values_list("grade").annotate(n=Count("id")):
+        counts[grade if grade in counts else NONE] += n
+    return options, counts
 
 
 @dataclass
@@ -192,20 +212,32 @@ def project_board_page(
         paginator: Paginator[Any] = Paginator(board.rows, PAGE_SIZE)
     else:
         items = _snapshot_items(snapshot, user)
-        options = {
-            key: sorted(v for v in items.order_by().values_list(key, flat=True).distinct() if v)
-            for key in ("district", "department", "leader")
-        }
-        for key in ("district", "department", "leader"):
-            if filters.get(key):
-                items = items.filter(**{key: filters[key]})
-        counts = dict.fromkeys((*GRADES, NONE), 0)
-        for grade, n in items.order_by().values_list("grade").annotate(n=Count("id")):
-            counts[grade if grade in counts else NONE] += n
-        if filters.get("grade") in (*GRADES, NONE):
-            items = items.filter(grade=filters["grade"])
+        shared = user is None or sees_everything(user)
+        key = (
+            "grading:board:"
+            + hashlib.sha256(
+                repr(
+                    (snapshot.pk, snapshot.created_at.timestamp(), [filters.get(k, "") for k in FILTERS])
+                ).encode()
+            ).hexdigest()
+        )
+        # a snapshot never changes: its options and counts (per filter) are cached for everyone who
+        # sees the whole board, so a page costs one query for its rows whatever the size
+        found = cache.get(key) if shared else None
+        if found is None:
+            found = _options_and_counts(items, filters)
+            if shared:
+                cache.set(key, found, BOARD_CACHE_SECONDS)
+        options, counts = found
+        for name in FILTERS:
+            if filters.get(name):
+                items = items.filter(**{name: filters[name]})
+        grade = filters.get("grade", "")
+        if grade in (*GRADES, NONE):
+            items = items.filter(grade=grade)
         board = Board(period, snapshot, False, [], counts, options)
         paginator = Paginator(items.order_by(*BOARD_ORDER), PAGE_SIZE)
+        paginator.__dict__["count"] = counts[grade] if grade in counts else sum(counts.values())
     current = paginator.get_page(page)
     if snapshot is not None:
         current.object_list = [_grade_row(i) for i in current.object_list]
