@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 VENDOR     := liangping/static/vendor
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean
+.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean bench bench-quick
 
 setup: $(PY_STAMP) $(VENDOR)/.copied
 
@@ -73,6 +73,14 @@ test-pg:
 	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL suite skipped"; exit 0; fi; \
 	echo "PostgreSQL suite against $$url"; \
 	LIANGPING_ENV=test DATABASE_URL="$$url" $(BIN)/pytest -q -m "not browser"
+
+# Benchmarks (docs/benchmarks.md): a table on stdout and bench/results/latest.json. Data sets are
+# generated once under var/bench/; DATABASE_URL=postgres://… runs them on PostgreSQL.
+bench: setup
+	$(BIN)/python -m bench.run
+
+bench-quick: setup
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles tests/browser/artifacts

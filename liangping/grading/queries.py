@@ -7,17 +7,22 @@ Scope: a user sees the grades of the projects and tasks they may see; the rankin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, QuerySet, Value, When
 from django.utils import timezone
 
 from liangping.core.models import Period, PeriodStatus
 from liangping.core.periods import parse_period_code, period_code
 from liangping.core.scope import AnyUser, sees_everything
 from liangping.grading.compute import grade_projects, project_ranks
-from liangping.grading.models import ItemKind, Snapshot
+from liangping.grading.models import ItemKind, Snapshot, SnapshotItem
 from liangping.grading.rules import GRADE_LABELS, GRADES, NONE
 from liangping.grading.services import active_ruleset, current_snapshot
 from liangping.indicators.ranking import change_card, competition_rank, rank_change
@@ -84,30 +89,35 @@ def resolve_period(code: str | None) -> Period:
     return stored or Period.build(kind, year, month)
 
 
-def snapshot_rows(snapshot: Snapshot, user: AnyUser | None) -> list[GradeRow]:
-    """The snapshot's project rows the user may see (None: no scope, for the command line)."""
+def _grade_row(i: SnapshotItem) -> GradeRow:
+    return GradeRow(
+        kind=i.kind,
+        ref_id=i.ref_id,
+        code=i.code,
+        name=i.name,
+        district=i.district,
+        department=i.department,
+        leader=i.leader,
+        grade=i.grade,
+        reason=i.reason,
+        completion=_d(i.figures.get("completion")),
+        time_progress=_d(i.figures.get("time_progress")),
+        gap=_d(i.figures.get("gap")),
+        rank=i.rank,
+        prev_rank=i.prev_rank,
+    )
+
+
+def _snapshot_items(snapshot: Snapshot, user: AnyUser | None) -> QuerySet[SnapshotItem]:
     items = snapshot.items.filter(kind=ItemKind.PROJECT)
     if user is not None and not sees_everything(user):
         items = items.filter(ref_id__in=Project.objects.visible_to(user).values("pk"))
-    return [
-        GradeRow(
-            kind=i.kind,
-            ref_id=i.ref_id,
-            code=i.code,
-            name=i.name,
-            district=i.district,
-            department=i.department,
-            leader=i.leader,
-            grade=i.grade,
-            reason=i.reason,
-            completion=_d(i.figures.get("completion")),
-            time_progress=_d(i.figures.get("time_progress")),
-            gap=_d(i.figures.get("gap")),
-            rank=i.rank,
-            prev_rank=i.prev_rank,
-        )
-        for i in items
-    ]
+    return items
+
+
+def snapshot_rows(snapshot: Snapshot, user: AnyUser | None) -> list[GradeRow]:
+    """The snapshot's project rows the user may see (None: no scope, for the command line)."""
+    return [_grade_row(i) for i in _snapshot_items(snapshot, user)]
 
 
 def _live_rows(period: Period, user: AnyUser | None) -> list[GradeRow]:
@@ -152,6 +162,88 @@ def project_board(user: AnyUser | None, period: Period, filters: dict[str, str] 
         rows = [r for r in rows if r.grade == filters["grade"]]
     rows.sort(key=lambda r: (GRADE_ORDER.get(r.grade, 9), r.gap if r.gap is not None else Decimal(0), r.code))
     return Board(period, snapshot, snapshot is None, rows, counts, options)
+
+
+# The board's order in SQL: red, yellow, blue, ungraded; within a colour the gap ascending, which is
+# the project rank descending (the lock ranks every graded project by gap, further ahead = 1st).
+BOARD_ORDER = (
+    DbCase(*(When(grade=g, then=Value(n)) for g, n in GRADE_ORDER.items()), default=Value(9)),
+    F("rank").desc(nulls_last=True),
+    "code",
+)
+PAGE_SIZE = 50
+FILTERS = ("district", "department", "leader")
+BOARD_CACHE_SECONDS = 24 * 3600
+
+
+def _options_and_counts(
+    items: QuerySet[SnapshotItem], filters: dict[str, str]
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    options = {
+        key: sorted(v for v in items.order_by().values_list(key, flat=True).distinct() if v)
+        for key in FILTERS
+    }
+    for key in FILTERS:
+        if filters.get(key):
+            items = items.filter(**{key: filters[key]})
+    counts = dict.fromkeys((*GRADES, NONE), 0)
+    for grade, n in items.order_by().values_list("grade").annotate(n=Count("id")):
+        counts[grade if grade in counts else NONE] += n
+    return options, counts
+
+
+@dataclass
+class BoardPage:
+    board: Board
+    page: Page[Any]
+    numbers: list[Any]
+
+
+def project_board_page(
+    user: AnyUser | None, period: Period, filters: dict[str, str] | None = None, page: str | None = None
+) -> BoardPage:
+    """One page of the board. A locked period is read page by page from its snapshot in SQL (the
+    counts and the filter options are aggregates), so the page costs the same at 500 projects as at
+    30,000; an open period is graded live and paginated in memory."""
+    filters = filters or {}
+    snapshot = current_snapshot(period) if period.pk and period.status != PeriodStatus.OPEN else None
+    if snapshot is None:
+        board = project_board(user, period, filters)
+        paginator: Paginator[Any] = Paginator(board.rows, PAGE_SIZE)
+    else:
+        items = _snapshot_items(snapshot, user)
+        shared = user is None or sees_everything(user)
+        key = (
+            "grading:board:"
+            + hashlib.sha256(
+                repr(
+                    (snapshot.pk, snapshot.created_at.timestamp(), [filters.get(k, "") for k in FILTERS])
+                ).encode()
+            ).hexdigest()
+        )
+        # a snapshot never changes: its options and counts (per filter) are cached for everyone who
+        # sees the whole board, so a page costs one query for its rows whatever the size
+        found = cache.get(key) if shared else None
+        if found is None:
+            found = _options_and_counts(items, filters)
+            if shared:
+                cache.set(key, found, BOARD_CACHE_SECONDS)
+        options, counts = found
+        for name in FILTERS:
+            if filters.get(name):
+                items = items.filter(**{name: filters[name]})
+        grade = filters.get("grade", "")
+        if grade in (*GRADES, NONE):
+            items = items.filter(grade=grade)
+        board = Board(period, snapshot, False, [], counts, options)
+        paginator = Paginator(items.order_by(*BOARD_ORDER), PAGE_SIZE)
+        paginator.__dict__["count"] = counts[grade] if grade in counts else sum(counts.values())
+    current = paginator.get_page(page)
+    if snapshot is not None:
+        current.object_list = [_grade_row(i) for i in current.object_list]
+    board.rows = list(current.object_list)
+    numbers = list(paginator.get_elided_page_range(current.number, on_each_side=2, on_ends=1))
+    return BoardPage(board, current, numbers)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from liangping.grading.rules import DEFAULT_RULES, grade_indicator, validate
 from liangping.grading.units import unit_scores
 from liangping.indicators.services import ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
+from liangping.sheets.bulk import chunks
 
 GRADE_KEYS = ("blue", "yellow", "red", "none")
 
@@ -104,6 +105,12 @@ def unreviewed_reports(period: Period) -> list[MonthlyReport]:
     )
 
 
+def unreviewed_count(period: Period) -> int:
+    return MonthlyReport.objects.filter(
+        month__in=period_months(period), status=ReportStatus.SUBMITTED
+    ).count()
+
+
 def current_snapshot(period: Period) -> Snapshot | None:
     return Snapshot.objects.filter(period=period).order_by("-version").first()
 
@@ -124,22 +131,28 @@ def _dec(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _project_items(graded: list[GradedProject], prev: dict[int, int]) -> list[SnapshotItem]:
+ITEM_COLUMNS = ("kind", "ref_id", "code", "name", "district", "department", "leader", "grade", "reason",
+                "rank", "prev_rank", "figures")  # fmt: skip
+ItemRow = tuple[Any, ...]  # the values of ITEM_COLUMNS, in order
+
+
+def _project_rows(graded: list[GradedProject], prev: dict[int, int]) -> list[ItemRow]:
+    """Project items as plain rows: thirty thousand model instances cost seconds of a lock."""
     ranks = project_ranks(graded)
     return [
-        SnapshotItem(
-            kind=ItemKind.PROJECT,
-            ref_id=g.project_id,
-            code=g.code,
-            name=g.name,
-            district=g.district,
-            department=g.department,
-            leader=g.leader,
-            grade=g.result.grade,
-            reason=g.result.reason,
-            rank=ranks.get(g.project_id),
-            prev_rank=prev.get(g.project_id),
-            figures={
+        (
+            ItemKind.PROJECT.value,
+            g.project_id,
+            g.code,
+            g.name,
+            g.district,
+            g.department,
+            g.leader,
+            g.result.grade,
+            g.result.reason,
+            ranks.get(g.project_id),
+            prev.get(g.project_id),
+            {
                 "completion": _dec(g.result.completion),
                 "time_progress": _dec(g.result.time_progress),
                 "gap": _dec(g.result.gap),
@@ -151,6 +164,23 @@ def _project_items(graded: list[GradedProject], prev: dict[int, int]) -> list[Sn
         )
         for g in graded
     ]
+
+
+def _write_items(snapshot: Snapshot, rows: list[ItemRow]) -> None:
+    """INSERT the snapshot's items, one executemany per batch (bulk_create spent longer building the
+    SQL than the database spent writing)."""
+    meta: Any = SnapshotItem._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    qn = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in ITEM_COLUMNS]
+    figures = fields[-1]
+    columns = ", ".join(qn(f.column) for f in [meta.get_field("snapshot"), *fields])
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * (len(fields) + 1))})"
+    with connection.cursor() as cursor:
+        for batch in chunks(rows, 2000):
+            cursor.executemany(
+                sql, [(snapshot.pk, *r[:-1], figures.get_db_prep_save(r[-1], connection)) for r in batch]
+            )
 
 
 def _task_items(graded: list[GradedTask]) -> list[SnapshotItem]:
@@ -208,9 +238,9 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != PeriodStatus.OPEN:
         raise GradingError(f"{period.label}已{period.get_status_display()}，如需重新计算请先重新开放")
-    pending = unreviewed_reports(period)
+    pending = unreviewed_count(period)
     if pending and not confirm_unreviewed:
-        raise NeedsConfirmation(pending)
+        raise NeedsConfirmation(unreviewed_reports(period))
     ruleset = active_ruleset()
     graded = grade_projects(period.year, period.month, ruleset.rules)
     before = previous_locked(period)
@@ -223,14 +253,15 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
             unit_name = name if kind in (ItemKind.DISTRICT, ItemKind.DEPARTMENT) else ""
             if rank is not None:
                 prev_ranks[(kind, ref, unit_name)] = rank
-    items = _project_items(
+    rows = _project_rows(
         graded, {ref: r for (k, ref, _n), r in prev_ranks.items() if k == ItemKind.PROJECT and ref}
     )
-    items += _task_items(grade_tasks(period.year, period.month, ruleset.rules))
+    items = _task_items(grade_tasks(period.year, period.month, ruleset.rules))
     items += _indicator_items(period.year, period.month, ruleset.rules)
     items += unit_scores(graded, prev_ranks, ruleset.rules.get("unit_score"))
+    rows += [tuple(getattr(i, name) for name in ITEM_COLUMNS) for i in items]
     version = (Snapshot.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0) + 1
-    counts = {g: sum(1 for i in items if i.kind == ItemKind.PROJECT and i.grade == g) for g in GRADE_KEYS}
+    counts = {g: sum(1 for p in graded if p.result.grade == g) for g in GRADE_KEYS}
     task_counts = {g: sum(1 for i in items if i.kind == ItemKind.TASK and i.grade == g) for g in GRADE_KEYS}
     snapshot = Snapshot.objects.create(
         period=period,
@@ -240,20 +271,18 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
         summary={
             "projects": counts,
             "tasks": task_counts,
-            "unreviewed": len(pending),
+            "unreviewed": pending,
             "previous": before.code if before else None,
         },
     )
-    for item in items:
-        item.snapshot = snapshot
-    SnapshotItem.objects.bulk_create(items, batch_size=2000)
+    _write_items(snapshot, rows)
     Period.objects.filter(pk=period.pk).update(status=PeriodStatus.LOCKED, locked_at=timezone.now())
     record(
         actor,
         "period.lock",
         period,
         changes={"status": ["open", "locked"], "snapshot": [None, version]},
-        reason=f"未审核调度 {len(pending)} 份" if pending else "",
+        reason=f"未审核调度 {pending} 份" if pending else "",
     )
     return snapshot
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,8 +35,17 @@ def _periods() -> list[Period]:
 def board(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     filters = {k: request.GET.get(k, "") for k in ("grade", "district", "department", "leader")}
-    data = queries.project_board(request.user, period, filters)
-    return render(request, "grading/board.html", {"board": data, "filters": filters, "periods": _periods()})
+    found = queries.project_board_page(request.user, period, filters, request.GET.get("page"))
+    query = urlencode({"period": period.code, **{k: v for k, v in filters.items() if v}})
+    context = {
+        "board": found.board,
+        "page": found.page,
+        "page_numbers": found.numbers,
+        "query": query,
+        "filters": filters,
+        "periods": _periods(),
+    }
+    return render(request, "grading/board.html", context)
 
 
 @roles_required(Role.SUPERVISOR)

@@ -34,8 +34,9 @@ from liangping.screen.figures import (
     points,
 )
 
-SCHEMA = 1  # bump when the shape of the data changes: old cache entries and ETags then miss
+SCHEMA = 2  # bump when the shape of the data changes: old cache entries and ETags then miss
 CACHE_SECONDS = 24 * 3600
+SCREEN_LIST_MAX = 100  # rows of each list the lobby screen rotates through
 NOT_PUBLISHED: dict[str, Any] = {"published": False}
 # what the public may see of the summons list: names and reasons, never internal account ids
 SUMMONS_FIELDS = ("code", "name", "leader", "department", "district", "reason", "previous_period")
@@ -308,6 +309,32 @@ def body_for(snapshot: Snapshot | None) -> bytes:
     return body
 
 
+def screen_lists(data: dict[str, Any]) -> dict[str, Any]:
+    """The lobby screen's share of the data: the red and yellow lists (furthest behind first) and the
+    summons list cut to their first SCREEN_LIST_MAX rows, with their full lengths as *_total. A
+    province-sized ledger made the complete lists megabytes per poll; the disclosure keeps them whole."""
+    if not data.get("published"):
+        return data
+    out = dict(data)
+    for key in ("red", "yellow", "summons"):
+        out[f"{key}_total"] = len(data[key])
+        out[key] = data[key][:SCREEN_LIST_MAX]
+    return out
+
+
+def screen_body_for(snapshot: Snapshot | None) -> bytes:
+    """The JSON body the screen polls: `screen_lists` of the snapshot's data, cached per snapshot."""
+    if snapshot is None:
+        return json.dumps(NOT_PUBLISHED).encode()
+    key = f"screen:lists:{etag_for(snapshot)}"
+    body = cache.get(key)
+    if body is None:
+        data = screen_lists(json.loads(body_for(snapshot)))
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, body, CACHE_SECONDS)
+    return body
+
+
 def payload_for(snapshot: Snapshot | None) -> tuple[dict[str, Any], bytes]:
     """(data, JSON body) of a snapshot; the data is read back from the body, so the page, the endpoint
     and the disclosure hold exactly the same thing. {"published": false} for None."""
@@ -316,6 +343,6 @@ def payload_for(snapshot: Snapshot | None) -> tuple[dict[str, Any], bytes]:
 
 
 def screen_data() -> dict[str, Any]:
-    """The latest published snapshot's data, or {"published": False} when nothing is published.
-    Warm, this costs one query (which snapshot is the latest) and one cache read."""
-    return payload_for(latest_published_snapshot())[0]
+    """The latest published snapshot's screen data (`screen_lists`), or {"published": False} when
+    nothing is published. Warm, this costs one query (which snapshot is the latest) and one cache read."""
+    return json.loads(screen_body_for(latest_published_snapshot()))

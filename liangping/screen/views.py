@@ -6,6 +6,8 @@ parameter they accept is about presentation (rotation, polling, kiosk), never ab
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_safe
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.screen.dashboard import dashboard_context
-from liangping.screen.data import body_for, etag_for, latest_published_snapshot, payload_for
+from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
 
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 
@@ -55,7 +57,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
     if _etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(body_for(snapshot), content_type="application/json; charset=utf-8")
+        response = HttpResponse(screen_body_for(snapshot), content_type="application/json; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response
@@ -67,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
     ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no clicks),
     ?page=overview|districts|lists|tasks|ranking|units to start on."""
     snapshot = latest_published_snapshot()
-    data, _body = payload_for(snapshot)
+    data = json.loads(screen_body_for(snapshot))
     page = request.GET.get("page", "")
     kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
     config = {

@@ -222,8 +222,8 @@
     setText("s-title", (d.city ? d.city + "市" : "") + "重点工作亮屏");
     renderOverview(d);
     setText("d-tp", "虚线为时序进度 " + d.overview.display.time_progress + "%");
-    setText("n-red", d.red.length);
-    setText("n-yellow", d.yellow.length);
+    setText("n-red", d.red_total != null ? d.red_total : d.red.length);
+    setText("n-yellow", d.yellow_total != null ? d.yellow_total : d.yellow.length);
     projectRows($("t-red"), d.red, "red");
     projectRows($("t-yellow"), d.yellow, "yellow");
     renderTasks(d);
