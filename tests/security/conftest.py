@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +24,11 @@ from liangping.tasks import services as tasks
 from liangping.tasks.models import Milestone
 from tests.api.conftest import Ledger, api_as, ledger  # noqa: F401  (the API suite's records, reused)
 from tests.cast import Cast, make_user
+from tests.security import processes as proc
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
 
+OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
 PROJECT_APPS = {"core", "sheets", "cases", "projects", "tasks", "indicators", "grading"}
 
 
@@ -130,5 +133,13 @@ def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return sorted(k for k in before if before[k] != after.get(k))
 
 
-def vendor() -> str:
-    return connection.vendor
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo city in a database file, loaded once by the real command; tests work on copies."""
+    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    done = proc.run(["demo", "--no-serve", "--today", "2026-11-20"], db)
+    assert done.returncode == 0, done.stderr
+    shown = proc.run(["period", "show", OPEN_PERIOD], db)  # the open month, as the pages create it
+    assert shown.returncode == 0 and "进行中" in shown.stdout, shown.stdout + shown.stderr
+    assert proc.integrity(db) == "ok"
+    return db

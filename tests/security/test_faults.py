@@ -13,25 +13,14 @@ import openpyxl
 import pytest
 
 from tests.security import processes as proc
+from tests.security.conftest import OPEN_PERIOD
 from tests.sheets.builders import LEDGER_HEADER, ledger_row
 
 pytestmark = pytest.mark.slow
 
 LEDGER_TABLES = ("projects_project", "projects_stageevent", "core_org", "core_user", "core_auditlog")
 BIG_ROWS = 3000
-OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
 WRITING = 256 * 1024  # bytes of -wal written inside the transaction: rows are going in
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    done = proc.run(["demo", "--no-serve", "--today", "2026-11-20"], db)
-    assert done.returncode == 0, done.stderr
-    shown = proc.run(["period", "show", OPEN_PERIOD], db)  # the open month, as the pages create it
-    assert shown.returncode == 0 and "进行中" in shown.stdout, shown.stdout + shown.stderr
-    assert proc.integrity(db) == "ok"
-    return db
 
 
 @pytest.fixture
