@@ -120,7 +120,8 @@ class Page:
     post_only: bool = False
     get_status: dict[str, int] = field(default_factory=dict)  # per-role GET answer overriding the rules
     post: Body | None = None  # body of a POST that must change nothing when refused
-    post_refused: int = 404  # a visible item whose action the role may not take
+    post_may: frozenset[str] | None = None  # who may send that POST (default: `may`)
+    post_refused: int = 404  # the answer to a POST of a role that sees the page but may not send it
     post_actor: str = ""  # this role's POST (inside scope) must succeed and change something
     shows_all: str = ""  # why the page may name any item (no leak check)
     published_ok: bool = False  # may name what the public screen shows anonymous visitors
@@ -142,10 +143,17 @@ class Page:
             return 404
         return 405 if self.post_only else self.ok
 
+    def may_get(self, who: str) -> bool:
+        return who in (self.may if self.may is not None else self.roles)
+
+    def may_post(self, who: str, where: str) -> bool:
+        allowed = self.post_may if self.post_may is not None else self.may
+        return self.may_get(who) and self.sees(who, where) and (allowed is None or who in allowed)
+
     def expected_post(self, who: str, where: str) -> int:
         if who == "anonymous":
             return 302
-        if who not in self.roles or not self.sees(who, where):
+        if who not in self.roles or not self.sees(who, where) or not self.may_get(who):
             return 404
         return self.post_refused
 
@@ -255,8 +263,9 @@ PAGES: dict[str, Page] = {
             "note": "已对接",
             "version": w.item("case", where).version,
         },
+        post_may=frozenset({"supervisor", "department"}),  # the handlers: 市发展改革委 leads case_in
         post_refused=302,  # the case page again, with the refusal as a message
-        post_actor="department",  # 市发展改革委 leads case_in
+        post_actor="department",
     ),
     # -- leader-led tasks -----------------------------------------------------------------------
     "tasks:list": Page(fixed("tasks:list"), TASK_ROLES),
@@ -277,6 +286,8 @@ PAGES: dict[str, Page] = {
         "milestone",
         may=frozenset({"supervisor", "department"}),
         post=lambda w, where: {"action": "delete", "version": w.item("milestone", where).version},
+        post_may=SUPERVISOR,  # the lead department records a milestone; only the supervisor deletes it
+        post_refused=200,  # the page again, nothing deleted
     ),
     "tasks:evidence": Page(of("tasks:evidence", "milestone"), TASK_ROLES, "milestone"),
     "tasks:report_detail": Page(
@@ -284,6 +295,7 @@ PAGES: dict[str, Page] = {
         TASK_ROLES,
         "task_report",
         post=review("task_report"),
+        post_may=SUPERVISOR,  # everyone who sees it reads it here; only the supervisor reviews
         post_actor="supervisor",
     ),
     "tasks:report_edit": Page(
@@ -483,7 +495,7 @@ def test_refused_posts_change_nothing(world, name):
     for who in ROLES:
         for where in page.places():
             want = page.expected_post(who, where)
-            if who in (page.may if page.may is not None else page.roles) and page.sees(who, where):
+            if who != "anonymous" and page.may_post(who, where):
                 continue  # a permitted post: only `post_actor` sends it, below
             url, body = page.url(world, where), page.post(world, where)
             response = users[who].post(url, body)
