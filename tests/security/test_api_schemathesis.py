@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from liangping.core.api import create_token
@@ -18,6 +20,17 @@ from liangping.core.api import create_token
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 6
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test():
+    """The WSGI handler closes old connections at the end of each request, which on PostgreSQL would
+    close the test's own (its transaction holds the data); Django's test client unhooks it the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["supervisor", "owner"])
