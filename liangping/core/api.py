@@ -206,7 +206,8 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        # Bounded: SQLite and PostgreSQL refuse an OFFSET beyond a 64-bit integer (a 500, not a 422).
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数")
 
 
 # --- who am I ---------------------------------------------------------------------------------
