@@ -80,7 +80,55 @@ class LocalSwagger(DocsBase):
         return HttpResponse(Engine().from_string(DOCS_PAGE).render(context))
 
 
-api = NinjaAPI(
+# The errors every operation may answer (see the module docstring), documented in the schema so that
+# clients and schema-driven tests know them: {"detail": "…"} or, for 422, [{"field", "message"}].
+ERROR_RESPONSES = {
+    "400": "请求内容不是有效的 JSON",
+    "401": "未登录或接口令牌无效",
+    "403": "该角色不能执行此操作",
+    "404": "未找到该记录（不存在，或不在您的查看范围内）",
+    "409": "记录已被他人修改，或当前状态不允许该操作",
+    "422": "填写有误：逐项列出字段和原因",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {
+            "anyOf": [
+                {"type": "string"},
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                            "message": {"type": "string"},
+                        },
+                        "required": ["field", "message"],
+                    },
+                },
+            ]
+        }
+    },
+    "required": ["detail"],
+}
+
+
+class LiangpingAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": text, "content": error})
+        return schema
+
+
+api = LiangpingAPI(
     title="亮屏 liangping API",
     version="1",
     description=(

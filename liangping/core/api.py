@@ -17,7 +17,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer
+from pydantic_core import PydanticCustomError
 
 from liangping.core.audit import record
 from liangping.core.models import ApiToken, Org, Role, User
@@ -25,6 +26,17 @@ from liangping.core.scope import sees_ledger
 
 TOKEN_PREFIX = "lp_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates as the schema says (2025-06-30): pydantic would also read 0 or 1700000000 as a timestamp."""
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number or (isinstance(value, str) and value.strip().lstrip("-").replace(".", "", 1).isdigit()):
+        raise PydanticCustomError("date_parsing", "Input should be a valid date")  # 422 “…应为日期”
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -194,7 +206,8 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")
-        offset: int = Field(0, ge=0, description="跳过的条数")
+        # Bounded: SQLite and PostgreSQL refuse an OFFSET beyond a 64-bit integer (a 500, not a 422).
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数")
 
 
 # --- who am I ---------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from liangping.core.api import (
     AmountIn,
     FieldErrors,
     InputSchema,
+    IsoDate,
     OrgRef,
     Pagination,
     UserRef,
@@ -207,7 +208,7 @@ class ProjectFilters(Schema):
 class ProjectPatch(InputSchema):
     version: int = Field(..., description="读取时的版本号")
     reason: str = Field("", max_length=1000, description="修改原因；变更建设阶段时必填")
-    stage_date: dt.date | None = Field(None, description="阶段变更日期，默认今天")
+    stage_date: IsoDate | None = Field(None, description="阶段变更日期，默认今天")
     name: str | None = Field(None, min_length=1, max_length=200)
     level: LevelIn | None = None
     district: int | None = None
@@ -217,8 +218,8 @@ class ProjectPatch(InputSchema):
     annual_plan: AmountIn | None = None
     plan_year: int | None = Field(None, ge=2000, le=2100)
     stage: StageIn | None = None
-    planned_start: dt.date | None = None
-    planned_end: dt.date | None = None
+    planned_start: IsoDate | None = None
+    planned_end: IsoDate | None = None
     leader: int | None = None
     department: int | None = None
     specialist: int | None = None

@@ -10,7 +10,16 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from liangping.core.api import Pagination, UserRef, actor, field_error, forbidden, require_ledger, user_ref
+from liangping.core.api import (
+    IsoDate,
+    Pagination,
+    UserRef,
+    actor,
+    field_error,
+    forbidden,
+    require_ledger,
+    user_ref,
+)
 from liangping.core.models import User
 from liangping.core.scope import sees_ledger
 from liangping.projects import services
@@ -59,8 +68,8 @@ class VisitOut(Schema):
 class VisitFilters(Schema):
     project: int | None = Field(None, description="项目 id")
     specialist: int | None = Field(None, description="项目专员 id")
-    since: dt.date | None = Field(None, description="走访日期不早于")
-    until: dt.date | None = Field(None, description="走访日期不晚于")
+    since: IsoDate | None = Field(None, description="走访日期不早于")
+    until: IsoDate | None = Field(None, description="走访日期不晚于")
 
 
 def visits_for(user: User) -> Any:

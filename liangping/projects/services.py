@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -190,9 +190,14 @@ def submit_report(
         "review_note": "",
     }
     if existing is None:
-        report = MonthlyReport.objects.create(
-            project=project, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the first submission may race another one
+                report = MonthlyReport.objects.create(
+                    project=project, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
+                )
+        except IntegrityError:
+            # Someone submitted the same month since we looked (PostgreSQL lets both look at once).
+            raise _conflict_report(MonthlyReport.objects.get(project=project, month=month)) from None
         record(actor, "report.submit", report, changes=diff({}, snapshot(report, REPORT_FIELDS)))
     else:
         if existing.status == ReportStatus.APPROVED and actor.role != Role.SUPERVISOR:

@@ -84,10 +84,11 @@ def as_money(value: Any, factor: Decimal = Decimal(1)) -> Decimal | None:
         raise CellError(f"“{shown(value)}”不是有效的金额，请填写数字（如 1200.50）")
     if amount < 0:
         raise CellError(f"金额不能为负数（{shown(value)}），请填写 0 或正数")
-    result = (amount * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-    if result >= MONEY_LIMIT:
+    amount *= factor
+    # Compared before rounding too: quantize() cannot hold an amount of more than 28 digits.
+    if amount >= MONEY_LIMIT or amount.quantize(CENT, rounding=ROUND_HALF_UP) >= MONEY_LIMIT:
         raise CellError(f"金额 {shown(value)} 过大，请核对单位（万元/亿元/元）")
-    return result
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _parse_money_text(text: str, factor: Decimal) -> tuple[Decimal, Decimal]:

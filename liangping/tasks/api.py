@@ -195,7 +195,7 @@ class TaskFilters(Schema):
     year: int | None = Field(None, description="年度")
     period: str | None = Field(None, description="分级的考核期，如 2025-06；默认为最近结束的月份")
     limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数")
 
 
 class TaskListOut(Schema):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -336,9 +336,14 @@ def submit_report(
     }
     existing = TaskReport.objects.select_related("submitted_by").filter(task=task, month=month).first()
     if existing is None:
-        report = TaskReport.objects.create(
-            task=task, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the first submission may race another one
+                report = TaskReport.objects.create(
+                    task=task, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
+                )
+        except IntegrityError:
+            # Someone submitted the same month since we looked (PostgreSQL lets both look at once).
+            raise _report_conflict(TaskReport.objects.get(task=task, month=month)) from None
         record(actor, "task_report.submit", report, changes=diff({}, snapshot(report, REPORT_FIELDS)))
         return report
     if existing.status == TaskReportStatus.APPROVED and not can_manage(actor):

@@ -1,0 +1,145 @@
+"""Security-suite fixtures: a world with one object of every kind inside and outside the cast's scope,
+a fingerprint of the whole database, and the PostgreSQL switch for the `pg` marker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from liangping.core.models import CalendarDay, CalendarYear, Period, Role
+from liangping.grading import services as grading
+from liangping.grading.models import Snapshot
+from liangping.indicators.models import Indicator
+from liangping.sheets import jobs
+from liangping.sheets.models import ImportJob
+from liangping.tasks import services as tasks
+from liangping.tasks.models import Milestone
+from tests.api.conftest import Ledger, api_as, ledger  # noqa: F401  (the API suite's records, reused)
+from tests.cast import Cast, make_user
+from tests.security import processes as proc
+from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
+from tests.tasks.conftest import PDF
+
+OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
+PROJECT_APPS = {"core", "sheets", "cases", "projects", "tasks", "indicators", "grading"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`pg` tests run only when the suite runs against PostgreSQL (make test-pg)."""
+    from django.conf import settings
+
+    on_pg = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip = pytest.mark.skip(reason="需要 PostgreSQL：以 DATABASE_URL=postgres://… 运行")
+    for item in items:
+        if "pg" in item.keywords and not on_pg:
+            item.add_marker(skip)
+
+
+@dataclass
+class World:
+    cast: Cast
+    ledger: Ledger
+    milestone_in: Milestone
+    milestone_out: Milestone
+    job_in: ImportJob
+    job_out: ImportJob
+    day: CalendarDay
+    year: CalendarYear
+    indicator: Indicator
+    period: Period  # published
+    snapshot: Snapshot
+
+    def item(self, kind: str, where: str) -> Any:
+        side = where.removesuffix("side")
+        if kind == "project":
+            return getattr(self.cast, where)
+        if kind in ("milestone", "job"):
+            return getattr(self, f"{kind}_{side}")
+        if kind == "photo":
+            return self.ledger.item("visit", where).photos.first()
+        return self.ledger.item(kind, where)
+
+
+@pytest.fixture
+def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F811
+    settings.LIANGPING_IMPORT_SYNC = True
+    milestones = []
+    for task in (ledger.task_in, ledger.task_out):
+        milestone = task.milestones.first()
+        assert milestone is not None
+        milestones.append(
+            tasks.record_milestone(
+                cast.supervisor,
+                milestone,
+                actual_date=dt.date(2025, 3, 30),
+                note="已完成",
+                upload=("批复.pdf", PDF),
+                upload_size=len(PDF),
+                expected_version=milestone.version,
+            )
+        )
+    other = make_user("supervisor2", Role.SUPERVISOR, cast.office, "督查员乙")
+    made = []
+    for who, code in ((cast.supervisor, "IMP-1"), (other, "IMP-2")):
+        path = write_xlsx(tmp_path / f"{code}.xlsx", [LEDGER_HEADER, ledger_row(code)])
+        upload = SimpleUploadedFile(path.name, path.read_bytes())
+        made.append(jobs.create_job(who, "projects", upload))
+    period = grading.get_or_create_period("2025-05")
+    snapshot = grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
+    grading.publish_period(cast.supervisor, period)
+    return World(
+        cast=cast,
+        ledger=ledger,
+        milestone_in=milestones[0],
+        milestone_out=milestones[1],
+        job_in=made[0],
+        job_out=made[1],
+        day=CalendarDay.objects.create(date=dt.date(2026, 10, 10), is_workday=True, note="调休"),
+        year=CalendarYear.objects.create(year=2031, note="测试"),
+        indicator=Indicator.objects.create(name="测试指标", unit="亿元"),
+        period=Period.objects.get(pk=period.pk),
+        snapshot=snapshot,
+    )
+
+
+def fingerprint() -> dict[str, str]:
+    """A digest of every row of every project table (sessions and content types aside)."""
+    out = {}
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.app_label not in PROJECT_APPS:
+                continue
+            tables = [meta.db_table] + [
+                f.remote_field.through._meta.db_table
+                for f in meta.local_many_to_many
+                if f.remote_field.through._meta.auto_created
+            ]
+            for table in tables:
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")
+                out[table] = hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()
+    return out
+
+
+def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    return sorted(k for k in before if before[k] != after.get(k))
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo city in a database file, loaded once by the real command; tests work on copies."""
+    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    done = proc.run(["demo", "--no-serve", "--today", "2026-11-20"], db)
+    assert done.returncode == 0, done.stderr
+    shown = proc.run(["period", "show", OPEN_PERIOD], db)  # the open month, as the pages create it
+    assert shown.returncode == 0 and "进行中" in shown.stdout, shown.stdout + shown.stderr
+    assert proc.integrity(db) == "ok"
+    return db

@@ -1,0 +1,563 @@
+"""The authorisation matrix, generated from the URL configuration.
+
+Every URL pattern of the site (django.urls.get_resolver(), walked recursively) and every operation of
+the JSON API must have a row in PAGES / API_EXTRA below, or be in the API suite's own table
+(tests/api/test_scope_matrix.py). A route nobody registered fails `test_every_route_is_registered`
+with "新路由未登记权限：…".
+
+Each row says how to build the URL for an object inside and outside each role's scope and who gets
+through. The expected status of every cast member follows from it (DOMAIN §3):
+
+- anonymous: 302 to the login page (the public screen: 200);
+- a role without the page, or an object outside the user's scope: 404 — pages outside a role do not
+  exist (core.access.roles_required), so the web answers 404 where the API answers 403;
+- GET on a POST-only endpoint the user may reach: 405.
+
+For every unsafe endpoint each refused request is also sent as a POST and must change nothing
+(a digest of every table before and after); one allowed request proves the same body does change it.
+Every 200 page is checked for leaks: no name of an item outside the user's scope appears in it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from liangping.api import api
+from tests.api.test_scope_matrix import ROUTES as API_ROUTES
+from tests.api.test_scope_matrix import expected_status as api_expected_status
+from tests.security.conftest import World, changed_tables, fingerprint
+
+ROLES = [
+    "anonymous",
+    "supervisor",
+    "leader",
+    "department",
+    "district",
+    "specialist",
+    "owner",
+    "outsider",
+    "sysadmin",
+    "secadmin",
+    "auditor",
+]
+ADMINS = frozenset({"sysadmin", "secadmin", "auditor"})
+SIGNED_IN = frozenset(ROLES) - {"anonymous"}
+LEDGER = SIGNED_IN - ADMINS  # supervisor … project units (outsider is a project unit)
+VISITORS = frozenset({"supervisor", "leader", "department", "district", "specialist"})
+TASK_ROLES = frozenset({"supervisor", "leader", "department"})
+SUPERVISOR = frozenset({"supervisor"})
+
+PROJECT_SEES = {
+    "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
+    "outside": {"supervisor"},
+}
+VISIT_SEES = {"inside": set(VISITORS), "outside": {"supervisor"}}
+TASK_SEES = {"inside": set(TASK_ROLES), "outside": {"supervisor"}}
+SEES: dict[str, dict[str, set[str]]] = {
+    "project": PROJECT_SEES,
+    "report": PROJECT_SEES,
+    "case": PROJECT_SEES,
+    "visit": VISIT_SEES,
+    "photo": VISIT_SEES,
+    "task": TASK_SEES,
+    "task_report": TASK_SEES,
+    "milestone": TASK_SEES,
+    "job": {"inside": {"supervisor"}, "outside": set()},  # an import job is its uploader's alone
+}
+
+# Text that names an item: it must not appear on a page shown to someone outside the item's scope.
+MARKERS = [
+    ("示例动力电池项目", "project", "inside"),
+    ("ZZ-2025-001", "project", "inside"),
+    ("示例智慧物流项目", "project", "outside"),
+    ("ZZ-2025-002", "project", "outside"),
+    ("用地指标未落实", "case", "inside"),
+    ("施工许可未办理", "case", "outside"),
+    ("现场施工正常", "visit", "inside"),
+    ("土地平整中", "visit", "outside"),
+    ("示例攻坚事项（范围内）", "task", "inside"),
+    ("示例攻坚事项（范围外）", "task", "outside"),
+]
+
+Url = Callable[[World, str], str]
+Body = Callable[[World, str], dict[str, Any]]
+
+
+def fixed(name: str, *args: Any, query: str = "") -> Url:
+    return lambda w, where: reverse(name, args=args) + query
+
+
+def of(name: str, kind: str) -> Url:
+    """The URL of the item of `kind` inside or outside scope."""
+    return lambda w, where: reverse(name, args=[w.item(kind, where).pk])
+
+
+def of_object(name: str, attr: str) -> Url:
+    return lambda w, where: reverse(name, args=[getattr(w, attr).pk])
+
+
+def tampering(w: World, where: str) -> dict[str, Any]:
+    """A form post that would change things if the page let it through."""
+    return {"name": "篡改", "title": "篡改", "version": "1", "reason": "篡改", "note": "篡改"}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Url
+    roles: frozenset[str]  # who gets past the page's role check
+    item: str = ""  # kind of the object in the URL ("" for none)
+    may: frozenset[str] | None = None  # who may act on a visible item (default: `roles`)
+    ok: int = 200
+    post_only: bool = False
+    get_status: dict[str, int] = field(default_factory=dict)  # per-role GET answer overriding the rules
+    post: Body | None = None  # body of a POST that must change nothing when refused
+    post_may: frozenset[str] | None = None  # who may send that POST (default: `may`)
+    post_refused: int = 404  # the answer to a POST of a role that sees the page but may not send it
+    post_actor: str = ""  # this role's POST (inside scope) must succeed and change something
+    shows_all: str = ""  # why the page may name any item (no leak check)
+    published_ok: bool = False  # may name what the public screen shows anonymous visitors
+
+    def places(self) -> list[str]:
+        return ["inside", "outside"] if self.item else ["-"]
+
+    def sees(self, who: str, where: str) -> bool:
+        return not self.item or who in SEES[self.item][where]
+
+    def expected_get(self, who: str, where: str) -> int:
+        if who in self.get_status:
+            return self.get_status[who]
+        if who == "anonymous":
+            return 302
+        if who not in self.roles or not self.sees(who, where):
+            return 404
+        if who not in (self.may if self.may is not None else self.roles):
+            return 404
+        return 405 if self.post_only else self.ok
+
+    def may_get(self, who: str) -> bool:
+        return who in (self.may if self.may is not None else self.roles)
+
+    def may_post(self, who: str, where: str) -> bool:
+        allowed = self.post_may if self.post_may is not None else self.may
+        return self.may_get(who) and self.sees(who, where) and (allowed is None or who in allowed)
+
+    def expected_post(self, who: str, where: str) -> int:
+        if who == "anonymous":
+            return 302
+        if who not in self.roles or not self.sees(who, where) or not self.may_get(who):
+            return 404
+        return self.post_refused
+
+
+def review(kind: str) -> Body:
+    return lambda w, where: {"decision": "approve", "note": "", "version": w.item(kind, where).version}
+
+
+PAGES: dict[str, Page] = {
+    # -- signing in and the start page -----------------------------------------------------------
+    "login": Page(fixed("login"), SIGNED_IN, get_status={"anonymous": 200} | dict.fromkeys(SIGNED_IN, 302)),
+    "logout": Page(fixed("logout"), SIGNED_IN, get_status=dict.fromkeys(ROLES, 405)),  # POST only
+    "home": Page(fixed("home"), SIGNED_IN),
+    # -- administration: users, orgs, settings, calendar, audit log --------------------------------
+    "core:users": Page(fixed("core:users"), frozenset({"sysadmin", "secadmin"})),
+    "core:user_new": Page(fixed("core:user_new"), frozenset({"sysadmin", "secadmin"}), post=tampering),
+    "core:user_edit": Page(
+        lambda w, where: reverse("core:user_edit", args=[w.cast.owner.pk]),
+        frozenset({"sysadmin", "secadmin"}),
+        post=tampering,
+    ),
+    "core:user_password": Page(
+        lambda w, where: reverse("core:user_password", args=[w.cast.owner.pk]),
+        frozenset({"secadmin"}),
+        post_only=True,
+        post=lambda w, where: {"password1": "Zq7#mVt2!pLs", "password2": "Zq7#mVt2!pLs"},
+        post_actor="secadmin",
+    ),
+    "core:orgs": Page(
+        fixed("core:orgs"), frozenset({"sysadmin", "secadmin"}), post=lambda w, where: {"name": "篡改局"}
+    ),
+    "core:settings": Page(fixed("core:settings"), frozenset({"sysadmin"}), post=tampering),
+    "core:calendar": Page(fixed("core:calendar"), frozenset({"sysadmin"}), post=tampering),
+    "core:calendar_day_delete": Page(
+        of_object("core:calendar_day_delete", "day"),
+        frozenset({"sysadmin"}),
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="sysadmin",
+    ),
+    "core:calendar_year_delete": Page(
+        of_object("core:calendar_year_delete", "year"),
+        frozenset({"sysadmin"}),
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="sysadmin",
+    ),
+    "core:audit": Page(
+        fixed("core:audit"), frozenset({"auditor"}), shows_all="审计管理员查阅全部审计日志（DOMAIN §3）"
+    ),
+    # -- the project ledger, monthly reports, site visits -------------------------------------------
+    "projects:list": Page(fixed("projects:list"), LEDGER),
+    "projects:detail": Page(of("projects:detail", "project"), LEDGER, "project"),
+    "projects:edit": Page(of("projects:edit", "project"), SUPERVISOR, "project", post=tampering),
+    "projects:report_new": Page(
+        of("projects:report_new", "project"),
+        LEDGER,
+        "project",
+        may=frozenset({"supervisor", "specialist", "owner"}),
+        post=tampering,
+    ),
+    "projects:visit_new": Page(
+        of("projects:visit_new", "project"),
+        VISITORS,
+        "project",
+        may=frozenset({"supervisor", "specialist"}),
+        post=tampering,
+    ),
+    "projects:reports": Page(fixed("projects:reports", query="?month=2025-05"), LEDGER),
+    "projects:report_detail": Page(of("projects:report_detail", "report"), LEDGER, "report"),
+    "projects:report_edit": Page(
+        of("projects:report_edit", "report"),
+        LEDGER,
+        "report",
+        may=frozenset({"supervisor", "specialist", "owner"}),
+        post=tampering,
+    ),
+    "projects:report_review": Page(
+        of("projects:report_review", "report"),
+        SUPERVISOR,
+        "report",
+        post_only=True,
+        post=review("report"),
+        post_actor="supervisor",
+    ),
+    "projects:visits": Page(fixed("projects:visits"), VISITORS),
+    "projects:visit_stats": Page(fixed("projects:visit_stats"), frozenset({"supervisor", "specialist"})),
+    "projects:visit_detail": Page(of("projects:visit_detail", "visit"), VISITORS, "visit"),
+    "projects:visit_photo": Page(of("projects:visit_photo", "photo"), VISITORS, "photo"),
+    # -- cases ----------------------------------------------------------------------------------
+    "cases:list": Page(fixed("cases:list"), LEDGER),
+    "cases:new": Page(
+        lambda w, where: reverse("cases:new") + f"?project={w.item('project', where).pk}",
+        LEDGER,
+        "project",
+        post=lambda w, where: {"title": "篡改", "description": "篡改"},
+    ),
+    "cases:detail": Page(of("cases:detail", "case"), LEDGER, "case"),
+    "cases:act": Page(
+        of("cases:act", "case"),
+        LEDGER,
+        "case",
+        post_only=True,
+        get_status=dict.fromkeys(LEDGER, 405),  # require_POST answers before the case is looked up
+        post=lambda w, where: {
+            "action": "handle",
+            "note": "已对接",
+            "version": w.item("case", where).version,
+        },
+        post_may=frozenset({"supervisor", "department"}),  # the handlers: 市发展改革委 leads case_in
+        post_refused=302,  # the case page again, with the refusal as a message
+        post_actor="department",
+    ),
+    # -- leader-led tasks -----------------------------------------------------------------------
+    "tasks:list": Page(fixed("tasks:list"), TASK_ROLES),
+    "tasks:new": Page(fixed("tasks:new"), SUPERVISOR, post=tampering),
+    "tasks:detail": Page(of("tasks:detail", "task"), TASK_ROLES, "task"),
+    "tasks:edit": Page(of("tasks:edit", "task"), SUPERVISOR, "task", post=tampering),
+    "tasks:milestone_new": Page(of("tasks:milestone_new", "task"), SUPERVISOR, "task", post=tampering),
+    "tasks:report_new": Page(
+        of("tasks:report_new", "task"),
+        TASK_ROLES,
+        "task",
+        may=frozenset({"supervisor", "department"}),
+        post=tampering,
+    ),
+    "tasks:milestone": Page(
+        of("tasks:milestone", "milestone"),
+        TASK_ROLES,
+        "milestone",
+        may=frozenset({"supervisor", "department"}),
+        post=lambda w, where: {"action": "delete", "version": w.item("milestone", where).version},
+        post_may=SUPERVISOR,  # the lead department records a milestone; only the supervisor deletes it
+        post_refused=200,  # the page again, nothing deleted
+    ),
+    "tasks:evidence": Page(of("tasks:evidence", "milestone"), TASK_ROLES, "milestone"),
+    "tasks:report_detail": Page(
+        of("tasks:report_detail", "task_report"),
+        TASK_ROLES,
+        "task_report",
+        post=review("task_report"),
+        post_may=SUPERVISOR,  # everyone who sees it reads it here; only the supervisor reviews
+        post_actor="supervisor",
+    ),
+    "tasks:report_edit": Page(
+        of("tasks:report_edit", "task_report"),
+        TASK_ROLES,
+        "task_report",
+        may=frozenset({"supervisor", "department"}),
+        post=tampering,
+    ),
+    # -- spreadsheets ---------------------------------------------------------------------------
+    "sheets:import": Page(fixed("sheets:import"), SUPERVISOR, post=tampering),
+    "sheets:jobs": Page(fixed("sheets:jobs"), SUPERVISOR),
+    "sheets:job": Page(of("sheets:job", "job"), SUPERVISOR, "job"),
+    "sheets:job_progress": Page(of("sheets:job_progress", "job"), SUPERVISOR, "job"),
+    "sheets:job_confirm": Page(
+        of("sheets:job_confirm", "job"),
+        SUPERVISOR,
+        "job",
+        post_only=True,
+        get_status=dict.fromkeys(SIGNED_IN, 405),  # require_POST answers before the job is looked up
+        post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
+    "sheets:job_errors": Page(of("sheets:job_errors", "job"), SUPERVISOR, "job"),
+    "sheets:export": Page(fixed("sheets:export", "projects"), LEDGER),
+    # -- grading --------------------------------------------------------------------------------
+    "grading:board": Page(fixed("grading:board", query="?period=2025-05"), LEDGER),
+    "grading:periods": Page(fixed("grading:periods"), SUPERVISOR),
+    "grading:period_action": Page(
+        fixed("grading:period_action", "lock"),
+        SUPERVISOR,
+        post_only=True,
+        get_status=dict.fromkeys(ROLES, 405),  # require_POST comes first, even before sign-in
+        post=lambda w, where: {"period": "2025-06", "confirm": "1"},
+        post_actor="supervisor",
+    ),
+    "grading:snapshot": Page(of_object("grading:snapshot", "snapshot"), LEDGER),
+    "grading:ranking": Page(fixed("grading:ranking"), LEDGER),
+    "grading:indicator": Page(of_object("grading:indicator", "indicator"), LEDGER),
+    "grading:units": Page(fixed("grading:units"), LEDGER),
+    "grading:summons": Page(fixed("grading:summons"), frozenset({"supervisor", "leader"})),
+    "grading:rules": Page(fixed("grading:rules"), frozenset({"supervisor", "sysadmin"}), post=tampering),
+    # -- indicators -----------------------------------------------------------------------------
+    "indicators:catalogue": Page(
+        fixed("indicators:catalogue"), frozenset({"supervisor", "sysadmin"}), post=tampering
+    ),
+    "indicators:edit": Page(
+        of_object("indicators:edit", "indicator"), frozenset({"supervisor", "sysadmin"}), post=tampering
+    ),
+    # -- the public screen and the disclosure of published periods -------------------------------
+    "screen:index": Page(
+        fixed("screen:index"),
+        SIGNED_IN,
+        get_status={"anonymous": 200},
+        shows_all="公开大屏只展示已发布快照",
+    ),
+    "screen:data": Page(
+        fixed("screen:data"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
+    ),
+    # The dashboard's published half is the public screen's data; its live half is scoped.
+    "screen:dashboard": Page(fixed("screen:dashboard"), LEDGER, published_ok=True),
+    "disclosure:index": Page(fixed("disclosure:index"), LEDGER),
+    "disclosure:docx": Page(fixed("disclosure:docx", "2025-05"), LEDGER, shows_all="已发布考核期的公开文件"),
+    "disclosure:report": Page(
+        fixed("disclosure:report", "2025-05"), LEDGER, shows_all="已发布考核期的公开页面"
+    ),
+}
+
+# API paths that are not operations of the schema: the schema itself, the docs and their assets,
+# the root, and the JSON 404 for any other path. Per role: the status of GET.
+API_EXTRA: dict[str, tuple[str, dict[str, int]]] = {
+    "/openapi.json": ("/openapi.json", dict.fromkeys(ROLES, 200)),
+    "/docs": ("/docs", dict.fromkeys(ROLES, 200)),
+    "/docs/assets/{name}": ("/docs/assets/swagger-ui.css", dict.fromkeys(ROLES, 200)),
+    "": ("/", dict.fromkeys(ROLES, 404)),
+    "/{rest}": ("/no/such/thing", dict.fromkeys(ROLES, 404)),
+}
+
+
+# -- the URL configuration ----------------------------------------------------------------------
+
+
+def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route name with its namespace, pattern) of every URL pattern, recursively."""
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+            yield from walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = ":".join(n for n in (namespace, entry.name or "") if n)
+            yield name, prefix + str(entry.pattern)
+
+
+def api_operations() -> set[str]:
+    """Every operation of the JSON API, as "METHOD /path" (the path below /api/v1)."""
+    schema = api.get_openapi_schema(path_prefix="")
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def api_path(pattern: str) -> str:
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", pattern.removeprefix("api/v1/"))
+    return "" if path == "/" else path
+
+
+def test_every_route_is_registered():
+    missing = []
+    schemed = api_operations()
+    api_table = {f"{r.method} {r.path}" for r in API_ROUTES}
+    schemed_paths = {op.split(" ", 1)[1] for op in schemed}
+    for name, pattern in walk(get_resolver()):
+        if name.startswith("api:"):
+            path = api_path(pattern)
+            if path in schemed_paths:
+                missing += [op for op in schemed if op.endswith(f" {path}") and op not in api_table]
+            elif path not in API_EXTRA:
+                missing.append(f"{name} /{pattern}")
+        elif name not in PAGES:
+            missing.append(f"{name or '(无名称)'} /{pattern}")
+    assert not missing, "新路由未登记权限：" + "、".join(sorted(set(missing)))
+    names = {name for name, _p in walk(get_resolver())}
+    assert not set(PAGES) - names, f"权限表中有已不存在的路由：{sorted(set(PAGES) - names)}"
+
+
+def test_the_walk_finds_nested_routes_and_api_operations():
+    """The generator itself: it sees namespaced routes and API operations, not only the top level."""
+    names = {name for name, _p in walk(get_resolver())}
+    assert {"projects:report_review", "tasks:evidence", "api:unknown_path"} <= names
+    assert "POST /reports/{report_id}/review" in api_operations()
+
+
+# -- the matrix ---------------------------------------------------------------------------------
+
+
+def clients(w: World) -> dict[str, Client]:
+    out = {}
+    for who in ROLES:
+        client = Client()
+        if who != "anonymous":
+            client.force_login(getattr(w.cast, who))
+        out[who] = client
+    return out
+
+
+def body_text(response: Any) -> str:
+    """The text of a page, or of every cell of an .xlsx download."""
+    content_type = response.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        return "\n".join(str(c) for s in book for row in s.iter_rows(values_only=True) for c in row if c)
+    if content_type.startswith(("text/", "application/json")):
+        return response.content.decode()
+    return ""
+
+
+def leaks(page: Page, who: str, text: str, public: str) -> list[str]:
+    if page.shows_all or not text:
+        return []
+    hidden = [m for m, kind, where in MARKERS if who not in SEES[kind][where]]
+    return [m for m in hidden if m in text and not (page.published_ok and m in public)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_matrix(world, name):
+    page = PAGES[name]
+    users = clients(world)
+    public = users["anonymous"].get(reverse("screen:data")).content.decode() if page.published_ok else ""
+    problems = []
+    for who in ROLES:
+        for where in page.places():
+            url = page.url(world, where)
+            response = users[who].get(url)
+            want = page.expected_get(who, where)
+            if response.status_code != want:
+                problems.append(f"GET {url} | {who} | {where}: {response.status_code}，应为 {want}")
+            elif want == 302 and who == "anonymous" and "/accounts/login/" not in response["Location"]:
+                problems.append(f"GET {url} | anonymous: 跳转到 {response['Location']}，应为登录页")
+            elif response.status_code == 200:
+                problems += [
+                    f"GET {url} | {who}: 泄露了“{m}”" for m in leaks(page, who, body_text(response), public)
+                ]
+    assert not problems, "\n".join(problems)
+
+
+POSTS = sorted(name for name, page in PAGES.items() if page.post is not None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", POSTS)
+def test_refused_posts_change_nothing(world, name):
+    page = PAGES[name]
+    assert page.post is not None
+    users = clients(world)
+    problems = []
+    before = fingerprint()
+    for who in ROLES:
+        for where in page.places():
+            want = page.expected_post(who, where)
+            if who != "anonymous" and page.may_post(who, where):
+                continue  # a permitted post: only `post_actor` sends it, below
+            url, body = page.url(world, where), page.post(world, where)
+            response = users[who].post(url, body)
+            if response.status_code != want:
+                problems.append(f"POST {url} | {who} | {where}: {response.status_code}，应为 {want}")
+            changed = changed_tables(before, fingerprint())
+            if changed:
+                problems.append(f"POST {url} | {who} | {where}: 被拒绝却改动了 {changed}")
+    if page.post_actor:
+        where = "inside" if page.item else "-"
+        before = fingerprint()
+        response = users[page.post_actor].post(page.url(world, where), page.post(world, where))
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert changed_tables(before, fingerprint()), f"{page.post_actor} 的同一请求应当生效"
+    assert not problems, "\n".join(problems)
+
+
+# -- unsafe API operations: refused requests change nothing --------------------------------------
+
+UNSAFE_API = [r for r in API_ROUTES if r.method != "GET"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", UNSAFE_API, ids=lambda r: f"{r.method} {r.path}")
+def test_refused_api_calls_change_nothing(world, api_as, route):
+    from tests.api.test_scope_matrix import ROLES as API_ROLES
+    from tests.api.test_scope_matrix import _item, _url
+
+    problems = []
+    users = {who: api_as(who) for who in API_ROLES}  # signing in touches the user rows
+    before = fingerprint()
+    for who in API_ROLES:
+        client = users[who]
+        for where in ("inside", "outside"):
+            want = api_expected_status(route, who, where)
+            if want < 400:
+                continue
+            item = _item(world.cast, world.ledger, route.item, where)
+            url = _url(route, item)
+            body = route.body(world.cast, world.ledger, item) if route.body else None
+            if route.multipart:
+                response = client.multipart(url, body)
+            else:
+                response = getattr(client, route.method.lower())(url, body)
+            if response.status_code != want:
+                problems.append(
+                    f"{route.method} {url} | {who} | {where}: {response.status_code}，应为 {want}"
+                )
+            changed = changed_tables(before, fingerprint())
+            if changed:
+                problems.append(f"{route.method} {url} | {who} | {where}: 被拒绝却改动了 {changed}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", sorted(API_EXTRA))
+def test_api_paths_outside_the_schema(world, path):
+    url, statuses = API_EXTRA[path]
+    users = clients(world)
+    problems = []
+    for who in ROLES:
+        response = users[who].get("/api/v1" + url)
+        if response.status_code != statuses[who]:
+            problems.append(f"GET /api/v1{url} | {who}: {response.status_code}，应为 {statuses[who]}")
+    assert not problems, "\n".join(problems)
