@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import http.client
 import os
 import signal
 import socket
@@ -66,10 +67,14 @@ def free_port() -> int:
 
 
 async def _client(
-    port: int, path: str, stop: float, limit: int, latencies: list[float], errors: list[str]
+    port: int, path: str, stop: float, limit: int, latencies: list[float], errors: list[str], etag: str
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n".encode()
+    conditional = f"If-None-Match: {etag}\r\n" if etag else ""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n{conditional}\r\n"
+    ).encode()
+    expected = b"304" if etag else b"200"
     try:
         while time.perf_counter() < stop and len(latencies) < limit:
             t0 = time.perf_counter()
@@ -86,7 +91,7 @@ async def _client(
                     close = True
             await reader.readexactly(length)
             latencies.append(time.perf_counter() - t0)
-            if status != b"200":
+            if status != expected:
                 errors.append(status.decode())
             if close:
                 writer.close()
@@ -96,13 +101,13 @@ async def _client(
 
 
 async def _load(
-    port: int, path: str, seconds: float, clients: int, limit: int
+    port: int, path: str, seconds: float, clients: int, limit: int, etag: str = ""
 ) -> tuple[list[float], list[str], float]:
     latencies: list[float] = []
     errors: list[str] = []
     t0 = time.perf_counter()
     stop = t0 + seconds
-    await asyncio.gather(*(_client(port, path, stop, limit, latencies, errors) for _ in range(clients)))
+    await asyncio.gather(*(_client(port, path, stop, limit, latencies, errors, etag) for _ in range(clients)))
     return latencies, errors, time.perf_counter() - t0
 
 
@@ -117,10 +122,24 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not start")
 
 
+def _figures(latencies: list[float], errors: list[str], elapsed: float) -> dict[str, Any]:
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": p(0.5),
+        "p95_ms": p(0.95),
+        "errors": len(errors),
+    }
+
+
 def screen_rps(env: dict[str, str], *, seconds: float, clients: int = 16, workers: int = 2) -> dict[str, Any]:
     """Requests per second and latency of /screen/data.json with a warm cache: gunicorn (gthread,
     keep-alive) with `workers` processes, `clients` keep-alive connections from one asyncio loop,
-    bounded by time and by a request count."""
+    bounded by time and by a request count. Measured twice in the same run: full bodies (a client
+    without the data, 200) and the kiosk's conditional polls (If-None-Match with the current ETag, 304)."""
     port = free_port()
     cmd = [sys.executable, "-m", "gunicorn", "liangping.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--workers", str(workers), "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30",
@@ -131,19 +150,20 @@ def screen_rps(env: dict[str, str], *, seconds: float, clients: int = 16, worker
         path = "/screen/data.json"
         # warm every worker's cache (a worker computes the body once per snapshot, then reads it back)
         asyncio.run(_load(port, path, 5, clients, 200))
-        latencies, errors, elapsed = asyncio.run(_load(port, path, seconds, clients, 1_000_000))
+        full = _figures(*asyncio.run(_load(port, path, seconds, clients, 1_000_000)))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body, etag = response.read(), response.getheader("ETag", "")
+        conn.close()
+        polls = _figures(*asyncio.run(_load(port, path, seconds, clients, 1_000_000, etag)))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
-    latencies.sort()
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     return {
-        "requests": len(latencies),
-        "seconds": elapsed,
-        "rps": len(latencies) / elapsed,
-        "p50_ms": p(0.5),
-        "p95_ms": p(0.95),
-        "errors": len(errors),
+        **full,
+        "body_bytes": len(body),
+        "poll": polls,
         "clients": clients,
         "workers": workers,
         "worker_class": "gthread x4",

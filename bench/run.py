@@ -301,6 +301,11 @@ def build_report(raw: dict[str, Any], small: Target, large: Target, quick: bool,
         put("screen_warm_rps", rps["rps"], "req/s", "≥ 1000", rps["rps"] >= 1000)
         put("screen_warm_p95_ms", rps["p95_ms"], "ms")
         put("screen_warm_errors", rps["errors"], "responses")
+        put("screen_body_kib", rps["body_bytes"] / 1024, "KiB")
+        poll = rps["poll"]
+        put("screen_poll_rps", poll["rps"], "req/s (304)", "≥ 1000", poll["rps"] >= 1000)
+        put("screen_poll_p95_ms", poll["p95_ms"], "ms")
+        put("screen_poll_errors", poll["errors"], "responses")
     for engine, key in (("sqlite", "writers_sqlite"), ("pg", "writers_pg")):
         if w := raw.get(key):
             put(f"{engine}_writes_per_s", w["ops_per_s"], "ops/s")

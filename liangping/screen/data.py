@@ -8,6 +8,7 @@ Queries are constant whatever the number of projects; the result is cached per s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from decimal import Decimal
@@ -46,9 +47,10 @@ class NotPublished(LookupError):
     """The period is unknown or not published; the message is for people."""
 
 
-def _latest_sql() -> str:
-    """The ORM's query below, written out once: on the public endpoint's hot path, compiling the
-    ORM query costs ten times as much as running it."""
+@functools.cache
+def _latest_sql(vendor: str) -> str:
+    """The ORM's query below, written out once per database vendor: on the public endpoint's hot
+    path, compiling the ORM query costs ten times as much as running it."""
     s, p = Snapshot._meta, Period._meta
     col = lambda meta, name: connection.ops.quote_name(meta.get_field(name).column)  # noqa: E731
     return (
@@ -68,7 +70,7 @@ def latest_published_snapshot() -> Snapshot | None:
     Snapshot.objects.filter(period__status="published")
         .order_by("-period__year", "-period__month", "-period__published_at", "-period__id", "-version")
         .first()"""
-    found = list(Snapshot.objects.raw(_latest_sql(), [PeriodStatus.PUBLISHED.value]))
+    found = list(Snapshot.objects.raw(_latest_sql(connection.vendor), [PeriodStatus.PUBLISHED.value]))
     return found[0] if found else None
 
 
@@ -310,8 +312,9 @@ def body_for(snapshot: Snapshot | None) -> bytes:
 
 
 def screen_lists(data: dict[str, Any]) -> dict[str, Any]:
-    """The lobby screen's share of the data: the red and yellow lists (furthest behind first) and the
-    summons list cut to their first SCREEN_LIST_MAX rows, with their full lengths as *_total. A
+    """The lobby screen's share of the data: the red and yellow lists (furthest behind first), the
+    summons list and the task rows (red first) cut to their first SCREEN_LIST_MAX rows, with the full
+    lengths as *_total (tasks: tasks.counts.total). A
     province-sized ledger made the complete lists megabytes per poll; the disclosure keeps them whole."""
     if not data.get("published"):
         return data
@@ -319,6 +322,8 @@ def screen_lists(data: dict[str, Any]) -> dict[str, Any]:
     for key in ("red", "yellow", "summons"):
         out[f"{key}_total"] = len(data[key])
         out[key] = data[key][:SCREEN_LIST_MAX]
+    # tasks come red first; their full count is tasks.counts.total
+    out["tasks"] = {**data["tasks"], "rows": data["tasks"]["rows"][:SCREEN_LIST_MAX]}
     return out
 
 

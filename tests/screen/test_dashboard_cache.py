@@ -61,9 +61,11 @@ def test_screen_lists_are_cut_with_their_totals():
     from liangping.screen.data import SCREEN_LIST_MAX, screen_lists
 
     rows = [{"code": f"P{i:04d}"} for i in range(SCREEN_LIST_MAX + 5)]
-    data = {"published": True, "red": rows, "yellow": rows[:3], "summons": [], "overview": {}}
+    tasks = {"counts": {"total": SCREEN_LIST_MAX + 5}, "rows": rows}
+    data = {"published": True, "red": rows, "yellow": rows[:3], "summons": [], "overview": {}, "tasks": tasks}
     cut = screen_lists(data)
     assert cut["red"] == rows[:SCREEN_LIST_MAX] and cut["red_total"] == SCREEN_LIST_MAX + 5
     assert cut["yellow_total"] == 3 and cut["summons_total"] == 0
-    assert data["red"] is rows  # the disclosure's data is untouched
+    assert cut["tasks"] == {"counts": {"total": SCREEN_LIST_MAX + 5}, "rows": rows[:SCREEN_LIST_MAX]}
+    assert data["red"] is rows and data["tasks"]["rows"] is rows  # the disclosure's data is untouched
     assert screen_lists({"published": False}) == {"published": False}

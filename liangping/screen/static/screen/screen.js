@@ -60,6 +60,10 @@
   function emptyRow(tbody, cols, text) {
     var tr = el("tr"); var td = cell(tr, text, "empty"); td.colSpan = cols; tbody.appendChild(tr);
   }
+  // a list cut for the screen ends with how many more there are (the disclosure keeps the whole list)
+  function moreRow(tbody, cols, total, shown) {
+    if (total > shown) emptyRow(tbody, cols, "另有 " + (total - shown) + " 项未在大屏列出");
+  }
   function stacked() { return phone.matches; }
   var options = window.screenChartOptions({
     rem: rem, num: num, stacked: stacked, font: getComputedStyle(body).fontFamily,
@@ -97,7 +101,7 @@
   }
 
   /* ---------- tables and figures ---------- */
-  function projectRows(tbody, rows, grade) {
+  function projectRows(tbody, rows, grade, total) {
     clear(tbody);
     if (!rows.length) { emptyRow(tbody, 3, grade === "red" ? "本期无红牌项目" : "本期无黄牌项目"); return; }
     rows.forEach(function (r) {
@@ -111,6 +115,7 @@
       reason.title = r.reason;
       tbody.appendChild(tr);
     });
+    moreRow(tbody, 3, total, rows.length);
   }
   function renderOverview(d) {
     var ov = d.overview, p = ov.projects;
@@ -155,6 +160,7 @@
       cell(tr, t.reason, t.grade === "red" ? "behind" : "").title = t.reason;
       tbody.appendChild(tr);
     });
+    moreRow(tbody, 5, d.tasks.counts.total, d.tasks.rows.length);
   }
   function renderRanking(d) {
     var tbody = $("t-ranking");
@@ -224,8 +230,8 @@
     setText("d-tp", "虚线为时序进度 " + d.overview.display.time_progress + "%");
     setText("n-red", d.red_total != null ? d.red_total : d.red.length);
     setText("n-yellow", d.yellow_total != null ? d.yellow_total : d.yellow.length);
-    projectRows($("t-red"), d.red, "red");
-    projectRows($("t-yellow"), d.yellow, "yellow");
+    projectRows($("t-red"), d.red, "red", d.red_total != null ? d.red_total : d.red.length);
+    projectRows($("t-yellow"), d.yellow, "yellow", d.yellow_total != null ? d.yellow_total : d.yellow.length);
     renderTasks(d);
     renderRanking(d);
     renderUnits($("t-districts"), d.units.districts, "暂无区（市）得分");
