@@ -36,6 +36,8 @@ if PRODUCTION and TWO_FACTOR_RELAXED:
     raise ImproperlyConfigured("生产环境不允许放宽双因素登录：请去掉 LIANGPING_DEMO_RELAX_2FA")
 
 INSTALLED_APPS = [
+    # first, so its createsuperuser (refused: 三权分立) replaces Django's
+    "liangping.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,7 +54,6 @@ INSTALLED_APPS = [
     "liangping.screen",
     "liangping.disclosure",
     "liangping.demo",
-    "liangping.accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

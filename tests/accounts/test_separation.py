@@ -172,3 +172,30 @@ def test_every_administrative_action_is_audited(cast, settings):
     assert role_change.changes["role"] == ["owner", "specialist"]
     disable = AuditLog.objects.filter(action="user.update").order_by("id")[2]
     assert disable.changes["is_active"] == [True, False]
+
+
+@pytest.mark.django_db
+def test_createsuperuser_is_refused():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="三权分立"):
+        call_command("createsuperuser", "--noinput", "--username", "root")
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_createadmin_makes_one_role_and_forces_a_password_change():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("createadmin", "anquan", "--role", "secadmin", "--name", "安全员", stdout=out)
+    password = out.getvalue().split("：")[1].split()[0]
+    user = User.objects.get(username="anquan")
+    assert (user.role, user.is_superuser, user.is_staff) == (Role.SECADMIN, False, False)
+    assert AuditLog.objects.get(action="user.create").actor is None
+    client = Client()
+    assert client.post("/accounts/login/", {"username": "anquan", "password": password}).status_code == 302
+    assert client.get("/")["Location"].startswith("/accounts/password/")
