@@ -27,7 +27,7 @@ def initial_password(length: int = 16) -> str:
         password = "".join(secrets.choice(ALPHABET) for _ in range(length))
         try:
             validate_password(password)
-        except Exception:  # noqa: BLE001 - draw again until it meets every rule
+        except Exception:
             continue
         return password
 
