@@ -147,7 +147,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LIANGPING_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LIANGPING_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in clears that account's failures only (liangping.accounts.views.LoginView): axes' own
+# reset would also clear every failure from the same address, so one valid account could reset the
+# address count while guessing others' passwords.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "liangping.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False

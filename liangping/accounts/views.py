@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -46,6 +47,8 @@ class LoginView(CoreLoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        # the account's own failures end with a successful sign-in; the address's failures do not
+        AccessAttempt.objects.filter(username=form.get_user().get_username()).delete()
         if policy.must_change_password(form.get_user()):
             self.request.session[MUST_CHANGE] = True
         return response

@@ -31,6 +31,14 @@ def test_four_failures_do_not_lock(cast):
 
 
 @pytest.mark.django_db
+def test_signing_in_to_ones_own_account_does_not_clear_the_address_count(cast):
+    fail("supervisor", 4, ip="10.1.1.1")
+    assert attempt("leader", PASSWORD, ip="10.1.1.1").status_code == 302
+    fail("specialist", 1, ip="10.1.1.1")  # the fifth failure from this address
+    assert attempt("owner", PASSWORD, ip="10.1.1.1").status_code == 429
+
+
+@pytest.mark.django_db
 def test_five_failures_lock_the_account_even_with_the_right_password(cast):
     fail("supervisor", 5)
     response = attempt("supervisor", PASSWORD)
