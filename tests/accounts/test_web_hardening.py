@@ -47,6 +47,7 @@ def test_production_cookies_and_https(tmp_path):
         "SESSION_COOKIE_SAMESITE",
         "CSRF_COOKIE_SECURE",
         "CSRF_COOKIE_SAMESITE",
+        "CSRF_COOKIE_HTTPONLY",
         "SECURE_SSL_REDIRECT",
         "SECURE_HSTS_SECONDS",
         "TWO_FACTOR_RELAXED",
@@ -55,7 +56,7 @@ def test_production_cookies_and_https(tmp_path):
         f"print(s.{n})" for n in names
     )
     result = run_settings(code, PRODUCTION, tmp_path)
-    assert result.stdout.split() == ["True", "True", "Lax", "True", "Lax", "True", "31536000", "False"], (
+    assert result.stdout.split() == ["True", "True", "Lax", "True", "Lax", "True", "True", "31536000", "False"], (
         result.stderr
     )
 
