@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liangping.accounts import otp, policy
@@ -72,24 +73,21 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified():
         return redirect(next_url(request))
     if not user_has_device(user, confirmed=True):
-        return redirect(with_next("accounts:setup", request))
+        # the authenticator was removed meanwhile (a reset): whoever must have one enrols again
+        request.session[HAS_DEVICE] = False
+        return redirect(next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = otp.verify(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):
                 left = otp.remaining_recovery_codes(user)
                 messages.warning(
                     request, f"已使用一个恢复码，还剩 {left} 个。恢复码不足时请在“账号安全”中重新生成。"
                 )
             return redirect(next_url(request))
-        record(
-            None,
-            "user.login_failed",
-            user,
-            reason="动态口令错误",
-        )
+        record(None, "user.login_failed", user, reason="动态口令错误")
         form.add_error(
             "token", "动态口令不正确或已使用过，请输入验证器应用中当前显示的 6 位数字，或一个恢复码"
         )

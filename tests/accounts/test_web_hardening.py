@@ -56,9 +56,17 @@ def test_production_cookies_and_https(tmp_path):
         f"print(s.{n})" for n in names
     )
     result = run_settings(code, PRODUCTION, tmp_path)
-    assert result.stdout.split() == ["True", "True", "Lax", "True", "Lax", "True", "True", "31536000", "False"], (
-        result.stderr
-    )
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "Lax",
+        "True",
+        "Lax",
+        "True",
+        "True",
+        "31536000",
+        "False",
+    ], result.stderr
 
 
 @pytest.mark.django_db
