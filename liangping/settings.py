@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -28,7 +29,16 @@ CSRF_TRUSTED_ORIGINS = env_list("LIANGPING_CSRF_TRUSTED_ORIGINS", [])
 # Demo mode: the demo city prints its logins; production never is demo.
 DEMO = env_bool("LIANGPING_DEMO", False) and not PRODUCTION
 
+# Two-factor login is required of administrators and supervisors. Only the demo city (`liangping demo`
+# sets LIANGPING_DEMO_RELAX_2FA) and the test run may relax that, and every page then says so in a
+# banner; production refuses to start with it (and a system check refuses it too: liangping.accounts).
+TWO_FACTOR_RELAXED = env_bool("LIANGPING_DEMO_RELAX_2FA", ENVIRONMENT == "test")
+if PRODUCTION and TWO_FACTOR_RELAXED:
+    raise ImproperlyConfigured("生产环境不允许放宽双因素登录：请去掉 LIANGPING_DEMO_RELAX_2FA")
+
 INSTALLED_APPS = [
+    # first, so its createsuperuser (refused: 三权分立) replaces Django's
+    "liangping.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,10 +57,15 @@ INSTALLED_APPS = [
     "liangping.demo",
     "liangping.notices",
     "huey.contrib.djhuey",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "liangping.accounts.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +75,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liangping.core.middleware.AuditContextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "liangping.accounts.middleware.SessionTimeoutMiddleware",
+    "liangping.accounts.middleware.LoginGateMiddleware",
+    "liangping.accounts.middleware.ApiRateLimitMiddleware",
+    # last: turns a login refused for too many failures into the 账号已锁定 page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liangping.urls"
@@ -77,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "liangping.core.context.menu",
                 "liangping.notices.context.unread",
+                "liangping.accounts.context.security",
             ],
         },
     },
@@ -107,9 +129,50 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "liangping.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# argon2id first; older hashes are upgraded when their owner next signs in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The lockout check (django-axes) runs first, then the ordinary password check.
+AUTHENTICATION_BACKENDS = [
+    "liangping.accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout: 5 failures lock the account name, and 5 failures lock the client address, each for 15 minutes
+# (two separate parameters: either one locks).
+AXES_FAILURE_LIMIT = env_int("LIANGPING_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LIANGPING_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in clears that account's failures only (liangping.accounts.views.LoginView): axes' own
+# reset would also clear every failure from the same address, so one valid account could reset the
+# address count while guessing others' passwords.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "liangping.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+# The client address is REMOTE_ADDR, as in the audit log (a client cannot forge it; a reverse proxy
+# in front must pass the real address through, e.g. gunicorn's --forwarded-allow-ips).
+AXES_CLIENT_IP_CALLABLE = "liangping.accounts.policy.client_ip"
+
+# Sessions end after 30 idle minutes and at the latest 12 hours after sign-in (liangping.accounts).
+SESSION_IDLE_SECONDS = env_int("LIANGPING_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("LIANGPING_SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+OTP_TOTP_ISSUER = env_str("LIANGPING_OTP_ISSUER", "亮屏督查")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# The JSON API: requests per minute for one token, one signed-in user or one address (429 beyond).
+API_RATE_PER_MINUTE = env_int("LIANGPING_API_RATE_PER_MINUTE", 100000 if ENVIRONMENT == "test" else 300)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -139,8 +202,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("LIANGPING_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: pages carry the token (hx-headers, data-csrf-token)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS in production: redirect plain HTTP and send HSTS (Django sends it on HTTPS responses only).
+# Behind a TLS-terminating proxy set LIANGPING_PROXY_SSL_HEADER=1 so X-Forwarded-Proto: https counts.
+SECURE_SSL_REDIRECT = env_bool("LIANGPING_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("LIANGPING_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LIANGPING_HSTS_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("LIANGPING_HSTS_PRELOAD", PRODUCTION)
+if env_bool("LIANGPING_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (liangping.accounts.headers): scripts, styles and everything else from this
+# site only; no inline scripts, no inline style attributes.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,11 +1,13 @@
 from django.urls import include, path
 
+from liangping.accounts import views as accounts_views
 from liangping.api import api
 from liangping.core import views as core_views
 
 urlpatterns = [
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("liangping.accounts.urls")),
     path("", core_views.home, name="home"),
     path("", include("liangping.core.urls")),
     path("projects/", include("liangping.projects.urls")),

@@ -272,6 +272,10 @@ def test_logins_are_printed_for_every_role(demo_output):
         assert line.endswith(f"{username} / {N.DEMO_PASSWORD}")
 
 
+def test_the_demo_says_two_factor_login_is_relaxed(demo_output):
+    assert "示例城市已放宽双因素登录" in demo_output and "正式环境不会放宽" in demo_output
+
+
 def test_the_plan_is_deterministic_and_covers_early_anchors():
     city = build_city(Anchor(TODAY))
     assert city == build_city(Anchor(TODAY))
@@ -339,6 +343,7 @@ def test_demo_serves_with_the_banner_on(no_exec, demo_output):
     _, argv, env = no_exec[-1]
     assert argv == serving.gunicorn_argv("127.0.0.1:8000", 1)
     assert env["LIANGPING_DEMO"] == "1"
+    assert env["LIANGPING_DEMO_RELAX_2FA"] == "1"
 
 
 def test_demo_refuses_production(settings):

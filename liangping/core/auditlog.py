@@ -45,6 +45,16 @@ VERBS = {
     "show": "查看完整信息",
     "backup": "备份",
     "restore": "恢复",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "locked_out": "登录锁定",
+    "logout": "退出",
+    "session_timeout": "超时退出",
+    "password_change": "修改密码",
+    "otp_enroll": "绑定动态口令",
+    "otp_reset": "重置动态口令",
+    "otp_disable": "停用动态口令",
+    "recovery_codes": "生成恢复码",
 }
 NOUNS = {
     "user": "用户",

@@ -99,7 +99,10 @@ def _chinese_password_errors(exc: ValidationError) -> list[str]:
         "password_entirely_numeric": "密码不能全是数字",
         "password_too_similar": "密码与账号信息太相似",
     }
-    return [words.get(e.code or "", "密码不符合要求") for e in exc.error_list]
+    return [words.get(e.code or "") or " ".join(e.messages) or "密码不符合要求" for e in exc.error_list]
+
+
+chinese_password_errors = _chinese_password_errors
 
 
 class UserCreateForm(PasswordPairMixin):

@@ -49,6 +49,9 @@ def serve_env(base: Mapping[str, str], *, demo: bool = False) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "liangping.settings")
     if demo:
         env["LIANGPING_DEMO"] = "1"  # the served pages show the demo banner
+        # one command, no phone needed: administrators and supervisors may skip two-factor login,
+        # and every page says so (production refuses this variable)
+        env["LIANGPING_DEMO_RELAX_2FA"] = "1"
     return env
 
 

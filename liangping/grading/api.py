@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
 from liangping.core.api import FieldErrors
@@ -16,6 +16,13 @@ from liangping.core.scope import sees_ledger
 from liangping.grading import queries, services
 
 router = Router(tags=["红黄蓝分级"])
+
+
+def _not_for_administrators(request: HttpRequest) -> None:
+    """The three administrators manage the system, not the grading (三权分立: the audit administrator
+    reads the audit log only); their grading pages do not exist, nor do these answers."""
+    if not sees_ledger(request.user):
+        raise Http404
 
 
 class PeriodQuery(Schema):
@@ -84,6 +91,7 @@ def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
 
 @router.get("/grading/ranking", summary="全省16市主要经济指标排名与双亮牌")
 def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
+    _not_for_administrators(request)
     period = _period(filters.period)
     boards, provisional = queries.ranking_board(period)
     return {
@@ -115,6 +123,7 @@ def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]
 
 @router.get("/grading/units", summary="区（市）和市直部门得分排名")
 def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
+    _not_for_administrators(request)
     period = _period(filters.period)
     districts, departments, provisional = queries.unit_board(period)
 
@@ -149,6 +158,7 @@ def summons(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]
 
 @router.get("/grading/periods", summary="考核期及其快照版本")
 def periods(request: HttpRequest) -> list[dict[str, Any]]:
+    _not_for_administrators(request)
     from liangping.grading.models import Snapshot
 
     versions: dict[int, list[int]] = {}

@@ -54,6 +54,7 @@ def sees(kind: str, where: str) -> set[str]:
 
 
 EVERYONE = frozenset(ROLES)
+ADMINS = frozenset({"sysadmin", "secadmin", "auditor"})
 
 # Known defects outside the API, kept visible: (role, where, item kind) → reason. strict xfail, so
 # the cell turns red the day the defect is fixed and the entry must be removed.
@@ -72,6 +73,7 @@ class Route:
     may: frozenset[str] = EVERYONE  # who may act on an item they can see
     body: Body | None = field(default=None, compare=False)
     multipart: bool = False
+    refused: frozenset[str] = frozenset()  # for "self" routes: who gets 404
 
 
 ROUTES = [
@@ -135,10 +137,11 @@ ROUTES = [
         body=lambda cast, ledger, c: {"action": "handle", "note": "已对接", "version": c.version},
     ),
     Route("GET", "/grading/board", "list", "project"),  # items carry the project id
-    Route("GET", "/grading/ranking", "self"),  # published to the media: every signed-in user
-    Route("GET", "/grading/units", "self"),
+    # published to the media: every signed-in user but the three administrators (三权分立)
+    Route("GET", "/grading/ranking", "self", refused=ADMINS),
+    Route("GET", "/grading/units", "self", refused=ADMINS),
     Route("GET", "/grading/summons", "self"),  # filtered inside: supervisor all, a leader their own
-    Route("GET", "/grading/periods", "self"),
+    Route("GET", "/grading/periods", "self", refused=ADMINS),
     Route("GET", "/tasks", "list", "task"),
     Route("GET", "/tasks/{task_id}", "item", "task"),
     Route(
@@ -232,7 +235,8 @@ def test_scope_matrix(api_as, cast, ledger, route, who, where):
     if route.kind == "item":
         assert response.status_code == expected_status(route, who, where), response.content.decode()
     else:
-        assert response.status_code == (401 if who == "anonymous" else 200), response.content.decode()
+        wanted = 401 if who == "anonymous" else 404 if who in route.refused else 200
+        assert response.status_code == wanted, response.content.decode()
     if response.status_code >= 400:
         detail = response.json()["detail"]
         assert detail == {401: "请先登录", 404: "未找到该记录"}.get(response.status_code, detail)

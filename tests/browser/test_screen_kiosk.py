@@ -36,7 +36,7 @@ def test_kiosk_survives_the_server_going_away(page, live_server, console_errors,
     renders = page.evaluate("window.screenRenders")
 
     # polls carry the ETag and get 304: nothing is redrawn
-    page.wait_for_function("document.body.getAttribute('data-current') === 'districts'", timeout=8000)
+    page.wait_for_function("() => document.body.getAttribute('data-current') === 'districts'", timeout=8000)
     assert len(data_calls) >= 2 and all(re.fullmatch(r'"[0-9a-f]{32}"', tag) for tag in data_calls)
     assert page.evaluate("window.screenRenders") == renders
 
@@ -48,7 +48,7 @@ def test_kiosk_survives_the_server_going_away(page, live_server, console_errors,
     assert page.locator("#s-asof").inner_text().startswith("2026年第三季度")
     assert page.locator("#k-total").text_content() == "207"  # the last good data, kept
     page.wait_for_function(
-        "document.body.getAttribute('data-current') !== 'districts'", timeout=8000
+        "() => document.body.getAttribute('data-current') !== 'districts'", timeout=8000
     )  # still rotating
     page.wait_for_timeout(800)  # the cross-fade
     assert page.locator("#s-asof").is_visible() and banner.is_visible()
@@ -64,13 +64,13 @@ def test_kiosk_survives_the_server_going_away(page, live_server, console_errors,
     q3 = Period.objects.get(code="2026Q3")
     services.reopen_period(supervisor, q3, "更正9月调度")
     page.wait_for_function(
-        "document.getElementById('s-asof').textContent.startsWith('2026年第二季度')", timeout=8000
+        "() => document.getElementById('s-asof').textContent.startsWith('2026年第二季度')", timeout=8000
     )
     assert page.evaluate("window.screenRenders") > renders
     services.lock_period(supervisor, q3, confirm_unreviewed=True)
     services.publish_period(supervisor, q3)
     page.wait_for_function(
-        "document.getElementById('s-asof').textContent.startsWith('2026年第三季度')", timeout=8000
+        "() => document.getElementById('s-asof').textContent.startsWith('2026年第三季度')", timeout=8000
     )
     assert page.evaluate("window.__sameDocument") == "yes"  # never reloaded
     assert real_errors(console_errors) == []
@@ -85,13 +85,13 @@ def test_rotation_pages_long_lists_within_a_page(page, live_server, offline, con
     first = page.locator("#t-yellow tr:not([hidden])").first.inner_text()
     if pages > 1:  # the lists page stays while its rows page through
         page.wait_for_function(
-            "document.querySelector('#p-lists .list.yellow .s-pageno').textContent.startsWith('第 2/')",
+            "() => document.querySelector('#p-lists .list.yellow .s-pageno').textContent.startsWith('第 2/')",
             timeout=6000,
         )
         assert page.locator("#t-yellow tr:not([hidden])").first.inner_text() != first
         assert page.get_attribute("body", "data-current") == "lists"
     page.wait_for_function(
-        "document.body.getAttribute('data-current') === 'tasks'", timeout=4000 * pages + 2000
+        "() => document.body.getAttribute('data-current') === 'tasks'", timeout=4000 * pages + 2000
     )
     assert real_errors(console_errors) == []
 

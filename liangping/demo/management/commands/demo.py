@@ -81,5 +81,9 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（各角色一个）：")
         for line in login_lines(result):
             self.stdout.write(line)
+        self.stdout.write(
+            "注意：示例城市已放宽双因素登录（管理员和督查人员无需绑定动态口令即可登录），"
+            "每个页面顶部都有提示；正式环境不会放宽。"
+        )
         if not options["no_serve"]:
             serve(self.stdout, options["bind"], workers, demo=True)
