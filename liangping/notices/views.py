@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -49,10 +49,13 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def unread_badge(request: HttpRequest) -> HttpResponse:
     """The top bar's 消息 link text with the unread count (one COUNT query), fetched by htmx.
 
-    Signed out (an expired session) or an administrator: 204, and htmx leaves the link as it is.
+    Signed out (an expired session): 204, and htmx leaves the link as it is. The administrators
+    have no notifications: 404, like every ledger page.
     """
-    if not sees_ledger(request.user):
+    if not request.user.is_authenticated:
         return HttpResponse(status=204)
+    if not sees_ledger(request.user):
+        raise Http404
     count = services.unread_count(request.user)  # type: ignore[arg-type]
     return render(request, "notices/_unread.html", {"count": count})
 

@@ -18,6 +18,7 @@ from liangping.core.models import CalendarDay, CalendarYear, Period, Role
 from liangping.grading import services as grading
 from liangping.grading.models import Snapshot
 from liangping.indicators.models import Indicator
+from liangping.notices.models import NoticeKind, Notification
 from liangping.sheets import jobs
 from liangping.sheets.models import ImportJob
 from liangping.tasks import services as tasks
@@ -29,7 +30,7 @@ from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
 
 OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
-PROJECT_APPS = {"core", "sheets", "cases", "projects", "tasks", "indicators", "grading"}
+PROJECT_APPS = {"core", "sheets", "cases", "projects", "tasks", "indicators", "grading", "notices"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -56,6 +57,7 @@ class World:
     indicator: Indicator
     period: Period  # published
     snapshot: Snapshot
+    notice: Notification  # the project unit's, unread
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -107,6 +109,13 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         indicator=Indicator.objects.create(name="测试指标", unit="亿元"),
         period=Period.objects.get(pk=period.pk),
         snapshot=snapshot,
+        notice=Notification.objects.create(
+            recipient=cast.owner,
+            kind=NoticeKind.REPORT_DUE,
+            key="matrix:report_due",
+            title="请按时报送月度调度",
+            url="/projects/",
+        ),
     )
 
 

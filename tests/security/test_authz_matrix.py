@@ -345,6 +345,50 @@ PAGES: dict[str, Page] = {
     "indicators:edit": Page(
         of_object("indicators:edit", "indicator"), frozenset({"supervisor", "sysadmin"}), post=tampering
     ),
+    # -- masked personal data, shown in full on an audited request ------------------------------
+    "projects:show": Page(
+        lambda w, where: reverse("projects:show", args=[w.item("project", where).pk, "contact_phone"]),
+        LEDGER,
+        "project",
+        post_only=True,
+        get_status=dict.fromkeys(LEDGER, 405),  # require_POST answers before the project is looked up
+        post=lambda w, where: {},
+    ),
+    # -- one's own account: password and two-factor login (everyone signed in) --------------------
+    "accounts:security": Page(fixed("accounts:security"), SIGNED_IN),
+    "accounts:password_change": Page(fixed("accounts:password_change"), SIGNED_IN),
+    "accounts:setup": Page(fixed("accounts:setup"), SIGNED_IN),
+    # no authenticator yet / no fresh recovery codes in the session: back to where one came from
+    "accounts:verify": Page(fixed("accounts:verify"), SIGNED_IN, ok=302),
+    "accounts:recovery_codes": Page(fixed("accounts:recovery_codes"), SIGNED_IN, ok=302),
+    "accounts:otp_reset": Page(
+        lambda w, where: reverse("accounts:otp_reset", args=[w.cast.owner.pk]),
+        frozenset({"secadmin"}),
+        post_only=True,
+        post=lambda w, where: {"reason": "篡改"},
+    ),
+    # -- notifications: each person's own -----------------------------------------------------------
+    "notices:list": Page(fixed("notices:list"), LEDGER),
+    "notices:unread": Page(fixed("notices:unread"), LEDGER, get_status={"anonymous": 204}),
+    "notices:open": Page(of_object("notices:open", "notice"), frozenset({"owner"}), ok=302),
+    "notices:read": Page(
+        of_object("notices:read", "notice"),
+        LEDGER,
+        post_only=True,
+        get_status=dict.fromkeys(LEDGER, 405),  # require_POST answers before the notice is looked up
+        post=lambda w, where: {},
+        post_may=frozenset({"owner"}),
+        post_actor="owner",
+    ),
+    "notices:read_all": Page(
+        fixed("notices:read_all"),
+        LEDGER,
+        post_only=True,
+        post=lambda w, where: {},
+        post_may=frozenset({"owner"}),  # the others have nothing unread: their POST changes nothing
+        post_refused=302,
+        post_actor="owner",
+    ),
     # -- the public screen and the disclosure of published periods -------------------------------
     "screen:index": Page(
         fixed("screen:index"),
