@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -131,7 +132,10 @@ class LoginGateMiddleware:
                     return JsonResponse({"detail": detail}, status=401)
                 if is_htmx(request):
                     response = HttpResponse(status=204)
-                    response["HX-Redirect"] = reverse(step)
+                    # from a page of the gate itself (the top bar's badge on the set-up page), a
+                    # redirect would reload that page, whose badge asks again: endlessly
+                    if urlsplit(request.headers.get("HX-Current-URL", "")).path not in gate_exempt_paths():
+                        response["HX-Redirect"] = reverse(step)
                     return response
                 return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

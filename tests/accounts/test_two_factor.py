@@ -186,3 +186,17 @@ def test_a_reset_during_a_session_sends_the_user_to_enrol_again(cast, strict):
     otp.reset(cast.secadmin, cast.supervisor)
     response = second.get("/accounts/2fa/verify/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/2fa/setup/")
+
+
+@pytest.mark.django_db
+def test_htmx_from_the_set_up_page_does_not_reload_it(cast, strict):
+    """The top bar's badge asks from the set-up page: a redirect to that same page would reload it, and
+    its badge would ask again, endlessly. From any other page htmx is sent to the set-up step."""
+    client = sign_in("supervisor")
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    on_setup = client.get(
+        "/notices/unread/", HTTP_HX_CURRENT_URL="http://testserver/accounts/2fa/setup/?next=/", **htmx
+    )
+    assert on_setup.status_code == 204 and "HX-Redirect" not in on_setup
+    elsewhere = client.get("/notices/unread/", HTTP_HX_CURRENT_URL="http://testserver/projects/", **htmx)
+    assert elsewhere.status_code == 204 and elsewhere["HX-Redirect"] == "/accounts/2fa/setup/"
