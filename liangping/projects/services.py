@@ -6,12 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from liangping.cases import services as cases
 from liangping.cases.models import Case
+from liangping.core import reporting
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.config import get_setting
 from liangping.core.models import Role, User
@@ -190,34 +191,24 @@ def submit_report(
         "review_note": "",
     }
     if existing is None:
-        try:
-            with transaction.atomic():  # a savepoint: the first submission may race another one
-                report = MonthlyReport.objects.create(
-                    project=project, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
-                )
-        except IntegrityError:
-            # Someone submitted the same month since we looked (PostgreSQL lets both look at once).
-            raise _conflict_report(MonthlyReport.objects.get(project=project, month=month)) from None
-        record(actor, "report.submit", report, changes=diff({}, snapshot(report, REPORT_FIELDS)))
+        report = reporting.submit_first(
+            MonthlyReport,
+            actor,
+            {"project": project, "month": month},
+            values,
+            fields=REPORT_FIELDS,
+            action="report",
+            conflict=_conflict_report,
+        )
     else:
         if existing.status == ReportStatus.APPROVED and actor.role != Role.SUPERVISOR:
             raise LedgerError("该月调度已审核通过，如需更正请联系督查人员退回")
-        if expected_version is None or expected_version != existing.version:
+        if expected_version is None:
             raise _conflict_report(existing)
-        before = snapshot(existing, REPORT_FIELDS)
-        updated = MonthlyReport.objects.filter(pk=existing.pk, version=expected_version).update(
-            **values,
-            submitted_by=actor,
-            submitted_at=timezone.now(),
-            reviewed_by=None,
-            reviewed_at=None,
-            version=F("version") + 1,
-        )
-        if updated != 1:
-            raise _conflict_report(existing)
-        existing.refresh_from_db()
-        report = existing
-        record(actor, "report.resubmit", report, changes=diff(before, snapshot(report, REPORT_FIELDS)))
+        report = reporting.resubmit(
+            existing, actor, values, expected_version, fields=REPORT_FIELDS, action="report",
+            conflict=_conflict_report,
+        )  # fmt: skip
     if raise_problem and report.problems:
         raise_problem_from(actor, report)
     return report
@@ -240,26 +231,10 @@ def review_report(
         raise LedgerError("退回必须写明原因", field="review_note")
     if report.status != ReportStatus.SUBMITTED:
         raise LedgerError(f"该调度当前为“{report.get_status_display()}”，不能再次审核")
-    status = ReportStatus.APPROVED if approve else ReportStatus.RETURNED
-    updated = MonthlyReport.objects.filter(pk=report.pk, version=expected_version).update(
-        status=status,
-        review_note=note.strip(),
-        reviewed_by=actor,
-        reviewed_at=timezone.now(),
-        version=F("version") + 1,
-    )
-    if updated != 1:
-        raise _conflict_report(report)
-    before = report.status
-    report.refresh_from_db()
-    record(
-        actor,
-        "report.approve" if approve else "report.return",
-        report,
-        changes={"status": [before, report.status]},
-        reason=note,
-    )
-    return report
+    return reporting.review(
+        report, actor, approve=approve, note=note, expected_version=expected_version, action="report",
+        conflict=_conflict_report,
+    )  # fmt: skip
 
 
 def raise_problem_from(actor: User, source: MonthlyReport | Visit, title: str = "") -> Case:

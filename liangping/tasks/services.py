@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from liangping.core import reporting
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.tasks import evidence
@@ -336,16 +337,15 @@ def submit_report(
     }
     existing = TaskReport.objects.select_related("submitted_by").filter(task=task, month=month).first()
     if existing is None:
-        try:
-            with transaction.atomic():  # a savepoint: the first submission may race another one
-                report = TaskReport.objects.create(
-                    task=task, month=month, submitted_by=actor, submitted_at=timezone.now(), **values
-                )
-        except IntegrityError:
-            # Someone submitted the same month since we looked (PostgreSQL lets both look at once).
-            raise _report_conflict(TaskReport.objects.get(task=task, month=month)) from None
-        record(actor, "task_report.submit", report, changes=diff({}, snapshot(report, REPORT_FIELDS)))
-        return report
+        return reporting.submit_first(
+            TaskReport,
+            actor,
+            {"task": task, "month": month},
+            values,
+            fields=REPORT_FIELDS,
+            action="task_report",
+            conflict=_report_conflict,
+        )
     if existing.status == TaskReportStatus.APPROVED and not can_manage(actor):
         raise TaskError("该月进展已审核通过，如需更正请联系督查人员")
     if expected_version is None:
@@ -354,22 +354,10 @@ def submit_report(
         raise TaskConflict(
             f"{month.year}年{month.month}月的进展已由{who}于{when}报送，如需修改请打开已报送的内容后重新报送"
         )
-    if expected_version != existing.version:
-        raise _report_conflict(existing)
-    before = snapshot(existing, REPORT_FIELDS)
-    updated = TaskReport.objects.filter(pk=existing.pk, version=expected_version).update(
-        **values,
-        submitted_by=actor,
-        submitted_at=timezone.now(),
-        reviewed_by=None,
-        reviewed_at=None,
-        version=F("version") + 1,
-    )
-    if updated != 1:
-        raise _report_conflict(existing)
-    existing.refresh_from_db()
-    record(actor, "task_report.resubmit", existing, changes=diff(before, snapshot(existing, REPORT_FIELDS)))
-    return existing
+    return reporting.resubmit(
+        existing, actor, values, expected_version, fields=REPORT_FIELDS, action="task_report",
+        conflict=_report_conflict,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -383,25 +371,7 @@ def review_report(
         raise TaskError("退回必须写明原因", field="note")
     if report.status != TaskReportStatus.SUBMITTED:
         raise TaskError(f"该报送当前为“{report.get_status_display()}”，不能再次审核")
-    status = TaskReportStatus.APPROVED if approve else TaskReportStatus.RETURNED
-    updated = TaskReport.objects.filter(
-        pk=report.pk, version=expected_version, status=TaskReportStatus.SUBMITTED
-    ).update(
-        status=status,
-        review_note=note.strip(),
-        reviewed_by=actor,
-        reviewed_at=timezone.now(),
-        version=F("version") + 1,
-    )
-    if updated != 1:
-        raise _report_conflict(report)
-    before = report.status
-    report.refresh_from_db()
-    record(
-        actor,
-        "task_report.approve" if approve else "task_report.return",
-        report,
-        changes={"status": [before, report.status]},
-        reason=note.strip(),
-    )
-    return report
+    return reporting.review(
+        report, actor, approve=approve, note=note, expected_version=expected_version,
+        action="task_report", conflict=_report_conflict,
+    )  # fmt: skip
