@@ -24,3 +24,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Hashing is not under test here (the security suite checks the real hashers).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """The 16 cities and 15 indicators the data migration loads, put back for every database test:
+    a transactional test (the browser suite, the fault and backup tests) flushes every table when
+    it ends, and whichever test runs after it would otherwise find no cities. One query when present."""
+    uses_db = set(request.fixturenames) & {"db", "transactional_db", "live_server"}
+    if not (request.node.get_closest_marker("django_db") or uses_db):
+        return
+    request.getfixturevalue("db")  # transactional when the test asked for it (pytest-django decides)
+    from liangping.indicators.catalogue import ensure_reference_data
+    from liangping.indicators.models import City, Indicator
+
+    if not City.objects.exists():
+        ensure_reference_data(City, Indicator)
