@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.projects.models import Project
+from liangping.projects.services import PROJECT_FIELDS
 
 MONEY_ERRORS = {
     "invalid": "请输入数字（单位：万元）",
@@ -46,24 +47,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "code",
-            "name",
-            "level",
-            "district",
-            "industry",
-            "unit",
-            "total_investment",
-            "annual_plan",
-            "stage",
-            "planned_start",
-            "planned_end",
-            "leader",
-            "department",
-            "specialist",
-            "contact_name",
-            "contact_phone",
-        ]
+        fields = PROJECT_FIELDS  # the audited fields are the editable ones
         field_classes = {"leader": PersonChoiceField, "specialist": PersonChoiceField}
         widgets = {"planned_start": DateInput(), "planned_end": DateInput()}
         error_messages = {

@@ -8,26 +8,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from liangping.indicators.catalogue import CITIES
 from liangping.indicators.ranking import change_card, competition_rank, distances_to_goals, rank_change
 
-CITIES = [
-    "济南",
-    "青岛",
-    "淄博",
-    "枣庄",
-    "东营",
-    "烟台",
-    "潍坊",
-    "济宁",
-    "泰安",
-    "威海",
-    "日照",
-    "临沂",
-    "德州",
-    "聊城",
-    "滨州",
-    "菏泽",
-]
 growths = st.decimals(min_value=-50, max_value=50, places=1, allow_nan=False, allow_infinity=False)
 tables = st.lists(growths, min_size=1, max_size=16).map(lambda vs: dict(zip(CITIES, vs, strict=False)))
 
