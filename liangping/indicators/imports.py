@@ -231,5 +231,6 @@ def register() -> None:
             COLUMNS,
             import_indicators,
             "按指标、城市和期间新增或更新全省16市指标数据；同一文件重复导入不会产生任何变化。",
+            model="indicators.indicatorvalue",
         )
     )

@@ -1,5 +1,9 @@
 """Writing thousands of rows fast: executemany INSERT/UPDATE (Django's bulk_create and bulk_update
-spend more time building SQL than the database spends running it), batches, and audit entries."""
+spend more time building SQL than the database spends running it), batches, and audit entries.
+
+Each batch is one transaction (a savepoint inside an outer one). Under an import's journal (journal.py)
+a batch is a journaled chunk: what it created or changed is recorded with it, so the import can be
+taken back as a whole."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from liangping.core.audit import bulk_record
 from liangping.core.models import AuditLog, User
+from liangping.sheets import journal
 
 T = TypeVar("T")
 BATCH = 500
@@ -64,9 +69,25 @@ def _preparer(field: Any, connection: Any, *, adding: bool) -> Callable[[Any], A
 
 
 def update_rows(model: type[models.Model], objs: list[Any], fields: list[str]) -> None:
-    """UPDATE each object's `fields` by primary key, one executemany per batch. Call in a transaction."""
+    """UPDATE each object's `fields` by primary key, one executemany per batch and transaction."""
     if not objs:
         return
+    write = _updater(model, fields)
+    log = journal.active()
+    for batch in chunks(objs, journal.chunk_size()):
+        with journal.chunk():
+            if log is not None:
+                log.before_update(model, [obj.pk for obj in batch], fields)
+            write(batch)
+
+
+def restore_rows(model: type[models.Model], objs: list[Any], fields: list[str]) -> None:
+    """UPDATE without journal or batching: a revert putting back recorded values (call in a transaction)."""
+    if objs:
+        _updater(model, fields)(objs)
+
+
+def _updater(model: type[models.Model], fields: list[str]) -> Callable[[list[Any]], None]:
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is asked for every value
     concrete = [meta.get_field(name) for name in fields]
@@ -74,16 +95,63 @@ def update_rows(model: type[models.Model], objs: list[Any], fields: list[str]) -
     qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(f.column)} = %s" for f in concrete)
     sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
-    with connection.cursor() as cursor:
-        for batch in chunks(objs, 2000):
+
+    def write(batch: list[Any]) -> None:
+        with connection.cursor() as cursor:
             cursor.executemany(sql, [[p(obj) for p in prepare] + [obj.pk] for obj in batch])
+
+    return write
 
 
 def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
-    """INSERT unsaved objects, one executemany per batch. Primary keys are NOT set on the objects (look
-    them up by a unique field afterwards); auto_now/auto_now_add and defaults apply as in save()."""
+    """INSERT unsaved objects, one statement per batch and transaction. Primary keys are NOT set on the
+    objects (look them up by a unique field afterwards); auto_now/auto_now_add and defaults apply as in
+    save(). Under a journal a batch is one multi-row INSERT … RETURNING, to record the new keys."""
     if not objs:
         return
+    meta: Any = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    qn = connection.ops.quote_name
+    log = journal.active()
+    if log is None:
+        for batch in chunks(objs, journal.chunk_size()):
+            with journal.chunk():
+                _insert_plain(model, batch)
+        return
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    prepare = [_preparer(f, connection, adding=True) for f in fields]
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
+    for batch in chunks(objs, size):
+        values = ", ".join([marks] * len(batch))
+        sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {values} RETURNING {qn(meta.pk.column)}"
+        with journal.chunk(), connection.cursor() as cursor:
+            cursor.execute(sql, [p(obj) for obj in batch for p in prepare])
+            log.created(model, [pk for (pk,) in cursor.fetchall()])
+
+
+def create_objects(model: type[models.Model], objs: list[Any]) -> None:
+    """bulk_create in batches, each its own (journaled) transaction; primary keys are set on the objects."""
+    for batch in chunks(objs, min(BATCH, journal.chunk_size())):
+        with journal.chunk():
+            model._default_manager.bulk_create(batch)
+            log = journal.active()
+            if log is not None:
+                log.created(model, [obj.pk for obj in batch])
+
+
+def record_many(entries: list[AuditLog]) -> None:
+    """Append audit entries through core.audit.bulk_record (the request's address, chained under the
+    chain lock), written by insert_rows: for ten thousand entries Django's bulk_create costs more than
+    the import itself."""
+    for batch in chunks(entries, journal.chunk_size()):
+        with journal.chunk():
+            bulk_record(batch, write=lambda sealed: _insert_plain(AuditLog, sealed))
+
+
+def _insert_plain(model: type[models.Model], objs: list[Any]) -> None:
+    """executemany INSERT of one batch, never journaled (the audit log is not taken back)."""
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -91,14 +159,8 @@ def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})"
     with connection.cursor() as cursor:
-        for batch in chunks(objs, 2000):
-            cursor.executemany(sql, [[p(obj) for p in prepare] for obj in batch])
-
-
-def record_many(entries: list[AuditLog]) -> None:
-    """Append audit entries through core.audit.bulk_record (the request's address, chained under the
-    chain lock), written by insert_rows: for ten thousand entries Django's bulk_create costs more than
-    the import itself."""
-    bulk_record(entries, write=lambda sealed: insert_rows(AuditLog, sealed))
+        cursor.executemany(
+            f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES ({marks})",
+            [[p(obj) for p in prepare] for obj in objs],
+        )

@@ -1,8 +1,9 @@
-"""Import jobs of the web pages: store the upload, preview it (dry run), import it after confirmation.
+"""Import jobs of the web pages: store the upload, check it (dry run), import it after confirmation.
 
-The confirmed import runs in a background thread of the web process. Its transaction holds SQLite's
-write lock, so progress goes to a small file next to the upload (MEDIA_ROOT/imports/<id>.progress),
-which the page polls; the job row is written once, after the transaction.
+Both the check and the confirmed import run in a background thread of the web process, never in the
+request. Progress goes to a small file next to the upload (MEDIA_ROOT/imports/<id>.progress) that the
+page polls, so the database is not written for it. The import writes in short journaled chunks
+(journal.py); a job whose process died is shown as interrupted at once and can be recovered (undo.py).
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from liangping.core.models import User
-from liangping.sheets import registry
+from liangping.sheets import journal, registry, undo
 from liangping.sheets.errors import ImportResult, SheetError
-from liangping.sheets.models import ImportJob, JobStatus
+from liangping.sheets.models import ImportJob, ImportRun, JobStatus, RunStatus
 from liangping.sheets.reading import sniff
 from liangping.sheets.runner import run_import
 
 log = logging.getLogger(__name__)
-STALE_AFTER = 15 * 60  # seconds without progress before a running job is shown as interrupted
+STALE_AFTER = journal.DEAD_AFTER  # seconds without progress before a job of another host counts as dead
 
 
 class UploadError(ValueError):
@@ -48,28 +49,66 @@ def check_upload(upload: UploadedFile) -> None:
         raise UploadError(str(exc)) from exc
 
 
-def create_job(user: User, kind: str, upload: UploadedFile) -> ImportJob:
-    """Check and store the upload, then preview it: the job holds the dry run's report."""
+def create_job(user: User, kind: str, upload: UploadedFile, *, sync: bool | None = None) -> ImportJob:
+    """Check and store the upload, then start its preview (the dry run) in the background."""
     if registry.importer(kind) is None:
         raise UploadError("请选择导入类型")
     check_upload(upload)
     name = Path(upload.name or "upload").name[:255]
-    job = ImportJob(user=user, kind=kind, filename=name)
+    job = ImportJob(user=user, kind=kind, filename=name, status=JobStatus.CHECKING)
     job.file.save(name, upload, save=False)
     job.save()
+    _start(job, preview_job, sync)
+    return job
+
+
+def _start(job: ImportJob, target: Any, sync: bool | None) -> threading.Thread | None:
+    ProgressFile(job.pk)(0, job.rows_total)
+    if sync is None:
+        sync = bool(getattr(settings, "LIANGPING_IMPORT_SYNC", False))
+    if sync:
+        target(job.pk)
+        job.refresh_from_db()
+        return None
+    thread = threading.Thread(target=_in_thread, args=(target, job.pk), name=f"import-{job.pk}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _in_thread(target: Any, job_id: int) -> None:
+    close_old_connections()
     try:
-        result = run_import(kind, job.file.path, filename=name, actor=user, dry_run=True)
+        target(job_id)
+    finally:
+        connection.close()
+
+
+def preview_job(job_id: int) -> None:
+    """The dry run of a stored upload: the job then holds its report (previewed, or failed with errors)."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(worker=journal.worker_id())
+    try:
+        result = run_import(
+            job.kind,
+            job.file.path,
+            filename=job.filename,
+            actor=job.user,
+            dry_run=True,
+            progress=ProgressFile(job.pk),
+        )
     except Exception:
         log.exception("preview of import job %s failed", job.pk)
         job.status, job.finished_at = JobStatus.FAILED, timezone.now()
         job.message = "读取文件时发生系统错误，未导入任何数据。请用 Excel 另存后重试，或联系系统管理员。"
         job.save(update_fields=["status", "finished_at", "message"])
-        return job
+        return
+    finally:
+        progress_path(job_id).unlink(missing_ok=True)
+    job.worker = ""
     _store(job, result, JobStatus.PREVIEWED if result.ok else JobStatus.FAILED, finished=not result.ok)
     if not result.ok:
         job.message = "文件有错误，未导入任何数据。请按错误清单修改后重新上传。"
         job.save(update_fields=["message"])
-    return job
 
 
 def _store(job: ImportJob, result: ImportResult, status: str, *, finished: bool) -> None:
@@ -92,11 +131,12 @@ def progress_path(job_id: int) -> Path:
 
 
 class ProgressFile:
-    """Writes "rows done of total" for the polling page, at most a few times a second."""
+    """Writes rows done of total and the phase (check or write) for the polling page, a few times a second."""
 
-    def __init__(self, job_id: int) -> None:
+    def __init__(self, job_id: int, phase: str = "check") -> None:
         self.path = progress_path(job_id)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.phase = phase
         self.last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
@@ -105,14 +145,25 @@ class ProgressFile:
             return
         self.last = now
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+        tmp.write_text(json.dumps({"done": done, "total": total, "phase": self.phase}), encoding="utf-8")
         os.replace(tmp, self.path)
 
 
+def is_dead(job: ImportJob, age: float) -> bool:
+    """A busy job nobody works on any more: its process ended (known at once on this host), or it has
+    shown no progress for STALE_AFTER seconds."""
+    if not job.busy:
+        return False
+    alive = journal.worker_alive(job.worker) if job.worker else None
+    if alive is not None:
+        return not alive
+    return age > STALE_AFTER
+
+
 def read_progress(job: ImportJob) -> dict[str, Any]:
-    """{"done", "total", "stale"} of a job: from the progress file while it runs, else from the row."""
-    if job.status != JobStatus.RUNNING:
-        return {"done": job.rows_done, "total": job.rows_total, "stale": False}
+    """{"done", "total", "phase", "stale"} of a job: from the progress file while busy, else from the row."""
+    if not job.busy:
+        return {"done": job.rows_done, "total": job.rows_total, "phase": "", "stale": False}
     path = progress_path(job.pk)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -122,8 +173,30 @@ def read_progress(job: ImportJob) -> dict[str, Any]:
     return {
         "done": int(data.get("done", 0)),
         "total": int(data.get("total", job.rows_total)),
-        "stale": age > STALE_AFTER,
+        "phase": str(data.get("phase", "check")),
+        "stale": is_dead(job, age),
     }
+
+
+def recover(job: ImportJob, actor: User) -> bool:
+    """Clean up a job whose worker died: revert what its import wrote and let it be confirmed again
+    (an interrupted check simply starts again). False if the job is not dead."""
+    if not read_progress(job)["stale"]:
+        return False
+    if job.status == JobStatus.CHECKING:
+        _start(job, preview_job, None)
+        return True
+    runs = ImportRun.objects.filter(job=job, status__in=[RunStatus.RUNNING, RunStatus.REVERTING])
+    for run in runs:
+        undo.revert(run, actor, "导入进程中断，撤销已写入的部分")
+    ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=JobStatus.PREVIEWED,
+        rows_done=0,
+        worker="",
+        message="上次导入中断，已写入的部分已撤销，可重新确认导入。",
+    )
+    progress_path(job.pk).unlink(missing_ok=True)
+    return True
 
 
 def confirm(job: ImportJob, *, sync: bool | None = None) -> threading.Thread | None:
@@ -135,38 +208,32 @@ def confirm(job: ImportJob, *, sync: bool | None = None) -> threading.Thread | N
     if not job.can_confirm:
         return None
     started = ImportJob.objects.filter(pk=job.pk, status=JobStatus.PREVIEWED).update(
-        status=JobStatus.RUNNING, rows_done=0
+        status=JobStatus.RUNNING, rows_done=0, worker=journal.worker_id(), message=""
     )
     if started != 1:
         return None
     job.status = JobStatus.RUNNING
-    ProgressFile(job.pk)(0, job.rows_total)
-    if sync is None:
-        sync = bool(getattr(settings, "LIANGPING_IMPORT_SYNC", False))
-    if sync:
-        run_job(job.pk)
-        return None
-    thread = threading.Thread(target=_run_in_thread, args=(job.pk,), name=f"import-{job.pk}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _run_in_thread(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
+    return _start(job, run_job, sync)
 
 
 def run_job(job_id: int) -> None:
     """Import a confirmed job's file for real and record the outcome in the job."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    progress = ProgressFile(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(worker=journal.worker_id())
     try:
         result = run_import(
-            job.kind, job.file.path, filename=job.filename, actor=job.user, dry_run=False, progress=progress
+            job.kind,
+            job.file.path,
+            filename=job.filename,
+            actor=job.user,
+            dry_run=False,
+            progress=ProgressFile(job.pk),
+            write_progress=ProgressFile(job.pk, "write"),
+            job=job,
         )
+    except journal.Abandoned:
+        log.warning("import job %s was taken over by its recovery", job_id)
+        return
     except Exception:
         log.exception("import job %s failed", job_id)
         job.status, job.finished_at = JobStatus.FAILED, timezone.now()
@@ -176,6 +243,7 @@ def run_job(job_id: int) -> None:
     finally:
         progress_path(job_id).unlink(missing_ok=True)
     ok = result.ok
+    job.worker = ""
     _store(job, result, JobStatus.DONE if ok else JobStatus.FAILED, finished=True)
     job.message = "导入完成。" if ok else "导入前发现错误（数据可能已被他人修改），未导入任何数据。"
     job.save(update_fields=["message"])

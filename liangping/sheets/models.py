@@ -16,6 +16,7 @@ def upload_path(job: ImportJob, filename: str) -> str:
 
 
 class JobStatus(models.TextChoices):
+    CHECKING = "checking", "检查中"
     PREVIEWED = "previewed", "待确认"
     RUNNING = "running", "导入中"
     DONE = "done", "已导入"
@@ -38,6 +39,7 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     message = models.CharField("说明", max_length=255, blank=True)
+    worker = models.CharField("执行进程", max_length=150, blank=True)  # host:pid of the running thread
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -57,9 +59,62 @@ class ImportJob(models.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    @property
+    def busy(self) -> bool:
+        """Being checked or imported by a worker thread."""
+        return self.status in (JobStatus.CHECKING, JobStatus.RUNNING)
+
     def counts(self) -> dict[str, Any]:
         return {
             "created": self.created_count,
             "updated": self.updated_count,
             "unchanged": self.unchanged_count,
         }
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", "写入中"
+    DONE = "done", "已完成"
+    REVERTING = "reverting", "撤销中"
+    REVERTED = "reverted", "已撤销"
+
+
+class ImportRun(models.Model):
+    """One confirmed import (web or command line) writing in short transactions; see journal.py."""
+
+    kind = models.CharField("类型", max_length=30)
+    filename = models.CharField("文件名", max_length=255)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs")
+    status = models.CharField("状态", max_length=20, choices=RunStatus.choices, default=RunStatus.RUNNING)
+    worker = models.CharField("执行进程", max_length=150)
+    heartbeat_at = models.DateTimeField("最近心跳", default=timezone.now)
+    started_at = models.DateTimeField("开始时间", default=timezone.now)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    rows_planned = models.PositiveIntegerField("待写入行数", default=0)
+    rows_written = models.PositiveIntegerField("已写入行数", default=0)
+
+    class Meta:
+        ordering: ClassVar = ["-started_at", "-id"]
+        verbose_name = "导入写入记录"
+        verbose_name_plural = "导入写入记录"
+
+    def __str__(self) -> str:
+        return f"导入{self.filename}（{self.get_status_display()}）"
+
+
+class ImportChange(models.Model):
+    """A row an unfinished import wrote: created (before is null) or updated (before: its old values)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=100)  # app_label.model_name
+    object_pk = models.BigIntegerField()
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["run", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_pk}"

@@ -23,6 +23,7 @@ class Importer:
     columns: tuple[ColumnSpec, ...]
     run: Callable[[ImportContext], None]
     description: str = ""
+    model: str = ""  # app_label.model of the rows the file holds: counts as written progress
 
     @property
     def required(self) -> list[str]:

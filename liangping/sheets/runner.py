@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from django.db import transaction
-
 from liangping.core.audit import record
 from liangping.core.models import User
-from liangping.sheets import registry
+from liangping.sheets import journal, registry, undo
 from liangping.sheets.errors import ImportResult, Issue, SheetError
+from liangping.sheets.models import ImportJob
 from liangping.sheets.reading import open_workbook
 from liangping.sheets.registry import Progress
 from liangping.sheets.rows import RowReader
@@ -48,10 +47,6 @@ class ImportContext:
         return not self.dry_run and not self.result.errors
 
 
-class _Refused(Exception):
-    """Raised inside the transaction to roll back a run that found errors."""
-
-
 class UnknownKind(KeyError):
     pass
 
@@ -64,10 +59,15 @@ def run_import(
     actor: User | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    write_progress: Progress | None = None,
+    job: ImportJob | None = None,
 ) -> ImportResult:
     """Import `path` with the importer registered as `kind`. Any error → nothing written.
 
     The dry run goes through the same code and stops before the writes, so its report is the same.
+    A real run checks the whole file first (no transaction open), then writes in journaled chunks
+    (journal.py); if anything fails once writing has begun, what was written is reverted (undo.py).
+    `progress` sees the rows checked, `write_progress` the rows written.
     """
     entry = registry.importer(kind)
     if entry is None:
@@ -88,20 +88,46 @@ def run_import(
     if not table.rows:
         result.errors.append(Issue(table.header_row, "", "表头下面没有数据行，请填写数据后再导入"))
         return result
-    ctx = ImportContext(table, result, actor, name, dry_run, progress or no_progress)
     if dry_run:
-        entry.run(ctx)
+        entry.run(ImportContext(table, result, actor, name, dry_run, progress or no_progress))
     else:
-        try:
-            with transaction.atomic():
-                entry.run(ctx)
-                if result.errors:
-                    raise _Refused
-        except _Refused:
-            pass
+        _write(entry, table, result, actor, name, job, progress or no_progress, write_progress or no_progress)
     if result.errors:
         result.refuse()
     return result
+
+
+def _write(
+    entry: registry.Importer,
+    table: Table,
+    result: ImportResult,
+    actor: User | None,
+    name: str,
+    job: ImportJob | None,
+    progress: Progress,
+    write_progress: Progress,
+) -> None:
+    log = journal.Journal(
+        lambda: journal.start_run(entry.name, name, actor, job),
+        lambda: result.created + result.updated,
+        entry.model,
+        write_progress,
+    )
+    try:
+        with journal.activate(log):
+            entry.run(ImportContext(table, result, actor, name, False, progress))
+    except journal.Abandoned:
+        raise  # someone else is reverting this run
+    except BaseException:
+        if log.run is not None:
+            undo.revert(log.run, actor, f"导入中途出错，撤销已写入的部分：{name}")
+        raise
+    if log.run is None:
+        return
+    if result.errors:  # found while writing (the data changed since the check): take it all back
+        undo.revert(log.run, actor, f"导入发现错误，撤销已写入的部分：{name}")
+    else:
+        journal.finish_run(log.run)
 
 
 def run_export(

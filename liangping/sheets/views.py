@@ -112,7 +112,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment polled every second while the job runs; reloads the page when it is over."""
     job = _own_job(request, pk)
     response = render(request, "sheets/_progress.html", _job_context(job))
-    if job.finished:
+    if not job.busy:
         response["HX-Refresh"] = "true"
     return response
 
@@ -122,6 +122,15 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_job(request, pk)
     jobs.confirm(job)
+    return redirect("sheets:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_recover(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clean up a job whose worker died: what it wrote is reverted and it can be confirmed again."""
+    job = _own_job(request, pk)
+    jobs.recover(job, _supervisor(request))
     return redirect("sheets:job", pk=job.pk)
 
 

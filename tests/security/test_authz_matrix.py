@@ -319,6 +319,14 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {},
         post_actor="supervisor",
     ),
+    "sheets:job_recover": Page(
+        of("sheets:job_recover", "job"),
+        SUPERVISOR,
+        "job",
+        post_only=True,
+        get_status=dict.fromkeys(SIGNED_IN, 405),
+        post=lambda w, where: {},  # the world's jobs are healthy: recovering one changes nothing
+    ),
     "sheets:job_errors": Page(of("sheets:job_errors", "job"), SUPERVISOR, "job"),
     "sheets:export": Page(fixed("sheets:export", "projects"), LEDGER),
     # -- grading --------------------------------------------------------------------------------

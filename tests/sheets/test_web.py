@@ -27,7 +27,8 @@ def upload(client, path, kind="projects", name=None):
 
 
 @pytest.fixture
-def supervisor_client(client, cast):
+def supervisor_client(client, cast, settings):
+    settings.LIANGPING_IMPORT_SYNC = True  # the check and the import run here, not in a thread
     client.force_login(cast.supervisor)
     return client
 
@@ -156,7 +157,7 @@ def test_progress_is_polled_while_running(supervisor_client, tmp_path):
 def test_confirm_runs_in_a_background_thread(cast, tmp_path):
     path = write_xlsx(tmp_path / "t.xlsx", [LEDGER_HEADER, *ledger_rows(300)])
     with path.open("rb") as fh:
-        job = jobs.create_job(cast.supervisor, "projects", SimpleUploadedFile("t.xlsx", fh.read()))
+        job = jobs.create_job(cast.supervisor, "projects", SimpleUploadedFile("t.xlsx", fh.read()), sync=True)
     assert job.status == JobStatus.PREVIEWED
     thread = jobs.confirm(job, sync=False)
     assert thread is not None

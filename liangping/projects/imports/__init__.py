@@ -17,6 +17,7 @@ def register() -> None:
             PROJECT_COLUMNS,
             import_projects,
             "按项目编号新增或更新重点项目；同一文件重复导入不会产生任何变化。",
+            model="projects.project",
         )
     )
     register_importer(
@@ -26,5 +27,6 @@ def register() -> None:
             MONTHLY_COLUMNS,
             import_monthly,
             "按项目编号和年月新增或更新月度调度；填写了“存在问题”的将登记到问题闭环。",
+            model="projects.monthlyreport",
         )
     )

@@ -18,7 +18,7 @@ from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
 from liangping.projects.services import PROJECT_FIELDS
-from liangping.sheets.bulk import BATCH, audit_entry, chunks, insert_rows, record_many, update_rows
+from liangping.sheets.bulk import audit_entry, chunks, create_objects, insert_rows, record_many, update_rows
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
 from liangping.sheets.table import ColumnSpec
@@ -252,7 +252,7 @@ class ProjectLedgerImport:
         actor, reason = self.ctx.actor, self.ctx.reason
         entries = []
         if self.new_orgs:
-            Org.objects.bulk_create(self.new_orgs, batch_size=BATCH)
+            create_objects(Org, self.new_orgs)
             for org in self.new_orgs:
                 org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
             update_rows(Org, self.new_orgs, ["path"])
@@ -261,7 +261,7 @@ class ProjectLedgerImport:
                 for o in self.new_orgs
             ]
         if self.new_users:
-            User.objects.bulk_create(self.new_users, batch_size=BATCH)
+            create_objects(User, self.new_users)
             entries += [
                 audit_entry(
                     actor,

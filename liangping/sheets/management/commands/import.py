@@ -1,4 +1,5 @@
-"""liangping import KIND FILE [--dry-run] [--json] [--as USERNAME] [--errors-xlsx OUT.xlsx]"""
+"""liangping import KIND FILE [--dry-run] [--json] [--as USERNAME] [--errors-xlsx OUT.xlsx]
+liangping import recover: take back the imports whose process died (and free their web jobs)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from liangping.sheets import registry
+from liangping.sheets import jobs, registry, undo
 from liangping.sheets.cli import ProgressBar, resolve_actor, summary, wants_progress
 from liangping.sheets.errors import ImportResult, Issue
+from liangping.sheets.models import ImportJob, JobStatus
 from liangping.sheets.runner import run_import
 from liangping.sheets.writing import write_issues
 
@@ -20,8 +22,9 @@ class Command(BaseCommand):
     help = "从 Excel/CSV 导入数据（项目台账 projects、月度调度 monthly 等）。有任何错误时不导入任何数据。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="导入类型：" + "、".join(i.name for i in registry.importers()))
-        parser.add_argument("file", help=".xlsx、.xls 或 .csv 文件")
+        names = "、".join(i.name for i in registry.importers())
+        parser.add_argument("kind", help=f"导入类型：{names}；recover 撤销进程已中断的导入")
+        parser.add_argument("file", nargs="?", default="", help=".xlsx、.xls 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--as", dest="username", help="以该用户身份导入（默认：第一个督查人员）")
@@ -30,11 +33,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path, as_json = options["kind"], Path(options["file"]), options["json"]
         entry = registry.importer(kind)
+        if kind == "recover":
+            self._recover(resolve_actor(options["username"]))
+            return
         try:
             if entry is None:
                 names = "、".join(i.name for i in registry.importers())
                 raise CommandError(f"未知的导入类型“{kind}”，可选：{names}")
-            if not path.is_file():
+            if not options["file"] or not path.is_file():
                 raise CommandError(f"找不到文件：{path}")
             actor = resolve_actor(options["username"])
         except CommandError as exc:
@@ -44,13 +50,33 @@ class Command(BaseCommand):
             refused.errors.append(Issue(None, "", str(exc)))
             self._finish(refused, as_json, "", options)
             return
-        bar = ProgressBar(sys.stderr, f"导入{entry.label}") if wants_progress(as_json) else None
+        if not options["dry_run"]:
+            self._recover(actor, quiet=True)
+        show = wants_progress(as_json)
+        bar = ProgressBar(sys.stderr, f"检查{entry.label}") if show else None
+        written = ProgressBar(sys.stderr, f"写入{entry.label}") if show else None
         try:
-            result = run_import(kind, path, actor=actor, dry_run=options["dry_run"], progress=bar)
+            result = run_import(
+                kind, path, actor=actor, dry_run=options["dry_run"], progress=bar, write_progress=written
+            )
         finally:
-            if bar is not None:
-                bar.close()
+            for each in (bar, written):
+                if each is not None:
+                    each.close()
         self._finish(result, as_json, entry.label, options)
+
+    def _recover(self, actor: Any, quiet: bool = False) -> None:
+        """Revert the runs whose process died, and free web jobs whose worker died before writing."""
+        done = 0
+        for run, rows in undo.recover_dead(actor):
+            done += 1
+            self.stderr.write(f"已撤销中断的导入“{run.filename}”（第 {run.pk} 次写入，{rows} 行）")
+        for job in ImportJob.objects.filter(status__in=[JobStatus.CHECKING, JobStatus.RUNNING]):
+            if jobs.read_progress(job)["stale"] and actor is not None and jobs.recover(job, actor):
+                done += 1
+                self.stderr.write(f"已清理中断的导入任务“{job.filename}”（任务 {job.pk}）")
+        if not quiet:
+            self.stdout.write(f"共清理 {done} 个中断的导入" if done else "没有中断的导入")
 
     def _finish(self, result: ImportResult, as_json: bool, label: str, options: dict[str, Any]) -> None:
         if options.get("errors_xlsx") and result.errors:

@@ -1,0 +1,230 @@
+"""The journal of a confirmed import: short transactions inside one logical import that can be undone.
+
+A confirmed import writes in chunks of at most LIANGPING_IMPORT_CHUNK rows, each its own transaction,
+so other writers (a sign-in, a case saved) wait for one chunk, not for the whole file. Every row a chunk
+creates or updates is recorded in the same transaction (ImportChange: the primary key, and for an update
+the values it had before), so undo.revert() can take the whole import back if it fails midway or its
+process dies. The import's ImportRun row is its lease: each chunk first renews its heartbeat, and a run
+that someone else has started to revert stops at its next chunk. See docs/decisions/0002-chunked-imports.md.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from liangping.sheets.models import ImportChange, ImportJob, ImportRun, RunStatus
+
+DEAD_AFTER = 60  # seconds without a heartbeat after which a run on another host counts as dead
+UNJOURNALED_APPS = ("sheets",)
+UNJOURNALED_MODELS = ("core.auditlog",)  # the audit log is append-only: a revert is audited, not erased
+
+_active: ContextVar[Journal | None] = ContextVar("liangping_import_journal", default=None)
+
+
+class Abandoned(RuntimeError):
+    """The run was taken over (its revert started elsewhere): stop writing at once."""
+
+
+def chunk_size() -> int:
+    return max(50, int(getattr(settings, "LIANGPING_IMPORT_CHUNK", 1000)))
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:150]
+
+
+def worker_alive(worker: str) -> bool | None:
+    """False if `worker` ("host:pid") is a process of this host that has ended; None if it is elsewhere."""
+    host, _, pid = worker.rpartition(":")
+    if not host or not pid.isdigit():
+        return None
+    if host != socket.gethostname():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child not yet reaped by its parent is a zombie: dead for our purpose
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def run_is_dead(run: ImportRun) -> bool:
+    alive = worker_alive(run.worker)
+    if alive is not None:
+        return not alive
+    return (timezone.now() - run.heartbeat_at).total_seconds() > DEAD_AFTER
+
+
+def _plain(value: Any) -> Any:
+    return (
+        DjangoJSONEncoder().default(value)
+        if not isinstance(value, str | int | float | bool | None)
+        else value
+    )
+
+
+class Journal:
+    """The journal of one confirmed import. Its ImportRun is created by the first chunk, so a file that
+    changes nothing writes nothing at all."""
+
+    def __init__(
+        self,
+        start: Callable[[], ImportRun],
+        planned: Callable[[], int],
+        main_model: str,
+        on_write: Callable[[int, int], None],
+    ) -> None:
+        self.start = start
+        self.run: ImportRun | None = None
+        self.planned = planned
+        self.main_model = main_model
+        self.on_write = on_write
+        self.written = 0
+
+    # -- the lease ---------------------------------------------------------------------------------
+    def beat(self) -> None:
+        """Renew the heartbeat (or open the run); raise Abandoned if the run is no longer ours to write."""
+        if self.run is None:
+            self.run = self.start()
+            return
+        alive = ImportRun.objects.filter(pk=self.run.pk, status=RunStatus.RUNNING).update(
+            heartbeat_at=timezone.now(), rows_written=self.written, rows_planned=self.planned()
+        )
+        if alive != 1:
+            raise Abandoned(f"import run {self.run.pk} is being reverted")
+
+    @contextmanager
+    def chunk(self) -> Iterator[None]:
+        started = time.monotonic()
+        with transaction.atomic():
+            self.beat()
+            yield
+        yield_to_others(time.monotonic() - started)
+
+    # -- what the chunk wrote ----------------------------------------------------------------------
+    def created(self, model: type[models.Model], pks: Iterable[Any]) -> None:
+        label = model._meta.label_lower
+        assert self.run is not None, "journal entries are written inside a chunk"
+        rows = [ImportChange(run=self.run, model=label, object_pk=pk) for pk in pks]
+        ImportChange.objects.bulk_create(rows, batch_size=1000)
+        self._count(label, len(rows))
+
+    def before_update(self, model: type[models.Model], pks: list[Any], fields: list[str]) -> None:
+        """Record the current values of `fields` of the rows about to be updated."""
+        assert self.run is not None, "journal entries are written inside a chunk"
+        meta: Any = model._meta
+        attnames = [meta.get_field(f).attname for f in fields]
+        old = model._base_manager.filter(pk__in=pks).values_list("pk", *attnames)
+        rows = [
+            ImportChange(
+                run=self.run,
+                model=meta.label_lower,
+                object_pk=values[0],
+                before={name: _plain(v) for name, v in zip(fields, values[1:], strict=True)},
+            )
+            for values in old
+        ]
+        ImportChange.objects.bulk_create(rows, batch_size=1000)
+        self._count(meta.label_lower, len(rows))
+
+    def _count(self, label: str, n: int) -> None:
+        if label == self.main_model:
+            self.written += n
+            self.on_write(self.written, max(self.planned(), self.written))
+
+
+def active() -> Journal | None:
+    return _active.get()
+
+
+@contextmanager
+def activate(journal: Journal) -> Iterator[Journal]:
+    token = _active.set(journal)
+    try:
+        yield journal
+    finally:
+        _active.reset(token)
+
+
+@contextmanager
+def chunk() -> Iterator[None]:
+    """One chunk of writes: journaled under the active journal, else a plain (nested) transaction."""
+    journal = _active.get()
+    if journal is None:
+        with transaction.atomic():
+            yield
+        return
+    with journal.chunk():
+        yield
+
+
+def yield_to_others(spent: float) -> None:
+    """On SQLite, pause between chunks so that a writer polling for the lock gets it.
+
+    SQLite has no queue of waiting writers: each polls (up to every 100 ms, its busy timeout's back-off),
+    so a loop that takes the lock again at once would starve it. A pause as long as the chunk took
+    (at most LIANGPING_IMPORT_PAUSE_MS) halves the import's share of the lock. PostgreSQL queues lock
+    waiters fairly and needs none.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    limit = int(getattr(settings, "LIANGPING_IMPORT_PAUSE_MS", 100)) / 1000
+    time.sleep(min(spent, limit))
+
+
+def start_run(kind: str, filename: str, actor: Any, job: ImportJob | None) -> ImportRun:
+    return ImportRun.objects.create(
+        kind=kind, filename=filename[:255], actor=actor, job=job, worker=worker_id()
+    )
+
+
+def finish_run(run: ImportRun) -> None:
+    """Mark the run done and drop its journal, in short transactions."""
+    ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+    forget(run)
+
+
+def forget(run: ImportRun) -> None:
+    while True:
+        with transaction.atomic():
+            ids = list(ImportChange.objects.filter(run=run).values_list("pk", flat=True)[:5000])
+            if not ids:
+                return
+            ImportChange.objects.filter(pk__in=ids).delete()
+
+
+def _journal_orm_creation(
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
+) -> None:
+    """Objects an importer creates through the ORM (e.g. the case registered from a report's problems)."""
+    journal = _active.get()
+    if journal is None or not created or kwargs.get("raw"):
+        return
+    meta = sender._meta
+    if meta.app_label in UNJOURNALED_APPS or meta.label_lower in UNJOURNALED_MODELS:
+        return
+    if journal.run is None:  # an ORM write outside any chunk opens the run
+        journal.beat()
+    if isinstance(instance.pk, int):
+        journal.created(sender, [instance.pk])
+
+
+def connect_signals() -> None:
+    post_save.connect(_journal_orm_creation, dispatch_uid="liangping.sheets.journal")
