@@ -227,6 +227,10 @@ CONTENT_SECURITY_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIANGPING_MAX_UPLOAD_MB = env_int("LIANGPING_MAX_UPLOAD_MB", 20)
+# Confirmed imports write in transactions of this many rows, pausing (SQLite) up to this long between
+# them so that other writers get the lock (sheets/journal.py).
+LIANGPING_IMPORT_CHUNK = env_int("LIANGPING_IMPORT_CHUNK", 1000)
+LIANGPING_IMPORT_PAUSE_MS = env_int("LIANGPING_IMPORT_PAUSE_MS", 100)
 LIANGPING_MAX_PHOTO_MB = env_int("LIANGPING_MAX_PHOTO_MB", 10)
 # .xlsx uploads: most bytes the zip may unpack to, highest ratio of one member (zip-bomb guard).
 LIANGPING_XLSX_MAX_UNPACKED_MB = env_int("LIANGPING_XLSX_MAX_UNPACKED_MB", 200)

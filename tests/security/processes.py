@@ -71,12 +71,16 @@ def wal_size(db: Path) -> int:
 
 
 def kill_when(
-    args: Sequence[str | Path], db: Path, moment: Callable[[], bool], timeout: float = 120
+    args: Sequence[str | Path],
+    db: Path,
+    moment: Callable[[], bool],
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start `liangping ARGS` and SIGKILL it as soon as `moment()` holds; fail if it ends first."""
     process = subprocess.Popen(
         [str(COMMAND), *map(str, args)],
-        env=env_for(db),
+        env={**env_for(db), **(env or {})},
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -19,7 +19,9 @@ from tests.sheets.builders import LEDGER_HEADER, ledger_row
 pytestmark = pytest.mark.slow
 
 LEDGER_TABLES = ("projects_project", "projects_stageevent", "core_org", "core_user", "core_auditlog")
+DATA_TABLES = LEDGER_TABLES[:-1]  # the audit log keeps the entries of a reverted import, and says so
 BIG_ROWS = 3000
+CHUNK = 500
 WRITING = 256 * 1024  # bytes of -wal written inside the transaction: rows are going in
 
 
@@ -39,17 +41,35 @@ def write_ledger(path: Path, rows: int, prefix: str) -> Path:
     return path
 
 
-def test_import_killed_half_way_writes_nothing(db, tmp_path):
+def written(db: Path, table: str, at_least: int) -> bool:
+    return proc.counts(db, table)[table] >= at_least
+
+
+@pytest.mark.parametrize("chunks_committed", [0, 2], ids=["inside-first-chunk", "after-two-chunks"])
+def test_import_killed_half_way_writes_nothing(db, tmp_path, chunks_committed):
+    """Killed inside a chunk's transaction, or after chunks committed: `liangping import recover` takes
+    the whole import back at once (the process is known dead), and the audit log says so."""
     big = write_ledger(tmp_path / "BIG.xlsx", BIG_ROWS, "K")
     before = proc.counts(db, *LEDGER_TABLES)
+    projects = before["projects_project"]
 
-    proc.kill_when(
-        ["import", "projects", big], db, lambda: proc.write_locked(db) and proc.wal_size(db) > WRITING
-    )
+    if chunks_committed:  # rows of two chunks are in the file for everyone to see
+        moment = lambda: written(db, "projects_project", projects + 2 * CHUNK)  # noqa: E731
+    else:
+        moment = lambda: proc.write_locked(db) and proc.wal_size(db) > WRITING  # noqa: E731
+    proc.kill_when(["import", "projects", big], db, moment, env={"LIANGPING_IMPORT_CHUNK": str(CHUNK)})
 
     assert proc.integrity(db) == "ok"
-    assert proc.counts(db, *LEDGER_TABLES) == before
+    recovered = proc.run(["import", "recover"], db)
+    assert recovered.returncode == 0, recovered.stderr
+    assert proc.counts(db, *DATA_TABLES) == {t: before[t] for t in DATA_TABLES}
     assert proc.query(db, "SELECT COUNT(*) FROM projects_project WHERE code LIKE 'K%'") == [(0,)]
+    assert proc.query(db, "SELECT COUNT(*) FROM sheets_importchange") == [(0,)]
+    if chunks_committed:
+        assert "已撤销中断的导入“BIG.xlsx”" in recovered.stderr
+        assert proc.query(db, "SELECT COUNT(*) FROM core_auditlog WHERE action = 'import.revert'") == [(1,)]
+    verified = proc.run(["audit", "verify"], db)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
     # The file is not left locked or half-recovered: the next import goes through.
     small = write_ledger(tmp_path / "small.xlsx", 3, "S")
     done = proc.run(["import", "projects", small, "--json"], db)

@@ -1,0 +1,132 @@
+"""Confirmed imports write in short journaled chunks, and are taken back as a whole when they fail midway
+or their process dies; the job of a dead worker is recovered at once from its page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from liangping.core.auditchain import verify
+from liangping.core.models import AuditLog, Org, User
+from liangping.projects.models import Project, StageEvent
+from liangping.sheets import bulk, jobs, journal, undo
+from liangping.sheets.models import ImportChange, ImportJob, ImportRun, JobStatus, RunStatus
+from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_chunks(settings):
+    settings.LIANGPING_IMPORT_CHUNK = 50
+
+
+def state():
+    return (
+        sorted(Project.objects.values_list("code", "name", "total_investment", "stage", "version")),
+        StageEvent.objects.count(),
+        Org.objects.count(),
+        User.objects.count(),
+    )
+
+
+def mixed_file(tmp_path, cast, n=300):
+    """New projects (with new companies) and an update of an existing one."""
+    rows = [ledger_row(f"C{i:04d}", **{"建设单位": f"第{i % 7}号新建设公司"}) for i in range(n)]
+    rows.append(
+        ledger_row(cast.inside.code, cast.inside.name, **{"总投资（万元）": "99999", "建设阶段": "投产"})
+    )
+    return write_xlsx(tmp_path / "mixed.xlsx", [LEDGER_HEADER, *rows])
+
+
+def test_each_chunk_is_its_own_transaction_and_the_journal_is_dropped_after(
+    imp, cast, tmp_path, small_chunks
+):
+    result = imp(mixed_file(tmp_path, cast))
+    assert result.ok and (result.created, result.updated) == (300, 1)
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.DONE and run.rows_planned == 301
+    assert not ImportChange.objects.exists()
+    assert Project.objects.get(code=cast.inside.code).total_investment == Decimal("99999")
+
+
+def test_a_failure_midway_reverts_every_chunk_already_written(imp, cast, tmp_path, small_chunks, monkeypatch):
+    before = state()
+    audit_before = AuditLog.objects.count()
+    real, calls = bulk._insert_plain, {"n": 0}
+
+    def failing(model, objs):  # the audit entries of the fourth chunk fail: projects are in by then
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("disk full")
+        real(model, objs)
+
+    monkeypatch.setattr(bulk, "_insert_plain", failing)
+    with pytest.raises(RuntimeError):
+        imp(mixed_file(tmp_path, cast))
+    assert state() == before  # created rows deleted, the updated project put back as it was
+    run = ImportRun.objects.get()
+    assert run.status == RunStatus.REVERTED and not ImportChange.objects.exists()
+    revert = AuditLog.objects.get(action="import.revert")
+    assert revert.changes["rows"] > 300 and revert.actor == cast.supervisor
+    assert AuditLog.objects.count() > audit_before
+    assert verify(AuditLog).broken is None
+
+
+def test_a_dead_workers_job_is_recovered_at_once_and_confirmed_again(client, cast, tmp_path, small_chunks):
+    before = state()
+    path = mixed_file(tmp_path, cast, n=120)
+    with path.open("rb") as fh:
+        job = jobs.create_job(cast.supervisor, "projects", SimpleUploadedFile("m.xlsx", fh.read()), sync=True)
+    assert job.status == JobStatus.PREVIEWED
+    # A worker wrote two chunks and died (its process is gone): what it left is in the journal.
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, worker="nohost-x:1")
+    log = journal.Journal(
+        lambda: journal.start_run("projects", "m.xlsx", cast.supervisor, job), lambda: 121, "", print
+    )
+    with journal.activate(log):
+        bulk.insert_rows(
+            Project,
+            [
+                Project(
+                    code=f"Z{i}",
+                    name="半截",
+                    district=cast.inside.district,
+                    total_investment=1,
+                    stage="signed",
+                )
+                for i in range(80)
+            ],
+        )
+        bulk.update_rows(Project, [Project(pk=cast.inside.pk, name="写了一半")], ["name"])
+    ImportRun.objects.filter(pk=log.run.pk).update(worker=f"{journal.worker_id().rsplit(':', 1)[0]}:999999")
+    ImportJob.objects.filter(pk=job.pk).update(worker=f"{journal.worker_id().rsplit(':', 1)[0]}:999999")
+    jobs.progress_path(job.pk).parent.mkdir(parents=True, exist_ok=True)
+    jobs.ProgressFile(job.pk, "write")(80, 121)  # fresh progress: a time-out would not call it dead yet
+
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("sheets:job", args=[job.pk])).content.decode()
+    assert "进程已停止" in page and reverse("sheets:job_recover", args=[job.pk]) in page
+    assert client.post(reverse("sheets:job_recover", args=[job.pk])).status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.PREVIEWED and job.can_confirm
+    assert state() == before and undo.unfinished() == []
+    jobs.confirm(job, sync=True)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and Project.objects.filter(code__startswith="C").count() == 120
+
+
+def test_a_live_job_cannot_be_recovered(client, cast, tmp_path):
+    path = mixed_file(tmp_path, cast, n=3)
+    with path.open("rb") as fh:
+        job = jobs.create_job(cast.supervisor, "projects", SimpleUploadedFile("m.xlsx", fh.read()), sync=True)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, worker=journal.worker_id())
+    jobs.ProgressFile(job.pk)(1, 3)
+    client.force_login(cast.supervisor)
+    assert "进程已停止" not in client.get(reverse("sheets:job", args=[job.pk])).content.decode()
+    client.post(reverse("sheets:job_recover", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
