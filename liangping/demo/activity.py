@@ -17,9 +17,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from liangping.demo import names as N
-from liangping.demo.plan import City, ProjectSpec, add_months, rng_for, shape, wan
+from liangping.demo.plan import City, ProjectSpec, add_months, plan_share, rng_for, wan
 
 SUPERVISORS = ("supervisor", "supervisor2")
+ENTERED_BY = "supervisor2"
 NEVER_VISIT, LIGHT_VISIT = 4, 10
 
 
@@ -98,6 +99,17 @@ def month_end(month: dt.date) -> dt.date:
     return add_months(month, 1) - dt.timedelta(days=1)
 
 
+def submitter(p: ProjectSpec) -> str:
+    """Who submits a project's report: its unit's account, else its specialist, else the supervisor
+    enters it for the unit (a unit without an account and without a specialist)."""
+    return p.owner or p.specialist or ENTERED_BY
+
+
+def reviewer(submitted_by: str, rng: random.Random) -> str:
+    """A supervisor reviews; never the one who entered the report."""
+    return rng.choice([s for s in SUPERVISORS if s != submitted_by])
+
+
 def plan_reports(city: City, due_day: int = 5) -> list[ReportSpec]:
     anchor = city.anchor
     rng = rng_for("reports", anchor.today)
@@ -119,7 +131,7 @@ def plan_reports(city: City, due_day: int = 5) -> list[ReportSpec]:
 
 
 def _cumulative(p: ProjectSpec, month: dt.date) -> Decimal:
-    return wan(float(p.plan or 0) * p.pace * shape(p.code, month.year)[month.month - 1])
+    return wan(float(p.plan or 0) * plan_share(p, month.year, month.month))
 
 
 def _report(
@@ -141,13 +153,13 @@ def _report(
         ytd_investment=ytd,
         progress=progress_text(p.stage_on(month_end(month)), built, rng),
         status="submitted",
-        submitted_by=p.owner or p.specialist,
+        submitted_by=submitter(p),
         submitted_at=submitted,
     )
     reviewed = submitted + dt.timedelta(hours=rng.randint(4, 72))
     if mix != "submitted" and reviewed < end:
         report.status = "returned" if mix == "returned" else "approved"
-        report.reviewed_by = rng.choice(SUPERVISORS)
+        report.reviewed_by = reviewer(report.submitted_by, rng)
         report.reviewed_at = reviewed
         if mix == "returned":
             report.review_note = rng.choice(N.RETURN_REASONS)
@@ -159,7 +171,8 @@ def plan_visits(city: City) -> list[VisitSpec]:
     rng = rng_for("visits", anchor.today)
     by_specialist: dict[str, list[ProjectSpec]] = defaultdict(list)
     for p in city.projects:
-        by_specialist[p.specialist].append(p)
+        if p.specialist:
+            by_specialist[p.specialist].append(p)
     specialists = sorted(by_specialist)
     rng.shuffle(specialists)
     never = set(specialists[:NEVER_VISIT])

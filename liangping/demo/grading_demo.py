@@ -22,9 +22,19 @@ from liangping.tasks.models import Milestone, Task, TaskReport, TaskReportStatus
 TASKS: list[tuple[str, str, str, tuple[int, str] | None]] = [
     ("打造“北方锂电之都”", "市工业和信息化局", "锂电产业产值突破800亿元", (800, "亿元")),
     ("重点项目全生命周期管理服务", "市发展改革委", "省市重点项目年度投资完成率100%", None),
-    ("二手车出口“一件事”改革", "市商务局", "办理时限由20天压缩至3天", None),
+    (
+        "二手车出口“一件事”改革",
+        "市商务局",
+        "打通4个政务系统、7大事项整合为“一张表单”，退税流程由20天减至3天",
+        None,
+    ),
     ("帮办代办服务四级网络建设", "市行政审批服务局", "市县镇村四级帮办代办全覆盖", None),
-    ("“审批不出镇”改革", "市行政审批服务局", "50项事项在镇街办结", (50, "项")),
+    (
+        "“审批不出镇”改革",
+        "市行政审批服务局",
+        "6个试点镇梳理“审批不出镇”事项指导目录50项，实现就近办",
+        (50, "项"),
+    ),
     ("政务服务进商超", "市行政审批服务局", "5大类35项事项进驻商超", (35, "项")),
     ("“枣解决·枣满意”诉求办理", "市发展改革委", "群众诉求按期办结率98%以上", None),
     ("链长制推进锂电产业链", "市工业和信息化局", "新招引锂电产业链项目30个", (30, "个")),
@@ -33,6 +43,20 @@ TASKS: list[tuple[str, str, str, tuple[int, str] | None]] = [
     ("水利设施和防汛能力提升", "市水务局", "完成水利投资15亿元", (15, "亿元")),
     ("科技创新平台建设", "市科技局", "新增省级以上创新平台20家", (20, "家")),
 ]
+
+
+TOWN_CASES = 1433  # the seeds: 通过“审批不出镇”累计办理……等事项1433件
+
+
+def _progress(title: str, month: int, last_month: dt.date) -> str:
+    if title == "“审批不出镇”改革":
+        # the cases handled grow to the seeds' 1,433 by the latest reported month
+        done = TOWN_CASES * month // max(last_month.month, month)
+        return (
+            f"{title}：事项指导目录50项已在6个试点镇落地，"
+            f"累计办理小餐饮登记、个体工商户登记注册等事项{done}件。"
+        )
+    return f"{title}：按计划推进，{month}月完成阶段工作。"
 
 
 def _tasks(year: int, today: dt.date, rnd: random.Random) -> int:
@@ -80,7 +104,7 @@ def _tasks(year: int, today: dt.date, rnd: random.Random) -> int:
                 task=task,
                 month=dt.date(year, month, 1),
                 actual_value=value,
-                progress=f"{title}：按计划推进，{month}月完成阶段工作。",
+                progress=_progress(title, month, last_month),
                 status=TaskReportStatus.APPROVED,
                 submitted_by=supervisor,
                 submitted_at=timezone.make_aware(dt.datetime(year, month, 28, 10)),
@@ -103,21 +127,23 @@ def quarters_to_publish(today: dt.date) -> list[str]:
 
 
 def load_grading_demo(today: dt.date) -> dict[str, int]:
-    """Indicators, tasks, and the last two quarters locked and published. Call inside a transaction."""
+    """Indicators and tasks. Call inside a transaction; `publish_quarters` follows."""
     rnd = random.Random(f"grading-{today.isoformat()}")
-    quarters = quarters_to_publish(today)
-    extra = [(int(code[:4]), int(code[-1]) * 3) for code in quarters]
-    created = {
+    extra = [(int(code[:4]), int(code[-1]) * 3) for code in quarters_to_publish(today)]
+    return {
         "指标数据": load_indicator_demo(extra_periods=extra),
         "攻坚事项": _tasks(today.year, today, rnd),
     }
+
+
+def publish_quarters(today: dt.date) -> dict[str, int]:
+    """The last two quarters locked and published (after any earlier period, so rank changes show)."""
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     locked = 0
-    for code in quarters:
+    for code in quarters_to_publish(today):
         period = grading.get_or_create_period(code)
         if period.status == PeriodStatus.OPEN:
             grading.lock_period(supervisor, period, confirm_unreviewed=True)
             grading.publish_period(supervisor, period)
             locked += 1
-    created["已发布考核期"] = locked
-    return created
+    return {"已发布考核期": locked}

@@ -18,6 +18,7 @@ from liangping.demo.plan import (
     JUNE_TARGET,
     PLAN_TARGET,
     PROJECT_COUNT,
+    SPECIALIST_PROJECTS,
     Anchor,
     City,
     NameMaker,
@@ -26,9 +27,9 @@ from liangping.demo.plan import (
     add_months,
     build_orgs,
     build_users,
+    plan_share,
     rng_for,
     round_to,
-    shape,
     wan,
 )
 
@@ -203,8 +204,10 @@ def build_city(anchor: Anchor) -> City:
     generated = _generated(rng, PROJECT_COUNT - len(seeds))
     _scale(seeds, generated)
     specialists = [u.username for u in users if u.role == "specialist"]
-    order = list(range(PROJECT_COUNT))
-    rng.shuffle(order)  # each specialist gets two or three projects
+    helped = _with_specialist(seeds, generated, rng)
+    order = list(range(len(helped)))
+    rng.shuffle(order)  # each specialist gets one or two projects
+    specialist_of = {i: specialists[order[k] % len(specialists)] for k, i in enumerate(helped)}
     projects = []
     for i, d in enumerate(seeds + generated):
         start, end = _dates(d.profile, anchor, rng)
@@ -222,7 +225,7 @@ def build_city(anchor: Anchor) -> City:
             end=end,
             leader="leader01" if i == 0 else f"leader{rng.randint(1, len(N.LEADERS)):02d}",
             department=d.department,
-            specialist=specialists[order[i] % len(specialists)],
+            specialist=specialist_of.get(i, ""),
             contact_name=people(),
             contact_phone=people.phone(),
             sample=d.sample,
@@ -235,22 +238,32 @@ def build_city(anchor: Anchor) -> City:
     return City(anchor, build_orgs([(p.unit, p.district) for p in projects]), users, projects)
 
 
+def _with_specialist(seeds: list[Draft], generated: list[Draft], rng: random.Random) -> list[int]:
+    """The indices of the SPECIALIST_PROJECTS projects a specialist is assigned to: every seed project and
+    the generated ones still to be built; projects already finished, counted or not in the plan go
+    without first, then some on pace."""
+    spare = [
+        i for i, d in enumerate(generated, len(seeds)) if d.profile in ("operating", "counted", "no_plan")
+    ]
+    normal = [i for i, d in enumerate(generated, len(seeds)) if d.profile == "normal"]
+    rng.shuffle(normal)
+    spare += normal[: PROJECT_COUNT - SPECIALIST_PROJECTS - len(spare)]
+    return [i for i in range(len(seeds) + len(generated)) if i not in set(spare)]
+
+
 def _set_pace(projects: list[ProjectSpec], anchor: Anchor, rng: random.Random) -> None:
     """Each project's pace; projects on pace are scaled together so June lands on JUNE_TARGET."""
-    latest = anchor.latest
-    time_progress = latest.month / 12
     for p in projects:
         if p.profile == "red":
             p.pace = rng.uniform(0.15, 0.45)
         elif p.profile == "yellow":
-            on_pace = shape(p.code, latest.year)[latest.month - 1]
-            p.pace = (time_progress - rng.uniform(0.015, 0.085)) / on_pace
+            p.pace = rng.uniform(0.88, 0.97)  # plan_share: 1.5 to 10 points behind in every month
         elif p.profile == "not_started":
             p.pace = rng.uniform(0.0, 0.06)
         else:
             p.pace = rng.uniform(0.92, 1.12)
     planned = [p for p in projects if p.plan is not None]
-    june = {p.code: shape(p.code, anchor.year)[5] * p.pace * float(p.plan or 0) for p in planned}
+    june = {p.code: plan_share(p, anchor.year, 6) * float(p.plan or 0) for p in planned}
     fixed = sum(june[p.code] for p in planned if p.profile not in CALIBRATED)
     scaled = sum(june[p.code] for p in planned if p.profile in CALIBRATED)
     total_plan = sum(float(p.plan or 0) for p in planned)

@@ -23,9 +23,10 @@ from liangping.core.workdays import WorkCalendar
 from liangping.demo import names as N
 from liangping.demo.activity import ReportSpec, VisitSpec, plan_reports, plan_visits
 from liangping.demo.casework import CaseSpec, plan_cases
-from liangping.demo.grading_demo import load_grading_demo
+from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor, City
+from liangping.demo.story import load_story
 from liangping.projects.models import MonthlyReport, Project, StageEvent, Visit
 
 BATCH = 500
@@ -62,6 +63,8 @@ def load_demo(today: dt.date) -> LoadResult:
         writer.visits(visits)
         writer.cases(cases)
         result.created.update(load_grading_demo(today))
+        result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
+        result.created.update(publish_quarters(today))
         if result.changed:
             record(
                 None,
@@ -164,7 +167,7 @@ class Writer:
                 planned_end=p.end,
                 leader=self.user[p.leader],
                 department=self.org[p.department],
-                specialist=self.user[p.specialist],
+                specialist=self.user[p.specialist] if p.specialist else None,
                 contact_name=p.contact_name,
                 contact_phone=p.contact_phone,
                 sample=p.sample,

@@ -32,6 +32,7 @@ GENERATED_PROFILES = {
 CALIBRATED = {"normal", "operating", "counted", "late_finish", "pending"}
 PROJECT_COUNT = 207
 SPECIALIST_COUNT = 84
+SPECIALIST_PROJECTS = 166  # the seeds: 84 名项目推进专员，负责166个省市重点项目
 
 
 def rng_for(*labels: object) -> random.Random:
@@ -122,7 +123,7 @@ class ProjectSpec:
     end: dt.date
     leader: str
     department: str
-    specialist: str
+    specialist: str  # "" for a project no specialist is assigned to
     contact_name: str
     contact_phone: str
     sample: bool
@@ -209,3 +210,13 @@ def shape(code: str, year: int) -> list[float]:
         previous = value
         out.append(total)
     return out
+
+
+def plan_share(p: ProjectSpec, year: int, month: int) -> float:
+    """A project's cumulative share of its annual plan at the end of `month` of `year`.
+
+    A yellow project runs a few points behind time progress in every month (so every locked period has
+    yellow cards); every other project follows its noisy monthly shape times its pace."""
+    if p.profile == "yellow":
+        return p.pace * month / 12
+    return p.pace * shape(p.code, year)[month - 1]
