@@ -14,6 +14,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -272,6 +273,35 @@ def _summons(doc: Any, data: dict[str, Any]) -> None:
     )
 
 
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when the page is laid out."""
+    run = paragraph.add_run()
+    _font(run, BODY_FONT, 10.5)
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind is not None:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        elif text == instruction:
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = f" {instruction} "
+        else:
+            node = OxmlElement("w:t")
+            node.text = text
+        run._r.append(node)
+
+
+def _page_numbers(doc: Any) -> None:
+    """「第 N 页 共 M 页」 centred in the footer of every page."""
+    footer = doc.sections[0].footer
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, instruction in (("第 ", "PAGE"), (" 页 共 ", "NUMPAGES")):
+        _font(p.add_run(text), BODY_FONT, 10.5)
+        _field(p, instruction)
+    _font(p.add_run(" 页"), BODY_FONT, 10.5)
+
+
 def build_document(data: dict[str, Any]) -> Any:
     """The disclosure of a published snapshot's data as a python-docx Document."""
     if not data.get("published"):
@@ -286,8 +316,13 @@ def build_document(data: dict[str, Any]) -> Any:
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(
-        sub.add_run(f"数据截至：{data['as_of']['text']} · 快照第{data['as_of']['version']}版"), BODY_FONT, 11
+        sub.add_run(
+            f"数据截至：{data['as_of']['cutoff_text']} · {data['as_of']['label']}（{data['as_of']['when']}）"
+        ),
+        BODY_FONT,
+        11,
     )
+    _page_numbers(doc)
     for part in (_overview, _districts, _lists, _tasks, _ranking, _units, _summons):
         part(doc, data)
     return doc

@@ -1,4 +1,5 @@
-"""The disclosure of a published period: a printable page and the .docx, for ledger users.
+"""The disclosure of a published period: a printable page and the .docx for ledger users, and the
+same page for the public (媒体公开, no sign-in).
 
 An unknown or unpublished period does not exist here (404): only published data is disclosed.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from liangping.core.access import roles_required
 from liangping.core.audit import record_download
@@ -51,3 +53,10 @@ def report_docx(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(body, content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+@require_safe
+def public_report(request: HttpRequest, code: str) -> HttpResponse:
+    """The public page of a published period's disclosure: anyone may read it, like the big screen."""
+    data, _body = payload_for(_snapshot(code))
+    return render(request, "disclosure/public.html", {"data": data, "overview": overview_rows(data)})

@@ -35,7 +35,7 @@ from liangping.screen.figures import (
     points,
 )
 
-SCHEMA = 2  # bump when the shape of the data changes: old cache entries and ETags then miss
+SCHEMA = 3  # bump when the shape of the data changes: old cache entries and ETags then miss
 CACHE_SECONDS = 24 * 3600
 SCREEN_LIST_MAX = 100  # rows of each list the lobby screen rotates through
 NOT_PUBLISHED: dict[str, Any] = {"published": False}
@@ -110,7 +110,12 @@ def _as_of(snapshot: Snapshot) -> dict[str, Any]:
     published = timezone.localtime(period.published_at) if period.published_at else None
     when = f"{published:%Y-%m-%d %H:%M} 发布" if published else f"{locked:%Y-%m-%d %H:%M} 锁定"
     text = f"{period.label}（{when}）"
+    end = period.end
     return {
+        # the day the figures run to, said outright (数据截至 2026年9月30日), beside when they were published
+        "cutoff": end.isoformat(),
+        "cutoff_text": f"{end.year}年{end.month}月{end.day}日",
+        "when": when,
         "period": period.code,
         "label": period.label,
         "kind": period.kind,

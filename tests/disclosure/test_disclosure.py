@@ -155,3 +155,43 @@ def test_disclosure_is_for_signed_in_ledger_users(world):
         assert client_for(getattr(world.cast, who)).get(url).status_code == 404
     for who in ("supervisor", "leader", "department", "district", "specialist", "owner", "outsider"):
         assert client_for(getattr(world.cast, who)).get(url).status_code == 200
+
+
+def footer_fields(document) -> list[str]:
+    """The field instructions in the footer of every section (PAGE, NUMPAGES …)."""
+    out = []
+    for section in document.sections:
+        for node in section.footer._element.iter():
+            if node.tag.endswith("}instrText"):
+                out.append(node.text.strip())
+    return out
+
+
+@pytest.mark.django_db
+def test_docx_has_page_numbers_and_says_the_cutoff_day(world, tmp_path):
+    target = tmp_path / "q2.docx"
+    call_command("disclosure", "2025Q2", str(target))
+    document = docx.Document(str(target))
+    assert footer_fields(document) == ["PAGE", "NUMPAGES"]
+    footer = "".join(p.text for s in document.sections for p in s.footer.paragraphs)
+    assert footer.startswith("第 ") and " 页 共 " in footer and footer.endswith(" 页")
+    assert document.paragraphs[1].text.startswith("数据截至：2025年6月30日 · 2025年第二季度（")
+    assert "快照" not in document.paragraphs[1].text
+
+
+@pytest.mark.django_db
+def test_public_page_of_a_published_period_needs_no_sign_in(world):
+    add_unpublished(world)
+    anonymous = Client()
+    page = anonymous.get(reverse("disclosure:public", args=["2025Q2"]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    data = screen_data()
+    assert "2025年第二季度重点工作进展情况" in html and "数据截至：2025年6月30日" in html
+    assert f"投资完成率{data['overview']['display']['completion']}%" in html
+    for row in data["red"] + data["yellow"]:
+        assert row["name"] in html and row["reason"] in html
+    assert "下载 Word" not in html  # the .docx stays a signed, audited download
+    for code in ("2025Q3", "2025-07", "2030Q1", "nonsense"):  # locked, open, unknown: not published
+        assert anonymous.get(reverse("disclosure:public", args=[code])).status_code == 404
+    assert anonymous.post(reverse("disclosure:public", args=["2025Q2"])).status_code == 405

@@ -414,6 +414,13 @@ PAGES: dict[str, Page] = {
     "disclosure:report": Page(
         fixed("disclosure:report", "2025-05"), LEDGER, shows_all="已发布考核期的公开页面"
     ),
+    # The public page of a published period: anyone, signed in or not (an unpublished one: 404).
+    "disclosure:public": Page(
+        fixed("disclosure:public", "2025-05"),
+        frozenset(ROLES),
+        get_status={"anonymous": 200},
+        shows_all="已发布考核期的公开页面",
+    ),
 }
 
 # API paths that are not operations of the schema: the schema itself, the docs and their assets,
