@@ -34,6 +34,7 @@ from liangping.screen.figures import (
     grade_label,
     points,
 )
+from liangping.screen.trend import trend
 
 SCHEMA = 3  # bump when the shape of the data changes: old cache entries and ETags then miss
 CACHE_SECONDS = 24 * 3600
@@ -53,8 +54,17 @@ def _latest_sql(vendor: str) -> str:
     path, compiling the ORM query costs ten times as much as running it."""
     s, p = Snapshot._meta, Period._meta
     col = lambda meta, name: connection.ops.quote_name(meta.get_field(name).column)  # noqa: E731
+    period_table = connection.ops.quote_name(p.db_table)
+    # how many periods are published and when the last was: a period before the latest reopened or
+    # published again changes them, and with them the ETag (the trend lines run over all of them)
+    published = (
+        f"(SELECT COUNT(*) FROM {period_table} WHERE {col(p, 'status')} = %s) AS published_count, "
+        f"(SELECT MAX({col(p, 'published_at')}) FROM {period_table} WHERE {col(p, 'status')} = %s) "
+        "AS published_last "
+    )
     return (
-        f"SELECT s.{col(s, 'id')}, s.{col(s, 'version')}, s.{col(s, 'created_at')}, s.{col(s, 'period')} "
+        f"SELECT s.{col(s, 'id')}, s.{col(s, 'version')}, s.{col(s, 'created_at')}, s.{col(s, 'period')}, "
+        f"{published}"
         f"FROM {connection.ops.quote_name(s.db_table)} s "
         f"JOIN {connection.ops.quote_name(p.db_table)} p ON p.{col(p, 'id')} = s.{col(s, 'period')} "
         f"WHERE p.{col(p, 'status')} = %s "
@@ -70,7 +80,8 @@ def latest_published_snapshot() -> Snapshot | None:
     Snapshot.objects.filter(period__status="published")
         .order_by("-period__year", "-period__month", "-period__published_at", "-period__id", "-version")
         .first()"""
-    found = list(Snapshot.objects.raw(_latest_sql(connection.vendor), [PeriodStatus.PUBLISHED.value]))
+    status = PeriodStatus.PUBLISHED.value
+    found = list(Snapshot.objects.raw(_latest_sql(connection.vendor), [status, status, status]))
     return found[0] if found else None
 
 
@@ -97,6 +108,9 @@ def etag_for(snapshot: Snapshot | None) -> str:
     key = (
         "none" if snapshot is None else f"{snapshot.pk}:{snapshot.version}:{snapshot.created_at.timestamp()}"
     )
+    published = getattr(snapshot, "published_count", None), getattr(snapshot, "published_last", None)
+    if published != (None, None):
+        key += f":{published[0]}:{published[1]}"
     return '"' + hashlib.sha256(f"screen:{SCHEMA}:{key}".encode()).hexdigest()[:32] + '"'
 
 
@@ -340,6 +354,7 @@ def screen_body_for(snapshot: Snapshot | None) -> bytes:
     body = cache.get(key)
     if body is None:
         data = screen_lists(json.loads(body_for(snapshot)))
+        data["trend"] = trend(snapshot.period)
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         cache.set(key, body, CACHE_SECONDS)
     return body

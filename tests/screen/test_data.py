@@ -167,7 +167,7 @@ def test_constant_queries(cast, n, django_assert_max_num_queries):
     with CaptureQueriesContext(connection) as cold:
         data = screen_data()
     assert data["overview"]["projects"]["total"] == n + 2
-    assert len(cold.captured_queries) <= 16
+    assert len(cold.captured_queries) <= 18  # 16 for the snapshot's data, 2 for the trend lines
     with django_assert_max_num_queries(2):  # warm: which snapshot is the latest, then the cache
         assert screen_data() == data
 
@@ -232,3 +232,22 @@ def test_overview_time_progress_follows_the_snapshots_rule_set(world):
     services.save_ruleset(supervisor, copy.deepcopy(DEFAULT_RULES), "按月")
     cache.clear()
     assert Decimal(screen_data()["overview"]["time_progress"]) == day
+
+
+@pytest.mark.django_db
+def test_trend_runs_over_the_published_periods_and_a_reopened_one_changes_the_etag(world):
+    from liangping.screen.data import etag_for, latest_published_snapshot
+
+    data = screen_data()
+    points = data["trend"]
+    assert [p["period"] for p in points] == ["2025Q1", "2025Q2"]  # published only, oldest first
+    last = points[-1]
+    ov = data["overview"]
+    assert last["completion"] == ov["completion"] and last["time_progress"] == ov["time_progress"]
+    assert [last["blue"], last["yellow"], last["red"]] == [
+        ov["projects"][g] for g in ("blue", "yellow", "red")
+    ]
+    before = etag_for(latest_published_snapshot())
+    services.reopen_period(world.cast.supervisor, world.q1, "更正一季度数据")
+    assert etag_for(latest_published_snapshot()) != before
+    assert [p["period"] for p in screen_data()["trend"]] == ["2025Q2"]
