@@ -22,10 +22,12 @@ LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 PAGES = [
     ("overview", "总体情况"),
     ("districts", "分区（市）推进"),
+    ("trend", "历期走势"),
     ("lists", "红黄牌项目"),
     ("tasks", "领衔攻坚事项"),
     ("ranking", "16市排名"),
     ("units", "单位得分"),
+    ("summons", "约谈名单"),  # its own page only when the list is long (screen.js)
 ]
 DEFAULT_INTERVAL = 15
 DEFAULT_POLL = 30
@@ -67,7 +69,7 @@ def data_json(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     """The lobby screen. ?interval=SECONDS between pages (default 15, 0 stops the rotation),
     ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no clicks),
-    ?page=overview|districts|lists|tasks|ranking|units to start on."""
+    ?page=overview|districts|trend|lists|tasks|ranking|units|summons to start on."""
     snapshot = latest_published_snapshot()
     data = json.loads(screen_body_for(snapshot))
     page = request.GET.get("page", "")

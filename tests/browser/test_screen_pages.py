@@ -14,6 +14,7 @@ from tests.screen.browser_city import (
     open_screen,
     overflowing_panels,
     real_errors,
+    small_text,
 )
 
 
@@ -28,7 +29,9 @@ def test_every_page_at_1920_and_3840(page, live_server, offline, console_errors,
             active = page.locator(".s-page.active")
             assert active.count() == 1 and active.get_attribute("data-page") == key
             assert page.locator("#s-asof").is_visible()
-            assert page.locator("#s-asof").inner_text().startswith("2026年第三季度")
+            assert page.locator("#s-asof").inner_text() == "2026年9月30日"  # the cut-off day, outright
+            published = page.locator("#s-published").inner_text()
+            assert published.startswith("2026年第三季度 · ") and published.endswith("发布")
             assert "数据截至" in page.locator(".s-asof").inner_text()
             assert not page.locator("#s-stale").is_visible()
             assert all(canvases_drawn(page, f"#p-{key}")), f"{key}: a chart is blank"
@@ -94,4 +97,44 @@ def test_nothing_published(page, live_server, offline, console_errors, shot):
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner
     shot(page, "screen-empty-390")
+    assert real_errors(console_errors) == []
+
+
+def test_legible_from_five_metres(page, live_server, offline, console_errors):
+    """An 86-inch panel read from 5 m: no visible text under 1.1 rem at 1920×1080 (the root size there
+    is 20 px) on any page: codes, 数据截至, the clock, table headers, legends."""
+    demo_city()
+    page.set_viewport_size(DESKTOP)
+    for key in PAGES:
+        open_screen(page, f"{live_server.url}/screen/?interval=0&page={key}")
+        root = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+        assert abs(root - 20) < 0.01
+        assert small_text(page, 1.1) == [], key
+    assert real_errors(console_errors) == []
+
+
+def test_an_empty_list_gives_its_width_to_its_neighbour(page, live_server, offline, console_errors):
+    demo_city()
+    page.set_viewport_size(DESKTOP)
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=lists")
+    red, yellow = page.locator("#p-lists .panel.red"), page.locator("#p-lists .panel.yellow")
+    assert abs(red.bounding_box()["width"] - yellow.bounding_box()["width"]) < 2  # both lists hold rows
+    page.evaluate(
+        """() => { const d = JSON.parse(document.getElementById('screen-data').textContent);
+                   d.red = []; d.red_total = 0; window.screenRedraw(d); }"""
+    )
+    assert page.locator("#t-red").inner_text().strip() == "本期无红牌项目"
+    assert yellow.bounding_box()["width"] > 2 * red.bounding_box()["width"]
+    assert real_errors(console_errors) == []
+
+
+def test_a_long_summons_list_has_its_own_page(page, live_server, offline, console_errors):
+    demo_city()
+    page.set_viewport_size(DESKTOP)
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=summons")
+    assert page.locator("#p-summons.active .panel.summons").count() == 1
+    assert page.locator("#t-summons tr").count() > 4
+    assert page.locator(".s-tab[data-go=summons]").is_visible()
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=units")
+    assert page.locator("#p-units .panel.summons").count() == 0
     assert real_errors(console_errors) == []

@@ -18,7 +18,7 @@ from liangping.demo.loader import load_demo
 DEMO_DAY = dt.date(2026, 10, 20)
 DEMO_PASSWORD = "Demo#2025zz"
 SCREEN_4K = {"width": 3840, "height": 2160}
-PAGES = ["overview", "districts", "lists", "tasks", "ranking", "units"]
+PAGES = ["overview", "districts", "trend", "lists", "tasks", "ranking", "units", "summons"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "browser" / "artifacts"
 STALE = re.compile(r"^数据可能已过期：最后一次更新 \d{2}:\d{2}:\d{2}$")
 
@@ -37,7 +37,8 @@ def real_errors(errors: list[str]) -> list[str]:
 
 def open_screen(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
-    page.wait_for_function("window.screenReady === true", timeout=20000)
+    # a selector, not a JS predicate: the screen's CSP forbids the eval a polled predicate needs
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
 
 
 def canvases_drawn(page, selector: str) -> list[bool]:  # type: ignore[no-untyped-def]
@@ -82,4 +83,26 @@ def overflowing_panels(page) -> list[str]:  # type: ignore[no-untyped-def]
             if (d.scrollWidth > w.innerWidth || d.scrollHeight > w.innerHeight) out.push('page scrolls');
             return out;
         }"""
+    )
+
+
+def small_text(page, minimum_rem: float) -> list[str]:  # type: ignore[no-untyped-def]
+    """Visible text of the header, the active page and the footer set smaller than `minimum_rem` (as
+    computed), as 'size px: text'."""
+    return page.evaluate(
+        """(minimum) => {
+            const root = parseFloat(getComputedStyle(document.documentElement).fontSize);
+            const out = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node.textContent.trim();
+                const el = node.parentElement;
+                if (!text || !el || el.closest('script, .s-page:not(.active)')) continue;
+                if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+                const size = parseFloat(getComputedStyle(el).fontSize);
+                if (size < minimum * root - 0.05) out.push(size.toFixed(1) + 'px: ' + text.slice(0, 30));
+            }
+            return out;
+        }""",
+        minimum_rem,
     )

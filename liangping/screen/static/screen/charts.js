@@ -42,7 +42,7 @@
             progress: { show: true, width: rem(1.3), itemStyle: { color: color } },
             axisLine: { lineStyle: { width: rem(1.3), color: [[1, "rgba(255,255,255,.1)"]] } },
             axisTick: { show: false }, splitLine: { show: false },
-            axisLabel: { show: !small, distance: rem(1.9), color: MUTED, fontSize: rem(0.85), fontFamily: FONT },
+            axisLabel: { show: !small, distance: rem(1.9), color: MUTED, fontSize: rem(1.1), fontFamily: FONT },
             pointer: { show: false }, anchor: { show: false },
             title: { show: true, offsetCenter: [0, "26%"], color: MUTED, fontSize: rem(1.1), fontFamily: FONT },
             detail: { offsetCenter: [0, "-4%"], fontSize: rem(small ? 2.4 : 3.2), fontWeight: 700, color: "#fff", fontFamily: FONT,
@@ -70,7 +70,7 @@
       return Object.assign(base(), {
         title: { text: String(p.total), subtext: "个项目", left: "center", top: "38%",
                  textStyle: { color: "#fff", fontSize: rem(2.6), fontWeight: 700, fontFamily: FONT },
-                 subtextStyle: { color: MUTED, fontSize: rem(1), fontFamily: FONT }, itemGap: rem(0.2) },
+                 subtextStyle: { color: MUTED, fontSize: rem(1.1), fontFamily: FONT }, itemGap: rem(0.2) },
         series: [{
           type: "pie", radius: ["46%", "70%"], center: ["50%", "50%"], avoidLabelOverlap: true,
           itemStyle: { borderColor: "#071a33", borderWidth: rem(0.15) },
@@ -82,7 +82,7 @@
     }
     function axisCommon() {
       return {
-        axisLabel: { color: INK, fontSize: rem(1), fontFamily: FONT },
+        axisLabel: { color: INK, fontSize: rem(1.1), fontFamily: FONT },
         axisLine: { lineStyle: { color: LINE } },
         splitLine: { lineStyle: { color: LINE } },
       };
@@ -92,15 +92,15 @@
       var series = ["blue", "yellow", "red", "none"].map(function (g) {
         return {
           name: NAMES[g], type: "bar", stack: "grades", barWidth: "58%", itemStyle: { color: COLORS[g] },
-          label: { show: true, color: g === "yellow" ? "#04101f" : "#fff", fontSize: rem(0.9), fontFamily: FONT,
+          label: { show: true, color: g === "yellow" ? "#04101f" : "#fff", fontSize: rem(1.1), fontFamily: FONT,
                    formatter: function (p) { return p.value > 0 && (p.value >= 5 || !stacked()) ? p.value : ""; } },
           data: d.map(function (x) { return x.projects[g]; }),
         };
       });
       return Object.assign(base(), {
-        legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1), fontFamily: FONT }, itemWidth: rem(1.2), itemHeight: rem(0.8) },
+        legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1.1), fontFamily: FONT }, itemWidth: rem(1.2), itemHeight: rem(0.8) },
         grid: { left: rem(0.5), right: rem(1.5), top: rem(stacked() ? 3.6 : 2.4), bottom: rem(0.3), containLabel: true },
-        xAxis: Object.assign({ type: "value", minInterval: 1 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(0.85) } }),
+        xAxis: Object.assign({ type: "value", minInterval: 1 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(1.1) } }),
         yAxis: Object.assign({ type: "category", data: names, inverse: true, axisTick: { show: false } }, axisCommon()),
         series: series,
       });
@@ -117,21 +117,52 @@
       return Object.assign(base(), {
         grid: { left: rem(0.5), right: rem(4.5), top: rem(2.2), bottom: rem(0.3), containLabel: true },
         xAxis: Object.assign({ type: "value", max: Math.ceil(max / 10) * 10 }, axisCommon(),
-                             { axisLabel: { color: MUTED, fontSize: rem(0.85), formatter: "{value}%" } }),
+                             { axisLabel: { color: MUTED, fontSize: rem(1.1), formatter: "{value}%" } }),
         yAxis: Object.assign({ type: "category", data: names, inverse: true, axisTick: { show: false } }, axisCommon()),
         series: [{
           type: "bar", barWidth: "52%", data: values,
-          label: { show: true, position: "right", color: INK, fontSize: rem(1), fontFamily: FONT },
+          label: { show: true, position: "right", color: INK, fontSize: rem(1.1), fontFamily: FONT },
           markLine: {
             symbol: "none", silent: true, animation: false,
             lineStyle: { color: "#ffd166", type: "dashed", width: rem(0.12) },
-            label: { formatter: "时序进度 " + tpText + "%", color: "#ffd166", fontSize: rem(0.95), fontFamily: FONT, position: "start", distance: rem(0.3) },
+            label: { formatter: "时序进度 " + tpText + "%", color: "#ffd166", fontSize: rem(1.1), fontFamily: FONT, position: "start", distance: rem(0.3) },
             data: [{ xAxis: tp }],
           },
         }],
       });
     }
 
-    return { gauge: gaugeOption, grades: gradesOption, districtGrades: districtGradesOption, districtCompletion: districtCompletionOption };
+    function trendCompletionOption(points) {
+      /* investment completion against time progress, one point per published period */
+      return Object.assign(base(), {
+        legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1.1), fontFamily: FONT }, itemWidth: rem(1.6), itemHeight: rem(0.8) },
+        grid: { left: rem(0.5), right: rem(2), top: rem(3), bottom: rem(0.3), containLabel: true },
+        xAxis: Object.assign({ type: "category", data: points.map(function (p) { return p.label; }), boundaryGap: true }, axisCommon()),
+        yAxis: Object.assign({ type: "value", min: 0 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(1.1), formatter: "{value}%" } }),
+        series: [
+          { name: "投资完成率", type: "line", symbolSize: rem(0.8), lineStyle: { width: rem(0.2), color: "#4cc9f0" }, itemStyle: { color: "#4cc9f0" },
+            label: { show: true, color: INK, fontSize: rem(1.1), fontFamily: FONT, formatter: function (p) { return points[p.dataIndex].completion_text + "%"; } },
+            data: points.map(function (p) { return num(p.completion); }) },
+          { name: "时序进度", type: "line", symbolSize: rem(0.6), lineStyle: { width: rem(0.15), type: "dashed", color: "#ffd166" }, itemStyle: { color: "#ffd166" },
+            label: { show: true, position: "bottom", color: "#ffd166", fontSize: rem(1.1), fontFamily: FONT, formatter: function (p) { return points[p.dataIndex].time_progress_text + "%"; } },
+            data: points.map(function (p) { return num(p.time_progress); }) },
+        ],
+      });
+    }
+    function trendGradesOption(points) {
+      /* blue / yellow / red project counts, one point per published period */
+      return Object.assign(base(), {
+        legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1.1), fontFamily: FONT }, itemWidth: rem(1.6), itemHeight: rem(0.8) },
+        grid: { left: rem(0.5), right: rem(2), top: rem(3), bottom: rem(0.3), containLabel: true },
+        xAxis: Object.assign({ type: "category", data: points.map(function (p) { return p.label; }), boundaryGap: true }, axisCommon()),
+        yAxis: Object.assign({ type: "value", minInterval: 1 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(1.1) } }),
+        series: ["blue", "yellow", "red"].map(function (g) {
+          return { name: NAMES[g], type: "line", symbolSize: rem(0.7), lineStyle: { width: rem(0.18), color: COLORS[g] }, itemStyle: { color: COLORS[g] },
+                   label: { show: true, color: COLORS[g], fontSize: rem(1.1), fontFamily: FONT }, data: points.map(function (p) { return p[g]; }) };
+        }),
+      });
+    }
+
+    return { trendCompletion: trendCompletionOption, trendGrades: trendGradesOption, gauge: gaugeOption, grades: gradesOption, districtGrades: districtGradesOption, districtCompletion: districtCompletionOption };
   };
 })();

@@ -27,7 +27,9 @@
     charts: {},
     timer: null,
   };
-  var pages = Array.prototype.slice.call(document.querySelectorAll(".s-page"));
+  var allPages = Array.prototype.slice.call(document.querySelectorAll(".s-page"));
+  var pages = allPages.filter(function (p) { return !p.hidden; });
+  var SUMMONS_INLINE = 4;  // a longer 约谈 list gets a page of its own
   var tabs = Array.prototype.slice.call(document.querySelectorAll(".s-tab"));
   var phone = window.matchMedia("(max-width: 899px)");
 
@@ -90,6 +92,8 @@
       "c-grades": options.grades(d.overview),
       "c-district-grades": options.districtGrades(d.districts),
       "c-district-completion": options.districtCompletion(d.districts, d.overview.display.time_progress),
+      "c-trend-completion": options.trendCompletion(d.trend || []),
+      "c-trend-grades": options.trendGrades(d.trend || []),
     };
     Object.keys(opts).forEach(function (id) {
       var c = chart(id);
@@ -200,6 +204,33 @@
       tbody.appendChild(tr);
     });
   }
+  function renderTiles(districts) {
+    var box = $("d-tiles");
+    clear(box);
+    districts.forEach(function (x) {
+      var p = x.projects, gap = num(x.gap);
+      var rule = d0().progress_rule || {};
+      var red = num(rule.red_below), yellow = num(rule.yellow_below);
+      var tone = gap === null ? "" : gap < (red === null ? -10 : red) ? " red" : gap < (yellow === null ? 0 : yellow) ? " yellow" : " blue";
+      var t = el("div", "tile" + tone);
+      t.appendChild(el("b", null, x.name));
+      t.appendChild(el("em", null, x.display.completion === "—" ? "—" : x.display.completion + "%"));
+      t.appendChild(el("span", null, "项目 " + p.total + " · 蓝" + p.blue + " 黄" + p.yellow + " 红" + p.red));
+      box.appendChild(t);
+    });
+  }
+  function d0() { return state.data; }
+  /* the 约谈 panel sits on the units page; a long list moves to a page of its own */
+  function placeSummons(d) {
+    var panel = document.querySelector(".panel.summons"), own = $("p-summons"), units = $("p-units");
+    var apart = d.summons.length > SUMMONS_INLINE;
+    (apart ? own : units).appendChild(panel);
+    own.hidden = !apart;
+    units.classList.toggle("summons-apart", apart);
+    units.classList.toggle("summons-empty", !d.summons.length);
+    pages = allPages.filter(function (p) { return !p.hidden; });
+    tabs.forEach(function (t) { t.hidden = t.getAttribute("data-go") === "summons" && !apart; });
+  }
   function renderSummons(d) {
     var tbody = $("t-summons");
     clear(tbody);
@@ -224,10 +255,16 @@
       setText("s-asof", "暂无已发布的数据");
       return;
     }
-    setText("s-asof", d.as_of.text);
+    setText("s-asof", d.as_of.cutoff_text);
+    setText("s-published", d.as_of.label + " · " + d.as_of.when);
+    renderTiles(d.districts);
+    placeSummons(d);
     setText("s-title", (d.city ? d.city + "市" : "") + "重点工作亮屏");
     renderOverview(d);
     setText("d-tp", "虚线为时序进度 " + d.overview.display.time_progress + "%");
+    var lists = $("p-lists");
+    lists.classList.toggle("red-empty", !d.red.length);
+    lists.classList.toggle("yellow-empty", !d.yellow.length);
     setText("n-red", d.red_total != null ? d.red_total : d.red.length);
     setText("n-yellow", d.yellow_total != null ? d.yellow_total : d.yellow.length);
     projectRows($("t-red"), d.red, "red", d.red_total != null ? d.red_total : d.red.length);
@@ -267,12 +304,12 @@
     if (label) label.textContent = box.pages > 1 ? "第 " + (box.sub + 1) + "/" + box.pages + " 页" : "";
   }
   function boxes(page) { return Array.prototype.slice.call(page.querySelectorAll(".pager-box")); }
-  function paginateAll() { pages.forEach(function (p) { boxes(p).forEach(paginate); }); }
+  function paginateAll() { allPages.forEach(function (p) { boxes(p).forEach(paginate); }); }
 
   /* ---------- rotation ---------- */
   function show(index) {
     state.page = (index + pages.length) % pages.length;
-    pages.forEach(function (p, i) { p.classList.toggle("active", stacked() || i === state.page); });
+    allPages.forEach(function (p) { p.classList.toggle("active", !p.hidden && (stacked() || p === pages[state.page])); });
     var page = pages[state.page];
     tabs.forEach(function (t) { t.classList.toggle("active", t.getAttribute("data-go") === page.getAttribute("data-page")); });
     setText("s-pagetitle", page.getAttribute("aria-label"));
@@ -366,6 +403,9 @@
     if (e.key === "ArrowLeft") show(state.page - 1);
   });
   phone.addEventListener("change", function () { drawCharts(false); paginateAll(); show(state.page); });
+
+  // redraw with other data (the browser tests' hook to show how a page lays out, e.g. an empty list)
+  window.screenRedraw = function (data) { state.data = data; render(false); show(state.page); };
 
   render(true);
   show(startIndex());
