@@ -7,6 +7,7 @@ class GradingConfig(AppConfig):
     verbose_name = "红黄蓝分级"
 
     def ready(self) -> None:
-        from liangping.grading.exports import register
+        from liangping.grading import exports, project_view
 
-        register()
+        exports.register()
+        project_view.register()

@@ -7,6 +7,7 @@ imports back unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import IO, Any
 
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from liangping.core.models import User
 from liangping.core.scope import sees_ledger
+from liangping.projects.extensions import COMPLETION, GRADE, annotate_grades, grade_label
 from liangping.projects.models import Level, Project, ProjectQuerySet, Stage
 from liangping.sheets.registry import Exporter, Progress, register_exporter
 from liangping.sheets.writing import OutColumn, write_rows
@@ -36,6 +38,9 @@ PROJECT_EXPORT_COLUMNS = [
     OutColumn("项目专员", 12),
     OutColumn("联系人", 10),
     OutColumn("联系电话", 16),
+    # computed, not imported: the grade and completion of the latest locked period
+    OutColumn("分级", 8, "grade"),
+    OutColumn("完成率（%）", 12),
 ]
 ID_FILTERS = ("district", "leader", "department", "specialist")
 CHOICE_FILTERS = {"stage": {s.value for s in Stage}, "level": {v.value for v in Level}}
@@ -86,7 +91,13 @@ def _rows(qs: ProjectQuerySet, user: User | None) -> Iterator[list[Any]]:
             _name(p.specialist),
             p.contact_name,
             p.contact_phone if user is None else p.contact_phone_for(user),
+            grade_label(getattr(p, GRADE, None)),
+            _percent(getattr(p, COMPLETION, None)),
         ]
+
+
+def _percent(text: str | None) -> Decimal | None:
+    return None if not text else Decimal(text).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def export_projects(
@@ -94,7 +105,8 @@ def export_projects(
 ) -> int:
     """Write the ledger visible to `user` (None: the whole ledger, for the command line) to `out`."""
     qs = Project.objects.all() if user is None else Project.objects.visible_to(user)
-    qs = filter_projects(qs, filters).for_list().order_by("code")
+    qs, graded_period = annotate_grades(filter_projects(qs, filters).for_list(), filters.get("grade", ""))
+    qs = qs.order_by("code")
     total = qs.count()
     who = "命令行（全部项目）" if user is None else f"{user.name}（{user.get_role_display()}）"
     notes = [
@@ -103,6 +115,10 @@ def export_projects(
         ("筛选条件", "；".join(f"{k}={v}" for k, v in filters.items()) or "无"),
         ("项目数", str(total)),
         ("金额单位", "万元"),
+        (
+            "分级、完成率",
+            f"{graded_period}锁定结果，系统计算，导入时不读取" if graded_period else "尚无锁定结果",
+        ),
         ("联系电话", "完整号码" if user is None else "按权限显示：无权查看完整号码的以 138****8000 形式脱敏"),
     ]
     return write_rows(

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,14 @@ from liangping.core.models import Org, Role, User
 from liangping.core.scope import AnyUser, role_of
 from liangping.projects import services
 from liangping.projects.exports import filter_projects
+from liangping.projects.extensions import (
+    COMPLETION,
+    GRADE,
+    GRADE_FILTERS,
+    GRADE_REASON,
+    annotate_grades,
+    grade_label,
+)
 from liangping.projects.models import (
     STAGE_ORDER,
     Level,
@@ -33,6 +42,7 @@ from liangping.projects.models import (
     ReportStatus,
     Stage,
     Visit,
+    VisitPhoto,
 )
 from liangping.projects.templatetags.ledger import wan
 
@@ -173,11 +183,13 @@ def open_problem_count() -> Subquery:
 
 def ledger_queryset(
     user: AnyUser, filters: Mapping[str, str], sort: str = "", due_month: dt.date | None = None
-) -> ProjectQuerySet:
+) -> tuple[ProjectQuerySet, str]:
     """The visible projects after the list filters, with their latest report, whether the report
-    of `due_month` (default: the latest one past its deadline) is in, and their open problems."""
+    of `due_month` (default: the latest one past its deadline) is in, their open problems and their
+    grade and completion in the latest locked period (whose label comes second)."""
     due_month = due_month or latest_due_month()
     qs = filter_projects(Project.objects.visible_to(user), filters).for_list()
+    qs, graded_period = annotate_grades(qs, filters.get("grade", ""))
     reports = MonthlyReport.objects.filter(project=OuterRef("pk"))
     latest = reports.order_by("-month")
     qs = qs.annotate(
@@ -189,7 +201,7 @@ def ledger_queryset(
     key, desc = parse_sort(sort)
     if key == "stage":
         qs = qs.annotate(stage_rank=stage_rank())
-    return qs.order_by(*_ordering(key, desc))
+    return qs.order_by(*_ordering(key, desc)), graded_period
 
 
 @dataclass
@@ -207,6 +219,7 @@ class LedgerOptions:
     leaders: list[Option] = field(default_factory=list)
     departments: list[Option] = field(default_factory=list)
     specialists: list[Option] = field(default_factory=list)
+    grades: list[Option] = field(default_factory=list)
 
 
 def _orgs(ids: QuerySet[Any]) -> list[Option]:
@@ -234,6 +247,7 @@ def ledger_options(user: AnyUser) -> LedgerOptions:
         leaders=_users(visible.values("leader_id")),
         departments=_orgs(visible.values("department_id")),
         specialists=_users(visible.values("specialist_id")),
+        grades=[Option(v, f"{label}牌" if v != "none" else label) for v, label in GRADE_FILTERS.items()],
     )
 
 
@@ -256,6 +270,25 @@ def report_badge(project: Any) -> ReportBadge | None:
         return None
     status = project.latest_status
     return ReportBadge(REPORT_LABELS.get(status, status), REPORT_TONES.get(status, "grey"), shown)
+
+
+@dataclass
+class GradeBadge:
+    label: str
+    tone: str
+    reason: str
+    completion: str
+
+
+def grade_badge(project: Any) -> GradeBadge | None:
+    """The grade, its reason and the completion of the latest locked period (`annotate_grades`)."""
+    grade = getattr(project, GRADE, None)
+    completion = getattr(project, COMPLETION, None)
+    if not grade:
+        return None
+    shown = f"{Decimal(completion).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%" if completion else ""
+    tone = grade if grade in ("red", "yellow", "blue") else "grey"
+    return GradeBadge(grade_label(grade), tone, getattr(project, GRADE_REASON, "") or "", shown)
 
 
 def sort_headers(params: Mapping[str, str], sort: str) -> dict[str, dict[str, str]]:
@@ -309,10 +342,16 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def timeline(user: AnyUser, project: Project) -> list[Entry]:
-    """Stage changes, reports and their reviews, visits and problems of a project, newest first."""
+TIMELINE_KINDS = {"report": "月度调度", "visit": "现场走访", "stage": "阶段变更", "problem": "问题"}
+
+
+def timeline(user: AnyUser, project: Project, kind: str = "") -> list[Entry]:
+    """Stage changes, reports and their reviews, visits and problems of a project, newest first;
+    only one of them when `kind` is one of TIMELINE_KINDS."""
     entries: list[Entry] = []
-    for e in project.stage_events.select_related("author"):
+    wanted = set(TIMELINE_KINDS) if kind not in TIMELINE_KINDS else {kind}
+    stages = project.stage_events.select_related("author") if "stage" in wanted else []
+    for e in stages:
         if e.from_stage:
             text = f"建设阶段由“{STAGE_LABELS.get(e.from_stage)}”变更为“{STAGE_LABELS.get(e.to_stage)}”"
         else:
@@ -320,7 +359,7 @@ def timeline(user: AnyUser, project: Project) -> list[Entry]:
         if e.note and e.note != "建档":
             text += f"。原因：{e.note}"
         entries.append(Entry("阶段变更", e.date, e.created_at, e.author.name if e.author else "系统", text))
-    reports = project.reports.select_related("submitted_by", "reviewed_by")
+    reports = project.reports.select_related("submitted_by", "reviewed_by") if "report" in wanted else []
     for r in reports:
         text = (
             f"{month_label(r.month)}调度：本月完成投资 {wan(r.month_investment)} 万元，"
@@ -355,7 +394,7 @@ def timeline(user: AnyUser, project: Project) -> list[Entry]:
                     url,
                 )
             )
-    if sees_visits(user):
+    if sees_visits(user) and "visit" in wanted:
         visits = Visit.objects.visible_to(user).filter(project=project)
         for v in visits.select_related("specialist").prefetch_related("photos"):
             entries.append(
@@ -369,7 +408,11 @@ def timeline(user: AnyUser, project: Project) -> list[Entry]:
                     photos=[p.pk for p in v.photos.all()],
                 )
             )
-    cases = Case.objects.visible_to(user).for_subject(project).select_related("registered_by")
+    cases = (
+        Case.objects.visible_to(user).for_subject(project).select_related("registered_by")
+        if "problem" in wanted
+        else []
+    )
     for c in cases:
         entries.append(
             Entry(
@@ -385,3 +428,17 @@ def timeline(user: AnyUser, project: Project) -> list[Entry]:
         )
     entries.sort(key=lambda e: (e.when, e.at), reverse=True)
     return entries
+
+
+def open_problems(user: AnyUser, project: Project) -> list[Case]:
+    """The project's problems not yet closed, the nearest deadline first."""
+    cases = Case.objects.visible_to(user).for_subject(project).exclude(status=CaseStatus.CLOSED)
+    return list(cases.select_related("lead_org").order_by(F("deadline").asc(nulls_last=True), "pk"))
+
+
+def latest_photos(user: AnyUser, project: Project, count: int = 8) -> list[VisitPhoto]:
+    """The newest site-visit photos of the project, for those who see visits."""
+    if not sees_visits(user):
+        return []
+    photos = VisitPhoto.objects.filter(visit__in=Visit.objects.visible_to(user).filter(project=project))
+    return list(photos.select_related("visit").order_by("-visit__date", "-pk")[:count])

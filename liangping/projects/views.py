@@ -43,6 +43,14 @@ def paginate(qs: QuerySet[Any], request: HttpRequest) -> tuple[Page, list[Any]]:
     return page, numbers
 
 
+def paginate_list(items: list[Any], request: HttpRequest, size: int) -> tuple[Page, list[Any]]:
+    """A page of an already built list (`size` per page) and its page numbers."""
+    paginator = Paginator(items, size)
+    page = paginator.get_page(request.GET.get("page"))
+    numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    return page, numbers
+
+
 def query_without(values: Mapping[str, str], *names: str) -> str:
     from urllib.parse import urlencode
 

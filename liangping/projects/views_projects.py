@@ -15,6 +15,7 @@ from liangping.core.audit import record
 from liangping.core.dashboard import safe_reverse
 from liangping.core.privacy import mask_phone
 from liangping.projects import queries, services
+from liangping.projects.extensions import ledger_grades
 from liangping.projects.forms import ProjectForm
 from liangping.projects.models import Project
 from liangping.projects.views import (
@@ -22,12 +23,14 @@ from liangping.projects.views import (
     is_htmx,
     ledger_page,
     paginate,
+    paginate_list,
     params,
     query_without,
     supervisor_page,
 )
 
-FILTER_NAMES = ("district", "stage", "level", "industry", "leader", "department", "specialist", "q")
+TIMELINE_PAGE = 20
+FILTER_NAMES = ("district", "stage", "level", "industry", "leader", "department", "specialist", "grade", "q")
 
 
 @ledger_page
@@ -35,9 +38,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     values = params(request)
     sort = values.get("sort", "")
     due_month = queries.latest_due_month()
-    qs = queries.ledger_queryset(request.user, values, sort, due_month)
+    qs, graded_period = queries.ledger_queryset(request.user, values, sort, due_month)
     page, numbers = paginate(qs, request)
-    rows = [{"p": p, "report": queries.report_badge(p)} for p in page.object_list]
+    rows = [
+        {"p": p, "report": queries.report_badge(p), "grade": queries.grade_badge(p)} for p in page.object_list
+    ]
     context = {
         "options": queries.ledger_options(request.user),
         "filters": {name: values.get(name, "") for name in FILTER_NAMES},
@@ -48,7 +53,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_numbers": numbers,
         "query": query_without(values, "page"),
-        "export_url": queries.export_url(values),
+        "export_url": queries.export_url(values) if page.paginator.count else "",
+        "graded_period": graded_period,
         "due_month": queries.month_label(due_month),
     }
     template = "projects/_ledger.html" if is_htmx(request) else "projects/list.html"
@@ -64,12 +70,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case_new = safe_reverse("cases:new")
     full = project.sees_full_phones(user)
     specialist_phone = project.specialist.phone if project.specialist else ""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in queries.TIMELINE_KINDS else ""
+    entries, entry_numbers = paginate_list(queries.timeline(user, project, kind), request, TIMELINE_PAGE)
+    grades = ledger_grades()
     context = {
         "project": project,
         "contact_phone": project.contact_phone if full else mask_phone(project.contact_phone),
         "specialist_phone": specialist_phone if full else mask_phone(specialist_phone),
         "phones_masked": not full,
-        "entries": queries.timeline(user, project),
+        "entries": entries,
+        "entry_numbers": entry_numbers,
+        "kinds": queries.TIMELINE_KINDS,
+        "kind": kind,
+        "timeline_query": f"kind={kind}" if kind else "",
+        "problems": queries.open_problems(user, project),
+        "photos": queries.latest_photos(user, project),
+        "grade": grades.card(user, project) if grades else None,
+        "grade_template": grades.template if grades else "",
         "can_edit": services.can_edit_project(user),
         "can_report": services.can_submit_report(user, project),
         "can_visit": queries.may_record_visit(user, project),

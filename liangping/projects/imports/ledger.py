@@ -19,11 +19,13 @@ from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
 from liangping.projects.services import PROJECT_FIELDS
 from liangping.sheets.bulk import audit_entry, chunks, create_objects, insert_rows, record_many, update_rows
+from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
-from liangping.sheets.table import ColumnSpec
+from liangping.sheets.table import ColumnSpec, normalize_header
 
 PROGRESS_EVERY = 250
+COMPUTED_COLUMNS = ("分级", "完成率")  # written by the export (exports.py), never imported
 AUDIT_FIELDS = [*PROJECT_FIELDS, "plan_year"]
 FK_FIELDS = ("district", "unit", "department", "leader", "specialist")
 SEVERAL_PEOPLE = re.compile(r"[、,，;；/]")
@@ -187,9 +189,18 @@ class ProjectLedgerImport:
             self.r.warn(row, field, f"{label}“{name}”不在系统中，导入时将新建（未启用）账号")
         return user
 
+    def note_computed_columns(self) -> None:
+        """分级 and 完成率 of an exported ledger are computed by the system: listed, never read."""
+        table = self.ctx.table
+        for cell in table.sheet.rows[table.header_row - 1]:  # header_row is the Excel row number
+            name, _unit = normalize_header(cell) if isinstance(cell, str) else ("", None)
+            if name.split("(", 1)[0] in COMPUTED_COLUMNS:  # 完成率（%）: NFKC has made the bracket "("
+                self.ctx.result.warnings.append(Issue(None, str(cell).strip(), "系统计算的列，不导入"))
+
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> None:
         ctx, r = self.ctx, self.r
+        self.note_computed_columns()
         rows = ctx.table.rows
         parsed: list[dict[str, Any]] = []
         first_row: dict[str, int] = {}
