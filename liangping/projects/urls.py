@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liangping.projects import views_projects, views_reports, views_visits
+from liangping.projects import views_batch, views_projects, views_reports, views_visits
 
 app_name = "projects"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/reports/new/", views_reports.report_new, name="report_new"),
     path("<int:pk>/visits/new/", views_visits.visit_new, name="visit_new"),
     path("reports/", views_reports.report_list, name="reports"),
+    path("reports/approve/", views_batch.report_batch_approve, name="report_batch_approve"),
     path("reports/<int:pk>/", views_reports.report_detail, name="report_detail"),
     path("reports/<int:pk>/edit/", views_reports.report_edit, name="report_edit"),
     path("reports/<int:pk>/review/", views_reports.report_review, name="report_review"),

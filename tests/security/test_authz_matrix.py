@@ -239,6 +239,14 @@ PAGES: dict[str, Page] = {
         post=review("report"),
         post_actor="supervisor",
     ),
+    "projects:report_batch_approve": Page(
+        fixed("projects:report_batch_approve"),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {
+            "report": f"{w.item('report', 'inside').pk}:{w.item('report', 'inside').version}"
+        },
+    ),
     "projects:visits": Page(fixed("projects:visits"), VISITORS),
     "projects:visit_stats": Page(fixed("projects:visit_stats"), frozenset({"supervisor", "specialist"})),
     "projects:visit_detail": Page(of("projects:visit_detail", "visit"), VISITORS, "visit"),
