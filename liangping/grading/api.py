@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from liangping.core.api import FieldErrors
 from liangping.core.models import Period
 from liangping.core.periods import PeriodCodeError
 from liangping.core.scope import sees_ledger
-from liangping.grading import queries, services
+from liangping.grading import pickers, queries, services
 
 router = Router(tags=["红黄蓝分级"])
 
@@ -40,9 +41,9 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _period(code: str | None) -> Period:
+def _period(code: str | None, default: Callable[[], str] = pickers.latest_locked_code) -> Period:
     try:
-        return queries.resolve_period(code)
+        return queries.resolve_period(code or default())
     except PeriodCodeError as exc:
         raise FieldErrors([("period", str(exc))]) from exc
 
@@ -92,7 +93,7 @@ def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
 @router.get("/grading/ranking", summary="全省16市主要经济指标排名与双亮牌")
 def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     _not_for_administrators(request)
-    period = _period(filters.period)
+    period = _period(filters.period, pickers.latest_ranked_code)
     boards, provisional = queries.ranking_board(period)
     return {
         "period": _period_out(period, provisional),

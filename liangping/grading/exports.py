@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import IO
 
@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from liangping.core.models import ADMIN_ROLES, User
 from liangping.core.periods import PeriodCodeError
-from liangping.grading import queries
+from liangping.grading import pickers, queries
 from liangping.grading.rules import GRADE_LABELS
 from liangping.sheets.registry import Exporter, Progress, register_exporter
 from liangping.sheets.writing import OutColumn, write_rows
@@ -43,9 +43,11 @@ class ExportError(ValueError):
     pass
 
 
-def _period(filters: Mapping[str, str]) -> queries.Period:
+def _period(
+    filters: Mapping[str, str], default: Callable[[], str] = pickers.latest_locked_code
+) -> queries.Period:
     try:
-        return queries.resolve_period(filters.get("period"))
+        return queries.resolve_period(filters.get("period") or default())
     except PeriodCodeError as exc:
         raise ExportError(str(exc)) from exc
 
@@ -94,7 +96,7 @@ def export_grades(
 def export_ranking(
     user: User | None, filters: Mapping[str, str], out: IO[bytes], progress: Progress | None
 ) -> int:
-    period = _period(filters)
+    period = _period(filters, pickers.latest_ranked_code)
     boards, provisional = queries.ranking_board(period)
     rows = []
     for b in boards:

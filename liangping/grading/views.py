@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Period, Role
 from liangping.core.periods import PeriodCodeError
-from liangping.grading import queries, services
+from liangping.grading import pickers, queries, services
 from liangping.grading.models import RuleSet, Snapshot
 from liangping.grading.rules_form import RuleSetForm
 from liangping.indicators.models import Indicator
@@ -20,9 +21,10 @@ from liangping.indicators.models import Indicator
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 
 
-def _period(request: HttpRequest) -> Period:
+def _period(request: HttpRequest, default: Callable[[], str] = pickers.latest_locked_code) -> Period:
+    """The period the address names, else the latest one with data (`pickers`)."""
     try:
-        return queries.resolve_period(request.GET.get("period"))
+        return queries.resolve_period(request.GET.get("period") or default())
     except PeriodCodeError as exc:
         raise Http404(str(exc)) from exc
 
@@ -103,7 +105,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*LEDGER_ROLES)
 def ranking(request: HttpRequest) -> HttpResponse:
-    period = _period(request)
+    period = _period(request, pickers.latest_ranked_code)
     boards, provisional = queries.ranking_board(period)
     top10 = sum(1 for b in boards if b.home and b.home.rank <= 10)
     top5 = sum(1 for b in boards if b.home and b.home.rank <= 5)
@@ -114,7 +116,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "period": period,
             "boards": boards,
             "provisional": provisional,
-            "periods": _periods(),
+            "periods": pickers.ranked_windows(),
             "top10": top10,
             "top5": top5,
         },
