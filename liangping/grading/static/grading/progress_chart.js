@@ -12,6 +12,7 @@
     if (!block || !window.echarts) return;
     var data = JSON.parse(block.textContent);
     var chart = window.echarts.init(el, null, { renderer: "svg" });
+    chart.on("finished", function () { el.setAttribute("data-finished", "1"); });
     chart.setOption({
       animation: false,
       grid: { left: 48, right: 16, top: 36, bottom: 28 },
@@ -26,7 +27,6 @@
       ]
     });
     el.setAttribute("data-ready", "1");
-    chart.on("finished", function () { el.setAttribute("data-finished", "1"); });
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
