@@ -154,5 +154,6 @@ def test_home_queries_do_not_grow(client, cast, who, django_assert_max_num_queri
         )
         case = cases.register(cast.supervisor, f"问题{i}", subject=project)
         cases.assign(cast.supervisor, case, cast.fagai, today=dt.date(2025, 1, 2))
-    with django_assert_max_num_queries(12):
+    # 15 measured for the supervisor: the numbers, the problem list, and the four queues (total and rows each)
+    with django_assert_max_num_queries(16):
         assert client.get("/").status_code == 200

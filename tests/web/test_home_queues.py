@@ -125,5 +125,5 @@ def test_start_page_costs_a_constant_number_of_queries(
         report(cast.inside, month)
         report(cast.outside, month, ReportStatus.RETURNED, "重报")
     client.force_login(cast.supervisor)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(16):
         assert client.get("/").status_code == 200
