@@ -69,3 +69,32 @@ def secret_key(production: bool, var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def audit_key(production: bool, var_dir: Path) -> str:
+    """The key of the audit chain's HMAC (LIANGPING_AUDIT_KEY), kept out of the database.
+
+    Required from the environment in production (at least 32 characters); elsewhere generated once into
+    var/audit_key, readable by the service's user alone. Whoever holds it can re-seal the audit log, so
+    it belongs with the service, not with the database administrators; a backup restored elsewhere needs
+    the same key to verify.
+    """
+    key = os.environ.get("LIANGPING_AUDIT_KEY", "")
+    if key:
+        if production and len(key) < 32:
+            raise ImproperlyConfigured("LIANGPING_AUDIT_KEY 太短：生产环境至少需要 32 个字符")
+        return key
+    if production:
+        raise ImproperlyConfigured(
+            "生产环境必须设置 LIANGPING_AUDIT_KEY（审计日志摘要链的密钥，不存放在数据库中；"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(48))' 生成，并妥善备份）"
+        )
+    path = var_dir / "audit_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from liangping.env import env_bool, env_int, env_list, env_str, secret_key
+from liangping.env import audit_key, env_bool, env_int, env_list, env_str, secret_key
 from liangping.notices.queue import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -237,8 +237,10 @@ LIANGPING_XLSX_MAX_UNPACKED_MB = env_int("LIANGPING_XLSX_MAX_UNPACKED_MB", 200)
 LIANGPING_XLSX_MAX_RATIO = env_int("LIANGPING_XLSX_MAX_RATIO", 100)
 
 # Audit log (等保2.0 安全审计): digest of the hash chain (a hashlib name such as sha256 or sm3, or a
-# dotted path to a callable bytes -> hex) and retention in days (never below 180).
+# dotted path to a callable bytes -> hex), keyed as an HMAC with LIANGPING_AUDIT_KEY (outside the
+# database: env.audit_key), and retention in days (never below 180).
 LIANGPING_AUDIT_HASH = env_str("LIANGPING_AUDIT_HASH", "sha256")
+LIANGPING_AUDIT_KEY = audit_key(PRODUCTION, VAR_DIR)
 LIANGPING_AUDIT_RETENTION_DAYS = env_int("LIANGPING_AUDIT_RETENTION_DAYS", 180)
 
 EMAIL_BACKEND = env_str(

@@ -10,10 +10,13 @@ import pytest
 
 CHECK = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
 
+AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings")
+    clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
     return subprocess.run(
         [sys.executable, "-c", CHECK], env=clean, capture_output=True, text=True, timeout=60
     )
@@ -29,6 +32,14 @@ def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ),
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "short"}, "太短"),
         ({"LIANGPING_DEBUG": "maybe"}, "不是布尔值"),
+        (
+            {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "x" * 50, "LIANGPING_AUDIT_KEY": ""},
+            "LIANGPING_AUDIT_KEY",
+        ),
+        (
+            {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "x" * 50, "LIANGPING_AUDIT_KEY": "short"},
+            "LIANGPING_AUDIT_KEY 太短",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message, tmp_path):
@@ -55,3 +66,22 @@ def test_database_url_selects_postgresql(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_outside_production_the_audit_key_is_generated_for_the_service_alone(tmp_path):
+    code = (
+        "import django; from django.conf import settings; django.setup(); print(settings.LIANGPING_AUDIT_KEY)"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
+    clean.update(DJANGO_SETTINGS_MODULE="liangping.settings", LIANGPING_VAR_DIR=str(tmp_path))
+    first = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "audit_key"
+    assert (key_file.stat().st_mode & 0o777) == 0o600
+    assert first.stdout.strip() == again.stdout.strip() == key_file.read_text().strip()
+    assert len(first.stdout.strip()) >= 32

@@ -5,9 +5,12 @@ over a canonical JSON of its content and `prev_hash`. Changing, inserting or rem
 middle breaks the link of the entry after it; `liangping audit verify` walks the chain and names the
 first broken link.
 
-The digest is SHA-256 unless the setting LIANGPING_AUDIT_HASH names another hashlib algorithm
-("sha512", "sm3" where OpenSSL offers it) or a dotted path to a callable taking bytes and returning a
-hex string (e.g. "liangping.core.auditchain.gmssl_sm3" with the gmssl package installed).
+The digest is an HMAC keyed with LIANGPING_AUDIT_KEY, a key kept outside the database (core.auditkey),
+so someone who can write the table cannot re-hash a changed chain. Its hash function is SHA-256 unless
+LIANGPING_AUDIT_HASH names another hashlib algorithm ("sha512", "sm3": from OpenSSL or, lacking it,
+pure Python) or a dotted path to a callable taking bytes and returning a hex string. Removing the newest
+entries leaves a shorter chain that still verifies: a signed checkpoint (core.auditcheckpoint), exported
+by the auditor, catches that.
 
 Concurrency: the previous digest is read inside the writing transaction after taking the chain lock,
 so two writers can never link to the same predecessor. On SQLite every transaction of this project
@@ -23,12 +26,11 @@ import ipaddress
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.db import connections, models
-from django.utils.module_loading import import_string
+
+from liangping.core import auditkey
 
 # pg_advisory_xact_lock key: "liangping audit chain" folded into a signed 64-bit integer.
 PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"liangping audit chain").digest()[:8], "big", signed=True)
@@ -50,31 +52,20 @@ HASHED_FIELDS = (
 Hasher = Callable[[bytes], str]
 
 
-@lru_cache(maxsize=8)
-def _hasher_for(name: str) -> Hasher:
-    if "." in name:
-        func = import_string(name)
-        return lambda data: str(func(data))
-    try:
-        hashlib.new(name)
-    except ValueError as exc:
-        raise ValueError(f"LIANGPING_AUDIT_HASH={name} 不是可用的摘要算法") from exc
-    constructor = getattr(hashlib, name, None)
-    if constructor is not None and name in hashlib.algorithms_guaranteed:
-        return lambda data: constructor(data).hexdigest()
-    return lambda data: hashlib.new(name, data).hexdigest()
-
-
 def hasher() -> Hasher:
-    return _hasher_for(getattr(settings, "LIANGPING_AUDIT_HASH", "sha256") or "sha256")
+    """The chain's digest: HMAC keyed with LIANGPING_AUDIT_KEY over LIANGPING_AUDIT_HASH (core.auditkey)."""
+    return auditkey.mac()
+
+
+def legacy_hasher() -> Hasher:
+    """The unkeyed digest the chain used before it was keyed (migration 0005 re-seals such a chain)."""
+    return auditkey.plain_hasher(auditkey.digest_name())
 
 
 def gmssl_sm3(data: bytes) -> str:
-    """SM3 (GB/T 32905) through the gmssl package, for an OpenSSL without SM3:
-    LIANGPING_AUDIT_HASH=liangping.core.auditchain.gmssl_sm3."""
-    from gmssl import sm3  # type: ignore[import-not-found]  # optional dependency
-
-    return str(sm3.sm3_hash(list(data)))
+    """SM3 (GB/T 32905) in pure Python, as a dotted-path digest (LIANGPING_AUDIT_HASH=sm3 already
+    falls back to it when OpenSSL lacks SM3)."""
+    return auditkey.sm3_pure(data).hex()
 
 
 def _utc_iso(value: dt.datetime) -> str:
@@ -168,6 +159,7 @@ class Report:
     head: str
     broken: Broken | None = None
     anchor_id: int | None = None
+    head_id: int | None = None
 
 
 def anchors(model: type[models.Model], using: str = "default") -> dict[str, int]:
@@ -189,19 +181,24 @@ def _entries(model: type[models.Model], using: str, chunk_size: int) -> Iterator
 def _differs(entry: Any, hash_func: Hasher) -> str:
     computed = digest(entry, entry.prev_hash, hash_func)
     return (
-        f"内容与摘要不符（记录的摘要 {entry.hash[:16]}…，按内容计算为 {computed[:16]}…），该条的内容已被改动"
+        f"内容与摘要不符（记录的摘要 {entry.hash[:16]}…，按内容计算为 {computed[:16]}…），"
+        "该条的内容已被改动，或摘要不是用本系统的审计密钥计算的"
     )
 
 
 def verify(model: type[models.Model], using: str = "default", chunk_size: int = 2000) -> Report:
     """Walk the chain in id order; the first broken link, if any."""
-    hash_func = hasher()
-    known_anchors = anchors(model, using)
+    return walk(_entries(model, using, chunk_size), anchors(model, using))
+
+
+def walk(entries: Iterable[Any], known_anchors: dict[str, int], hash_func: Hasher | None = None) -> Report:
+    """Check entries given in id order (objects with id, prev_hash, hash and the hashed fields)."""
+    hash_func = hash_func or hasher()
     prev: str | None = None
     prev_id: int | None = None
     count = 0
     report = Report(0, GENESIS)
-    for entry in _entries(model, using, chunk_size):
+    for entry in entries:
         count += 1
         if prev is None:  # the first entry: the genesis, or the anchor a purge left behind
             if entry.prev_hash != GENESIS:
@@ -227,4 +224,5 @@ def verify(model: type[models.Model], using: str = "default", chunk_size: int = 
         prev, prev_id = entry.hash, entry.id
     report.count = count
     report.head = prev or GENESIS
+    report.head_id = prev_id
     return report

@@ -55,6 +55,8 @@ VERBS = {
     "otp_reset": "重置动态口令",
     "otp_disable": "停用动态口令",
     "recovery_codes": "生成恢复码",
+    "checkpoint": "导出签名检查点",
+    "rekey": "摘要链加密钥",
 }
 NOUNS = {
     "user": "用户",

@@ -5,8 +5,10 @@ is an ordinary SQLite file. PostgreSQL (and kin): pg_dump in its custom format (
 pg_restore --clean in one transaction, so a failed restore leaves the database as it was.
 
 A restore refuses a database that already holds data unless told --force, and refuses a file of the
-other kind. Both are recorded in the audit log: the backup before it is taken (so the backup holds its
-own entry), the restore after it (appended to the restored chain).
+other kind. It also refuses a backup whose audit chain does not verify (core.backupchain) unless told
+--force with a --reason, which goes into the restore's audit entry. Both are recorded in the audit
+log: the backup before it is taken (so the backup holds its own entry), the restore after it (appended
+to the restored chain).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from liangping.core import backupchain
 from liangping.core.audit import record
 from liangping.core.models import AuditLog, User
 
@@ -127,8 +130,35 @@ def backup(path: Path, actor: Any = None, using: str = DEFAULT_DB_ALIAS) -> dict
     return held
 
 
+def check_chain(path: Path, *, force: bool, reason: str, using: str = DEFAULT_DB_ALIAS) -> dict[str, Any]:
+    """The backup's audit chain, verified; refused when broken unless forced with a reason.
+
+    Returns what the restore's audit entry says about it."""
+    if connections[using].vendor == "postgresql":
+        chain = backupchain.check(
+            path, using, pg_restore=_tool("pg_restore"), env=_pg_env(connections[using].settings_dict)
+        )
+    else:
+        chain = backupchain.check(path, using)
+    if not chain.problem:
+        report = chain.report
+        return {"chain": "legacy" if chain.legacy else "keyed", "entries": report.count if report else 0}
+    if not (force and reason.strip()):
+        raise BackupError(
+            f"备份 {path.name} 中的审计日志校验不通过：{chain.problem}。这份备份可能被改动过，"
+            "或来自使用另一个审计密钥（LIANGPING_AUDIT_KEY）的系统。"
+            '确认仍要恢复时请加 --force --reason "原因"，原因会记入审计日志'
+        )
+    return {"chain": "broken", "problem": chain.problem}
+
+
 def restore(
-    path: Path, *, force: bool = False, actor: Any = None, using: str = DEFAULT_DB_ALIAS
+    path: Path,
+    *,
+    force: bool = False,
+    reason: str = "",
+    actor: Any = None,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> dict[str, int]:
     """Replace the database with the backup at `path`; the row counts afterwards."""
     path = Path(path)
@@ -146,6 +176,7 @@ def restore(
         )
     if kind not in ("sqlite", "postgresql"):
         raise BackupError(f"暂不支持恢复 {kind} 数据库，请用该数据库自带的恢复工具")
+    chain = check_chain(path, force=force, reason=reason, using=using)
     if not force and not is_empty(using):
         raise BackupError("当前数据库已有数据，恢复会覆盖全部现有数据。确认要覆盖时请加 --force")
     if kind == "sqlite":
@@ -173,5 +204,13 @@ def restore(
         _run(args, _pg_env(settings_dict), "pg_restore 恢复")
     connection.close()  # the next query sees the restored database
     held = counts(using)
-    record(actor, "system.restore", None, object_type="core.backup", object_repr=f"从 {path.name} 恢复数据库")
+    record(
+        actor,
+        "system.restore",
+        None,
+        object_type="core.backup",
+        object_repr=f"从 {path.name} 恢复数据库",
+        changes=chain,
+        reason=reason,
+    )
     return held

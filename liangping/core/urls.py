@@ -14,4 +14,5 @@ urlpatterns = [
     path("calendar/days/<int:pk>/delete/", views_admin.calendar_day_delete, name="calendar_day_delete"),
     path("calendar/years/<int:pk>/delete/", views_admin.calendar_year_delete, name="calendar_year_delete"),
     path("audit/", views_audit.audit, name="audit"),
+    path("audit/checkpoint/", views_audit.audit_checkpoint, name="audit_checkpoint"),
 ]

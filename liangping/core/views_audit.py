@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from liangping.core import auditcheckpoint
 from liangping.core.access import roles_required
 from liangping.core.auditlog import action_label, describe, filter_choices, filter_entries
 from liangping.core.forms import AuditFilterForm
@@ -37,3 +39,17 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/audit.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     )
+
+
+@roles_required(Role.AUDITOR)
+@require_safe
+def audit_checkpoint(request: HttpRequest) -> HttpResponse:
+    """The signed checkpoint of the chain as a file for the auditor to keep off the server."""
+    try:
+        body = auditcheckpoint.make(request.user)  # type: ignore[arg-type]  # roles_required: a User
+    except auditcheckpoint.CheckpointError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    name = f"audit-checkpoint-{timezone.localtime():%Y%m%d-%H%M%S}.json"
+    response = HttpResponse(auditcheckpoint.dumps(body), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

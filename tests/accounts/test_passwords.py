@@ -14,6 +14,8 @@ from liangping.accounts.validators import CharacterClassValidator
 from liangping.core.forms import UserCreateForm
 from liangping.core.models import Role
 
+AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+
 
 @pytest.mark.parametrize(
     ("password", "ok"),
@@ -64,6 +66,7 @@ def test_the_account_form_explains_in_chinese(cast):
 def run_settings(code: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings", LIANGPING_VAR_DIR=str(tmp_path))
+    clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
 
 

@@ -21,6 +21,7 @@ PRODUCTION = {
     "LIANGPING_ENV": "production",
     "LIANGPING_SECRET_KEY": "Xq7-vN2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4lP8nB1cV6xM3zT5wY0r",
     "LIANGPING_ALLOWED_HOSTS": "liangping.zaozhuang.gov.cn",
+    "LIANGPING_AUDIT_KEY": "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l",
 }
 
 

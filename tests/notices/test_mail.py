@@ -18,10 +18,13 @@ SHOW = (
     "s.DEFAULT_FROM_EMAIL)"
 )
 
+AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+
 
 def run(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "REDIS_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings", LIANGPING_VAR_DIR=str(tmp_path))
+    clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
     return subprocess.run([sys.executable, "-c", SHOW], env=clean, capture_output=True, text=True, timeout=60)
 
 

@@ -204,6 +204,7 @@ PAGES: dict[str, Page] = {
     "core:audit": Page(
         fixed("core:audit"), frozenset({"auditor"}), shows_all="审计管理员查阅全部审计日志（DOMAIN §3）"
     ),
+    "core:audit_checkpoint": Page(fixed("core:audit_checkpoint"), frozenset({"auditor"})),
     # -- the project ledger, monthly reports, site visits -------------------------------------------
     "projects:list": Page(fixed("projects:list"), LEDGER),
     "projects:detail": Page(of("projects:detail", "project"), LEDGER, "project"),

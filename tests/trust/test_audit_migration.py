@@ -1,4 +1,4 @@
-"""The data step of core 0004 chains the entries written before the chain existed."""
+"""The data steps of core 0004 (chain the entries written before the chain) and 0005 (re-seal it keyed)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from liangping.core.models import AuditLog
 
 BEFORE = [("core", "0003_apitoken")]
 AFTER = [("core", "0004_audit_chain")]
+KEYED = [("core", "0005_audit_keyed")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,4 +37,45 @@ def test_existing_entries_are_chained():
     rows = list(AuditLog.objects.order_by("id"))
     assert len(rows) == 5 and rows[0].prev_hash == auditchain.GENESIS
     assert all(r.hash for r in rows)
+    legacy = auditchain.walk(iter(rows), {}, auditchain.legacy_hasher())
+    assert legacy.broken is None
+    assert auditchain.verify(AuditLog).broken is not None  # not yet under the key
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(KEYED)
+    keyed = list(AuditLog.objects.order_by("id"))
+    assert len(keyed) == 6 and [r.id for r in keyed[:5]] == [r.id for r in rows]
+    assert all(new.hash != old.hash for new, old in zip(keyed, rows, strict=False))
+    rekey = keyed[-1]
+    assert rekey.action == "audit.rekey"
+    assert rekey.changes == {
+        "legacy_count": 5,
+        "legacy_head": legacy.head,
+        "legacy_intact": True,
+        "legacy_broken_id": None,
+    }
+    assert auditchain.verify(AuditLog).broken is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_legacy_chain_is_resealed_and_the_break_recorded():
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    OldLog = executor.loader.project_state(AFTER).apps.get_model("core", "AuditLog")
+    prev = auditchain.GENESIS
+    ids = []
+    for i in range(3):
+        entry = OldLog(at=timezone.now(), actor_name="系统", action="x.y", object_type="t", reason=str(i))
+        entry.prev_hash = prev
+        entry.hash = auditchain.digest(entry, prev, auditchain.legacy_hasher())
+        entry.save()
+        prev = entry.hash
+        ids.append(entry.id)
+    OldLog.objects.filter(id=ids[1]).update(reason="改过")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(KEYED)
+    rekey = AuditLog.objects.order_by("-id").first()
+    assert rekey.changes["legacy_intact"] is False and rekey.changes["legacy_broken_id"] == ids[1]
     assert auditchain.verify(AuditLog).broken is None

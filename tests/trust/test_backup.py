@@ -89,3 +89,67 @@ def test_reference_data_alone_does_not_count_as_data():
 def test_an_audit_entry_alone_counts_as_data():
     record(None, "x.y", None, object_type="t")
     assert not is_empty()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_whose_audit_chain_was_edited_is_refused_unless_forced_with_a_reason(tmp_path):
+    needs_tools()
+    fill()
+    victim = AuditLog.objects.order_by("id")[2]
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    with connection.cursor() as cursor:  # someone edits the log, then a backup is taken of it
+        cursor.execute(f"UPDATE {table} SET reason = %s WHERE id = %s", ["改过的原因", victim.pk])
+    target = tmp_path / "tampered.bin"
+    call_command("backup", str(target), stdout=io.StringIO())
+    with pytest.raises(CommandError, match=f"审计日志校验不通过：第一处断链在记录 {victim.pk}") as refused:
+        call_command("restore", str(target), "--force")
+    assert "--reason" in str(refused.value)
+    with pytest.raises(CommandError, match="审计日志校验不通过"):
+        call_command("restore", str(target), "--force", "--reason", "  ")
+    call_command(
+        "restore",
+        str(target),
+        "--force",
+        "--reason",
+        "唯一可用的备份，经审计管理员确认",
+        stdout=io.StringIO(),
+    )
+    restored = AuditLog.objects.order_by("-id").first()
+    assert restored.action == "system.restore" and restored.reason == "唯一可用的备份，经审计管理员确认"
+    assert restored.changes["chain"] == "broken" and str(victim.pk) in restored.changes["problem"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_of_an_intact_chain_restores_and_says_so(tmp_path):
+    needs_tools()
+    fill()
+    target = tmp_path / "good.bin"
+    call_command("backup", str(target), stdout=io.StringIO())
+    call_command("restore", str(target), "--force", stdout=io.StringIO())
+    restored = AuditLog.objects.order_by("-id").first()
+    assert restored.changes == {"chain": "keyed", "entries": AuditLog.objects.count() - 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_from_before_the_keyed_chain_verifies_as_legacy(tmp_path, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("the backup file is edited with sqlite3")
+    import sqlite3
+
+    fill()
+    target = tmp_path / "old.bin"
+    call_command("backup", str(target), stdout=io.StringIO())
+    plain = auditchain.legacy_hasher()
+    db = sqlite3.connect(target)  # make it what a backup of the unkeyed version held
+    db.execute("DELETE FROM django_migrations WHERE app = 'core' AND name = '0005_audit_keyed'")
+    prev = ""
+    for entry in AuditLog.objects.order_by("id"):
+        entry.hash = auditchain.digest(entry, prev, plain)
+        db.execute(
+            "UPDATE core_auditlog SET prev_hash = ?, hash = ? WHERE id = ?", [prev, entry.hash, entry.pk]
+        )
+        prev = entry.hash
+    db.commit()
+    db.close()
+    call_command("restore", str(target), "--force", stdout=io.StringIO())
+    assert AuditLog.objects.order_by("-id").first().changes["chain"] == "legacy"

@@ -12,7 +12,7 @@ def chain_existing(apps: Any, schema_editor: Any) -> None:
 
     AuditLog = apps.get_model("core", "AuditLog")
     using = schema_editor.connection.alias
-    hash_func = auditchain.hasher()
+    hash_func = auditchain.legacy_hasher()  # the chain was unkeyed then; 0005 re-seals it keyed
     prev = auditchain.GENESIS
     last_id = 0
     while True:  # batches by id, no cursor left open over the rows being updated
