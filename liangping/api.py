@@ -27,6 +27,7 @@ from liangping.cases.services import CaseError
 from liangping.core.api import AUTH, NOT_FOUND, ApiError, FieldErrors
 from liangping.core.api import router as core_router
 from liangping.grading.api import router as grading_router
+from liangping.plaintext import refusal
 from liangping.projects.api import router as projects_router
 from liangping.projects.api_reports import router as reports_router
 from liangping.projects.api_visits import router as visits_router
@@ -228,6 +229,8 @@ def translate(error: dict[str, Any]) -> tuple[str | None, str]:
         message = str(ctx.get("error", error.get("msg", ""))).removeprefix("Value error, ")
     elif kind == "missing":
         message = f"{label}为必填项"
+    elif kind == "control_character":
+        message = refusal(label, str(ctx.get("char", "")))
     elif kind == "extra_forbidden":
         message = f"不支持的字段：{field}"
     elif kind in {"decimal_parsing", "decimal_type", "float_parsing", "float_type", "finite_number"}:

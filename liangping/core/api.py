@@ -17,12 +17,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import BeforeValidator, PlainSerializer
+from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 from liangping.core.audit import record
 from liangping.core.models import ApiToken, Org, Role, User
 from liangping.core.scope import sees_ledger
+from liangping.plaintext import control_char
 
 TOKEN_PREFIX = "lp_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -194,11 +195,33 @@ def user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": user.name}
 
 
+def _first_control(value: Any) -> str | None:
+    if isinstance(value, str):
+        return control_char(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple | set):
+        for item in value:
+            found = _first_control(item)
+            if found is not None:
+                return found
+    return None
+
+
 class InputSchema(Schema):
-    """Request bodies refuse unknown fields (a misspelt field is an error, not silently ignored)
-    and trim surrounding spaces from text, so "  " counts as empty."""
+    """Request bodies refuse unknown fields (a misspelt field is an error, not silently ignored),
+    trim surrounding spaces from text, so "  " counts as empty, and refuse control characters
+    (liangping.plaintext) in any text, with the field named in the 422."""
 
     model_config = {"extra": "forbid", "str_strip_whitespace": True}
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        found = _first_control(value)
+        if found is not None:
+            raise PydanticCustomError("control_character", "控制字符 {char}", {"char": found})
+        return value
 
 
 class Pagination(LimitOffsetPagination):

@@ -12,14 +12,34 @@ from django.core.exceptions import ValidationError
 
 from liangping.core.holidays import WEEKDAYS
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.plaintext import control_char, refusal
 
 
 def weekday(day: dt.date) -> str:
     return f"星期{WEEKDAYS[day.weekday()]}"
 
 
-class Form(forms.Form):
-    """A form whose labels carry no ASCII colon (Chinese labels stand on their own)."""
+class PlainTextMixin:
+    """Refuses control characters (liangping.plaintext) in every text a form accepts, as an error on
+    the field that names it. Put it first among the bases of any form that takes typed text."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        cleaned = getattr(self, "cleaned_data", None)
+        if not cleaned:
+            return
+        for name, value in list(cleaned.items()):
+            texts = value if isinstance(value, list | tuple) else [value]
+            found = next((c for t in texts if isinstance(t, str) and (c := control_char(t))), None)
+            if found is not None:
+                field = self.fields.get(name)  # type: ignore[attr-defined]
+                label = str(field.label) if field is not None and field.label else name
+                self.add_error(name, refusal(label, found))  # type: ignore[attr-defined]
+
+
+class Form(PlainTextMixin, forms.Form):
+    """A form whose labels carry no ASCII colon (Chinese labels stand on their own) and whose text
+    holds no control characters."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

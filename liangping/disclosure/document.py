@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from liangping.plaintext import xml_safe
+
 BODY_FONT = "仿宋"
 HEAD_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
@@ -302,8 +304,21 @@ def _page_numbers(doc: Any) -> None:
     _font(p.add_run(" 页"), BODY_FONT, 10.5)
 
 
+def _xml_safe(value: Any) -> Any:
+    """The snapshot's data with every string cleaned of what XML cannot hold (a control character
+    frozen into a published snapshot must not stop its disclosure)."""
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_xml_safe(v) for v in value]
+    return value
+
+
 def build_document(data: dict[str, Any]) -> Any:
     """The disclosure of a published snapshot's data as a python-docx Document."""
+    data = _xml_safe(data)
     if not data.get("published"):
         raise ValueError("只有已发布考核期的数据可以生成双公开报告")
     doc = Document()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from liangping.core.forms import PlainTextMixin
 from liangping.grading.rules import (
     GRADE_LABELS,
     GRADES,
@@ -24,7 +25,7 @@ RULE_NAMES = {
 GRADE_CHOICES = [(g, GRADE_LABELS[g]) for g in GRADES]
 
 
-class RuleSetForm(forms.Form):
+class RuleSetForm(PlainTextMixin, forms.Form):
     red_below = forms.DecimalField(label="红牌：差距小于（百分点）", max_digits=6, decimal_places=2)
     yellow_below = forms.DecimalField(label="黄牌：差距小于（百分点）", max_digits=6, decimal_places=2)
     blue_max_rank = forms.IntegerField(label="指标蓝牌：位次不低于", min_value=1, max_value=16)

@@ -6,13 +6,14 @@ from django import forms
 from django.db import transaction
 
 from liangping.core.audit import diff, record, snapshot
+from liangping.core.forms import PlainTextMixin
 from liangping.core.models import User
 from liangping.indicators.models import Indicator
 
 FIELDS = ["name", "synonyms", "unit", "direction", "sort"]
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(PlainTextMixin, forms.ModelForm):
     reason = forms.CharField(label="修改原因", max_length=200)
 
     class Meta:

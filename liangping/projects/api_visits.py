@@ -22,6 +22,7 @@ from liangping.core.api import (
 )
 from liangping.core.models import User
 from liangping.core.scope import sees_ledger
+from liangping.plaintext import control_char, refusal
 from liangping.projects import services
 from liangping.projects.api import ProjectRef, may_record_visit
 from liangping.projects.models import Project, Visit, VisitPhoto
@@ -110,6 +111,9 @@ def record_visit(
     project = get_object_or_404(Project.objects.visible_to(user), pk=project_id)
     if not may_record_visit(user, project):
         raise forbidden("只有该项目的项目专员或督查人员可以登记走访")
+    bad = control_char(findings)
+    if bad is not None:
+        raise field_error("findings", refusal("走访情况", bad))
     files = list(photos or [])
     if len(files) > MAX_PHOTOS:
         raise field_error("photos", f"每次最多上传 {MAX_PHOTOS} 张照片")

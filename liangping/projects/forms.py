@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from liangping.core.forms import PlainTextMixin
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.projects.models import Project
 from liangping.projects.services import PROJECT_FIELDS
@@ -31,7 +32,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PlainTextMixin, forms.ModelForm):
     """All fields of DOMAIN §4, the version that was read, and the reason for a stage change."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -116,7 +117,7 @@ class ProjectForm(forms.ModelForm):
         return {key: [self[name] for name in names] for key, names in self.GROUPS.items()}
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlainTextMixin, forms.Form):
     """Submit or resubmit a monthly report. `month` only when a new report is written."""
 
     month = forms.ChoiceField(label="年月")
@@ -171,7 +172,7 @@ class ReportForm(forms.Form):
         return value
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
     note = forms.CharField(required=False, max_length=2000)
     version = forms.IntegerField()
@@ -202,7 +203,7 @@ class MultipleImageField(forms.FileField):
         return files
 
 
-class VisitForm(forms.Form):
+class VisitForm(PlainTextMixin, forms.Form):
     date = forms.DateField(label="走访日期", widget=DateInput())
     findings = forms.CharField(
         label="走访情况",

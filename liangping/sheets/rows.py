@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from liangping.plaintext import control_char, refusal
 from liangping.sheets.errors import Issue
 from liangping.sheets.table import Table
 from liangping.sheets.values import CellError, as_money, as_month, as_text, injection_prefix, is_blank
@@ -60,6 +61,10 @@ class RowReader:
                 self._missing(row, field)
             return ""
         text = as_text(value)
+        bad = control_char(text)
+        if bad is not None:
+            self.error(row, field, refusal(self.table.columns[field].spec.label, bad))
+            return ""
         if max_length and len(text) > max_length:
             self.error(row, field, f"内容超过 {max_length} 个字，请精简")
             return ""

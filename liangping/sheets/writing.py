@@ -1,5 +1,6 @@
-"""Styled .xlsx files written in openpyxl's write-only mode: frozen header, widths, number formats, and
-text that a spreadsheet program could run as a formula (= + - @) written as plain text."""
+"""Styled .xlsx files written in openpyxl's write-only mode: frozen header, widths, number formats,
+text that a spreadsheet program could run as a formula (= + - @) written as plain text, and any
+character XML cannot hold (a control character stored before forms refused them) left out."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from liangping.plaintext import xml_safe
 from liangping.sheets.errors import Issue
 from liangping.sheets.registry import Progress
 from liangping.sheets.values import INJECTION_PREFIXES
@@ -71,7 +73,7 @@ class SheetWriter:
             self._templates[grade] = template
         header = []
         for col in self.columns:
-            cell = WriteOnlyCell(self.ws, value=col.title)
+            cell = WriteOnlyCell(self.ws, value=xml_safe(col.title))
             if is_risky_text(col.title):
                 cell.data_type = "s"
             cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
@@ -94,7 +96,7 @@ class SheetWriter:
         if kind == "grade" and value in GRADE_FILLS:
             return self._styled(str(value), value)
         if isinstance(value, str):
-            return self.text(value)
+            return self.text(xml_safe(value))
         return value
 
     def text(self, value: str) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from liangping.core.forms import PlainTextMixin
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.tasks.models import Task
 
@@ -31,7 +32,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(PlainTextMixin, forms.ModelForm):
     """The task's fields (DOMAIN §7) and the version that was read."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -95,7 +96,7 @@ class TaskForm(forms.ModelForm):
         return {name: data[name] for name in self.Meta.fields if name != "co_departments"}
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(PlainTextMixin, forms.Form):
     """The supervisor adds or corrects a milestone."""
 
     title = forms.CharField(label="节点", max_length=200, error_messages={"required": "请填写节点名称"})
@@ -119,7 +120,7 @@ class MilestoneForm(forms.Form):
             del self.fields["actual_date"]
 
 
-class RecordForm(forms.Form):
+class RecordForm(PlainTextMixin, forms.Form):
     """The lead department records a milestone as done, with evidence."""
 
     actual_date = forms.DateField(
@@ -150,7 +151,7 @@ def report_months(task: Task, today: dt.date | None = None) -> list[tuple[str, s
     return [(f"{task.year}-{m:02d}", f"{task.year}年{m}月") for m in range(last, 0, -1)]
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlainTextMixin, forms.Form):
     month = forms.ChoiceField(label="年月", error_messages={"required": "请选择年月"})
     actual_value = forms.DecimalField(
         label="累计完成值",
@@ -192,7 +193,7 @@ class ReportForm(forms.Form):
         return dt.date(int(year), int(month), 1)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过"), ("return", "退回")])
     note = forms.CharField(required=False, max_length=5000)
     version = forms.IntegerField()
