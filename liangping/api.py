@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import ninja
-from django.core.exceptions import FieldDoesNotExist
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -350,6 +351,17 @@ def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
     if "已被他人处理" in message or message.startswith("当前状态"):
         return _detail(request, 409, message)
     return _fields(request, [(None, message)])
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _detail(request, 413, "请求内容过大：除文件外的内容最多 2 MB，请精简后重试")
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return _detail(request, 413, f"一次请求最多上传 {limit} 个文件，请分几次上传")
 
 
 @api.exception_handler(Exception)

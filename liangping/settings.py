@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "liangping.core.middleware.RequestSizeMiddleware",
     "liangping.accounts.headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,14 +225,22 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIANGPING_MAX_UPLOAD_MB = env_int("LIANGPING_MAX_UPLOAD_MB", 20)
 # Confirmed imports write in transactions of this many rows, pausing (SQLite) up to this long between
 # them so that other writers get the lock (sheets/journal.py).
 LIANGPING_IMPORT_CHUNK = env_int("LIANGPING_IMPORT_CHUNK", 1000)
 LIANGPING_IMPORT_PAUSE_MS = env_int("LIANGPING_IMPORT_PAUSE_MS", 100)
 LIANGPING_MAX_PHOTO_MB = env_int("LIANGPING_MAX_PHOTO_MB", 10)
+# Uploads (入侵防范): a request larger than the upload limit (plus 1 MB of form fields) is refused from
+# its Content-Length before a byte is read (core.middleware.RequestSizeMiddleware, 413); files are
+# spooled to temporary files beyond 256 KB instead of memory; the fields other than files hold at most
+# 2 MB (JSON bodies included); at most 20 files per request; photos at most this many megapixels,
+# read from the header before decoding (core.images).
+LIANGPING_MAX_REQUEST_BYTES = (LIANGPING_MAX_UPLOAD_MB + 1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+LIANGPING_MAX_PHOTO_MEGAPIXELS = env_int("LIANGPING_MAX_PHOTO_MEGAPIXELS", 60)
 # .xlsx uploads: most bytes the zip may unpack to, highest ratio of one member (zip-bomb guard).
 LIANGPING_XLSX_MAX_UNPACKED_MB = env_int("LIANGPING_XLSX_MAX_UNPACKED_MB", 200)
 LIANGPING_XLSX_MAX_RATIO = env_int("LIANGPING_XLSX_MAX_RATIO", 100)

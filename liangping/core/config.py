@@ -13,6 +13,8 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "case_reply_workdays": (5, "问题答复时限（工作日）"),
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
     "visit_target_per_week": (3, "项目专员每周走访目标（次）"),
+    # 等保2.0 剩余信息保护 / 个人信息: photos lose their EXIF (GPS position, camera, time) unless kept.
+    "photo_keep_exif": (False, "上传照片保留拍摄信息（EXIF，含 GPS 位置，仅供督查核实现场）"),
 }
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from liangping.core.audit import current_ip
 
@@ -19,3 +20,37 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class RequestSizeMiddleware:
+    """Refuses a request whose declared body is larger than LIANGPING_MAX_REQUEST_BYTES (413), from its
+    Content-Length, before anything reads the body: an oversize upload never reaches memory or disk.
+
+    A body without a Content-Length is not read by Django under WSGI at all (it reads Content-Length
+    bytes), so the declared length is the one to check."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            return self._refuse(request, 400, "请求头 Content-Length 无效")
+        limit = int(settings.LIANGPING_MAX_REQUEST_BYTES)
+        if length > limit:
+            upload_mb = int(settings.LIANGPING_MAX_UPLOAD_MB)
+            return self._refuse(
+                request,
+                413,
+                f"上传内容过大：一次请求最多 {upload_mb} MB（本次约 {length / 1024 / 1024:.0f} MB），"
+                "请压缩文件或分几次上传",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")

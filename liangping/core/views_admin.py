@@ -20,10 +20,21 @@ from liangping.core.models import AuditLog, CalendarDay, CalendarYear, Role
 
 
 def _setting_form(key: str, data: Any = None, value: Any = None) -> SettingForm:
+    default = DEFAULTS[key][0]
+    if isinstance(default, bool):
+        value = None if value is None else ("1" if value else "0")
     form = SettingForm(data, initial={"value": value}, prefix=key)
-    if not isinstance(DEFAULTS[key][0], int):
+    if isinstance(default, bool):
+        form.fields["value"] = forms.TypedChoiceField(
+            label="新值", choices=[("1", "是"), ("0", "否")], coerce=lambda v: v == "1"
+        )
+    elif not isinstance(default, int):
         form.fields["value"] = forms.CharField(label="新值", max_length=200)
     return form
+
+
+def _shown(value: Any) -> Any:
+    return ("是" if value else "否") if isinstance(value, bool) else value
 
 
 def _last_changes() -> dict[str, AuditLog]:
@@ -48,7 +59,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         if bound.is_valid():
             value = bound.cleaned_data["value"]
             set_setting(request.user, posted_key, value, reason=bound.cleaned_data["reason"])  # type: ignore[arg-type]
-            messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {value}")
+            messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {_shown(value)}")
             return redirect("core:settings")
     last = _last_changes()
     rows = []
@@ -58,6 +69,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 **item,
+                "value_text": _shown(item["value"]),
+                "default_text": _shown(item["default"]),
                 "form": bound
                 if key == posted_key and bound is not None
                 else _setting_form(key, value=item["value"]),

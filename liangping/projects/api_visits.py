@@ -117,12 +117,14 @@ def record_visit(
     files = list(photos or [])
     if len(files) > MAX_PHOTOS:
         raise field_error("photos", f"每次最多上传 {MAX_PHOTOS} 张照片")
+    # Each file as Django spooled it (to a temporary file beyond FILE_UPLOAD_MAX_MEMORY_SIZE): its size
+    # is checked before it is read, and photos are read one at a time.
     visit = services.record_visit(
         user,
         project,
         date,
         findings,
-        [(f.name or "photo", f.read()) for f in files],
+        [(f.name or "photo", f) for f in files],
         max_photo_mb=settings.LIANGPING_MAX_PHOTO_MB,
     )
     return Status(201, visits_for(user).get(pk=visit.pk))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from liangping.cases import services as cases
 from liangping.cases.models import Case
-from liangping.core import reporting
+from liangping.core import images, reporting
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.config import get_setting
 from liangping.core.models import Role, User
@@ -255,28 +256,31 @@ def raise_problem_from(actor: User, source: MonthlyReport | Visit, title: str = 
     )
 
 
-ALLOWED_PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+ALLOWED_PHOTO_TYPES = images.FORMATS
+Photo = tuple[str, bytes | IO[bytes]]  # (name as uploaded, the bytes or an uploaded file)
 
 
-def check_photo(name: str, data: bytes, max_mb: int) -> str:
-    """The photo's real content type, or a LedgerError saying what is wrong with it."""
-    from io import BytesIO
+def _photo_size(source: bytes | IO[bytes]) -> int:
+    if isinstance(source, bytes):
+        return len(source)
+    size = getattr(source, "size", None)
+    if size is None:
+        size = source.seek(0, 2)
+        source.seek(0)
+    return int(size)
 
-    from PIL import Image, UnidentifiedImageError
 
-    if len(data) > max_mb * 1024 * 1024:
+def check_photo(name: str, source: bytes | IO[bytes], max_mb: int) -> str:
+    """The photo's real content type, or a LedgerError saying what is wrong with it.
+
+    The size is checked before anything is read, the pixel count from the header before decoding
+    (core.images)."""
+    if _photo_size(source) > max_mb * 1024 * 1024:
         raise LedgerError(f"照片“{name}”超过 {max_mb} MB，请压缩后再上传", field="photos")
     try:
-        with Image.open(BytesIO(data)) as img:
-            fmt = img.format or ""
-            img.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise LedgerError(
-            f"文件“{name}”不是有效的图片，请上传 JPG、PNG 或 WEBP 照片", field="photos"
-        ) from exc
-    if fmt not in ALLOWED_PHOTO_TYPES:
-        raise LedgerError(f"照片“{name}”的格式 {fmt} 不受支持，请上传 JPG、PNG 或 WEBP", field="photos")
-    return ALLOWED_PHOTO_TYPES[fmt]
+        return images.inspect(name, source)
+    except images.ImageRefused as exc:
+        raise LedgerError(str(exc), field="photos") from exc
 
 
 @transaction.atomic
@@ -285,7 +289,7 @@ def record_visit(
     project: Project,
     date: dt.date,
     findings: str,
-    photos: list[tuple[str, bytes]] = (),  # type: ignore[assignment]
+    photos: Sequence[Photo] = (),
     *,
     max_photo_mb: int = 10,
     raise_problem: bool = False,
@@ -300,9 +304,10 @@ def record_visit(
         raise LedgerError("走访日期不能晚于今天", field="date")
     if not findings.strip():
         raise LedgerError("请填写走访情况", field="findings")
-    checked = [(name, data, check_photo(name, data, max_photo_mb)) for name, data in photos]
+    checked = [(name, source, check_photo(name, source, max_photo_mb)) for name, source in photos]
     visit = Visit.objects.create(project=project, specialist=actor, date=date, findings=findings.strip())
-    for name, data, ctype in checked:
+    for name, source, ctype in checked:
+        data = images.stored_bytes(source)  # one photo at a time in memory, without EXIF
         photo = VisitPhoto(visit=visit, content_type=ctype, size=len(data), original_name=name[:200])
         ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[ctype]
         photo.image.save(f"visit{visit.pk}.{ext}", ContentFile(data), save=False)

@@ -53,7 +53,7 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         form = VisitForm(request.POST, request.FILES, max_mb=max_mb)
         if form.is_valid():
             data = form.cleaned_data
-            photos = [(f.name or "photo", f.read()) for f in data["photos"]]
+            photos = [(f.name or "photo", f) for f in data["photos"]]
             try:
                 visit = services.record_visit(
                     user,

@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from liangping.core import reporting
+from liangping.core import images, reporting
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.tasks import evidence
@@ -253,23 +254,41 @@ def record_milestone(
     if actual_date > timezone.localdate():
         raise TaskError("实际完成日期不能晚于今天", field="actual_date")
     kind = None
+    content = b""
     if upload is not None:
         try:
             kind = evidence.check(upload[0], upload[1], upload_size)
         except evidence.EvidenceError as exc:
             raise TaskError(str(exc), field="evidence") from exc
+        content = upload[1]
+        if kind in (evidence.JPEG, evidence.PNG):  # a photographed document: no bombs, no EXIF/GPS
+            try:
+                images.inspect(upload[0], content)
+            except images.ImageRefused as exc:
+                raise TaskError(str(exc), field="evidence") from exc
+            content = images.stored_bytes(content)
+    replaced = milestone.evidence.name if upload is not None else ""
     before = snapshot(milestone, MILESTONE_FIELDS)
     milestone.actual_date = actual_date
     if note is not None:
         milestone.note = note.strip()[:255]
     if upload is not None and kind is not None:
         stored = f"milestone{milestone.pk}.{kind.extensions[0]}"
-        milestone.evidence.save(stored, ContentFile(upload[1]), save=False)
+        milestone.evidence.save(stored, ContentFile(content), save=False)
         milestone.evidence_name = upload[0].strip()[:200] or stored
         milestone.evidence_type = kind.content_type
     if diff(before, snapshot(milestone, MILESTONE_FIELDS)) or upload is not None:
         _save_milestone(actor, milestone, "milestone.record", before, expected_version)
+    if replaced and replaced != milestone.evidence.name:
+        discard_file(milestone.evidence.storage, replaced)
     return milestone
+
+
+def discard_file(storage: Storage, name: str) -> None:
+    """Remove a file that no record points to any more, once the change that dropped it is committed
+    (a rolled-back change keeps it). 等保2.0 剩余信息保护: replaced evidence does not linger on disk."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -280,6 +299,8 @@ def delete_milestone(actor: User, milestone: Milestone, *, expected_version: int
         raise TaskError("删除节点必须写明原因", field="reason")
     if Milestone.objects.filter(pk=milestone.pk, version=expected_version).delete()[0] != 1:
         raise _conflict()
+    if milestone.evidence:
+        discard_file(milestone.evidence.storage, milestone.evidence.name or "")
     record(
         actor,
         "milestone.delete",

@@ -1,12 +1,14 @@
 """Monthly reports and site visits through the API: submit, resubmit, review, photos."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 
 from liangping.cases.models import Case
 from liangping.projects import services
@@ -128,7 +130,8 @@ def test_record_a_visit_with_photos_and_download_them(api_as, cast):
     assert meta["name"] == "现场.png" and meta["content_type"] == "image/png"
     download = client.client.get(meta["url"])
     assert download.status_code == 200 and download["Content-Type"] == "image/png"
-    assert b"".join(download.streaming_content) == png_bytes()
+    stored = Image.open(io.BytesIO(b"".join(download.streaming_content)))  # re-saved without metadata
+    assert stored.format == "PNG" and stored.tobytes() == Image.open(io.BytesIO(png_bytes())).tobytes()
     assert api_as("outsider").client.get(meta["url"]).status_code == 404
 
 

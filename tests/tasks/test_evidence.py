@@ -7,10 +7,12 @@ import io
 import zipfile
 
 import pytest
+from PIL import Image
 
 from liangping.tasks import evidence, services
 from liangping.tasks.services import TaskError
 from tests.tasks.conftest import PDF, docx_bytes, jpeg_bytes, png_bytes, xlsx_bytes
+from tests.trust.test_uploads import GPS_TAG, bomb_png, gps_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,35 @@ def test_mismatched_or_unknown_files_are_refused(cast, tasks, name, data, messag
         data = out.getvalue()
     with pytest.raises(TaskError, match=message):
         record(cast, tasks, name, data)
+
+
+def test_replaced_and_deleted_evidence_leaves_the_disk(cast, tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = record(cast, tasks, "完成报告.pdf", PDF)
+    first_name = first.evidence.name
+    storage = first.evidence.storage
+    assert storage.exists(first_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = record(cast, tasks, "现场.png", png_bytes())
+    assert second.evidence.name != first_name
+    assert not storage.exists(first_name) and storage.exists(second.evidence.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_milestone(cast.supervisor, second, expected_version=second.version, reason="节点重复")
+    assert not storage.exists(second.evidence.name)
+
+
+def test_a_refused_replacement_keeps_the_old_file(cast, tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = record(cast, tasks, "完成报告.pdf", PDF)
+    with pytest.raises(TaskError), django_capture_on_commit_callbacks(execute=True):
+        record(cast, tasks, "坏.pdf", b"not a pdf")
+    assert first.evidence.storage.exists(first.evidence.name)
+
+
+def test_evidence_photos_lose_their_exif(cast, tasks):
+    milestone = record(cast, tasks, "现场.jpg", gps_jpeg())
+    with milestone.evidence.open("rb") as handle:
+        kept = Image.open(io.BytesIO(handle.read()))
+    assert kept.size == (20, 40) and not kept.getexif().get_ifd(GPS_TAG) and dict(kept.getexif()) == {}
+    with pytest.raises(TaskError, match="像素过大"):
+        record(cast, tasks, "炸弹.png", bomb_png())
