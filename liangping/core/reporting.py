@@ -1,9 +1,11 @@
 """The write steps every monthly report shares (project reports, task progress reports).
 
-A first submission is an insert that may race another one; a resubmission and a review are updates
-guarded by the version that was read (optimistic locking: SQLite ignores select_for_update). Each
-step writes its audit entry. The caller checks who may do it and what the values mean; `conflict`
-turns the stored report into the caller's own conflict error, with who saved it and when.
+A first submission is an insert that may race another one (both models keep who sent it first
+and when, `first_submitted_by` / `first_submitted_at`, which a resubmission never changes); a
+resubmission and a review are updates guarded by the version that was read (optimistic locking:
+SQLite ignores select_for_update). Each step writes its audit entry. The caller checks who may do
+it and what the values mean; `conflict` turns the stored report into the caller's own conflict
+error, with who saved it and when.
 """
 
 from __future__ import annotations
@@ -32,8 +34,14 @@ def submit_first(
     look at once): the loser's insert fails on the unique key and becomes a conflict."""
     try:
         with transaction.atomic():  # a savepoint, so the caller's transaction survives the refusal
+            now = timezone.now()
             report = model._default_manager.create(  # type: ignore[attr-defined]
-                **key, submitted_by=actor, submitted_at=timezone.now(), **values
+                **key,
+                submitted_by=actor,
+                submitted_at=now,
+                first_submitted_by=actor,
+                first_submitted_at=now,
+                **values,
             )
     except IntegrityError:
         raise conflict(model._default_manager.get(**key)) from None  # type: ignore[attr-defined]
@@ -45,7 +53,8 @@ def resubmit(
     existing: R, actor: User, values: dict[str, Any], expected_version: int, *,
     fields: list[str], action: str, conflict: Conflict,
 ) -> R:  # fmt: skip
-    """Overwrite a report with new values, only if nobody saved it since `expected_version` was read."""
+    """Overwrite a report with new values, only if nobody saved it since `expected_version` was read.
+    The first submission (`first_submitted_*`, what lateness is judged by) is kept."""
     if expected_version != existing.version:  # type: ignore[attr-defined]
         raise conflict(existing)
     before = snapshot(existing, fields)

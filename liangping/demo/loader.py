@@ -216,6 +216,8 @@ class Writer:
                 status=r.status,
                 submitted_by=self.user[r.submitted_by],
                 submitted_at=r.submitted_at,
+                first_submitted_by=self.user[r.submitted_by],
+                first_submitted_at=r.submitted_at,
                 reviewed_by=self.user[r.reviewed_by] if r.reviewed_by else None,
                 reviewed_at=r.reviewed_at,
                 review_note=r.review_note,

@@ -224,6 +224,12 @@ class MonthlyReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField("报送时间")
+    # the first submission of the month: lateness is judged by it, so a report sent on time,
+    # returned and sent again is not late (null on rows written before it was kept: submitted_*)
+    first_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -244,6 +250,19 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.code} {self.month:%Y-%m}"
+
+    @property
+    def first_at(self) -> dt.datetime:
+        """When the month's report first came in (what lateness is judged by)."""
+        return self.first_submitted_at or self.submitted_at
+
+    @property
+    def first_by(self) -> object:
+        return self.first_submitted_by if self.first_submitted_at else self.submitted_by
+
+    @property
+    def resubmitted(self) -> bool:
+        return self.first_submitted_at is not None and self.first_submitted_at != self.submitted_at
 
 
 class VisitQuerySet(models.QuerySet["Visit"]):

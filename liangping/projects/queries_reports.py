@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db.models import Case as DbCase
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from liangping.core.models import AuditLog
 from liangping.core.scope import AnyUser
 from liangping.projects import services
 from liangping.projects.models import MonthlyReport, Project, ProjectQuerySet
@@ -39,7 +41,7 @@ def month_reports_queryset(user: AnyUser, month: dt.date, today: dt.date | None 
     """Every visible project with the state of its report of `month`.
 
     state: the report's status, else 未报送 once the due date has passed (待报送 before it) for a
-    project with an annual plan, else 无需报送. `late`: submitted after the due date.
+    project with an annual plan, else 无需报送. `late`: first submitted after the due date.
     """
     today = today or timezone.localdate()
     due_passed = services.report_due_date(month) < today
@@ -48,7 +50,11 @@ def month_reports_queryset(user: AnyUser, month: dt.date, today: dt.date | None 
         Project.objects.visible_to(user)
         .annotate(
             r_status=Subquery(rep.values("status")[:1]),
-            r_at=Subquery(rep.values("submitted_at")[:1]),
+            # lateness is judged by the first submission: a report sent on time, returned after
+            # the due day and sent again is not late
+            r_at=Subquery(
+                rep.annotate(first=Coalesce("first_submitted_at", "submitted_at")).values("first")[:1]
+            ),
         )
         .annotate(
             state=DbCase(
@@ -90,7 +96,7 @@ def month_report_rows(projects: list[Any], month: dt.date) -> list[dict[str, Any
     reports = {
         r.project_id: r
         for r in MonthlyReport.objects.filter(project__in=[p.pk for p in projects], month=month)
-        .select_related("submitted_by")
+        .select_related("submitted_by", "first_submitted_by")
         .order_by()
     }
     deadline = due_deadline(month)
@@ -102,7 +108,78 @@ def month_report_rows(projects: list[Any], month: dt.date) -> list[dict[str, Any
                 "project": p,
                 "report": report,
                 "state": STATE_BY_KEY.get(p.state, STATE_BY_KEY["exempt"]),
-                "late": report is not None and report.submitted_at >= deadline,
+                "late": report is not None and report.first_at >= deadline,
             }
         )
     return rows
+
+
+@dataclass
+class Step:
+    """One step in a report's history: a submission, a return (with its reason) or an approval."""
+
+    label: str
+    tone: str
+    at: dt.datetime
+    actor: str
+    note: str = ""
+    late: bool = False
+
+
+HISTORY_ACTIONS = {
+    "report.submit": ("首次报送", "blue"),
+    "report.resubmit": ("重新报送", "blue"),
+    "report.return": ("退回", "red"),
+    "report.approve": ("审核通过", "blue"),
+}
+
+
+def report_history(report: MonthlyReport) -> list[Step]:
+    """Every submission, return and approval of `report`, oldest first (two queries).
+
+    The audit log holds the steps; a report written before it kept them (or loaded as demo data)
+    shows its first submission and its latest review from the report itself."""
+    deadline = due_deadline(report.month)
+    entries = AuditLog.objects.filter(
+        object_type=MonthlyReport._meta.label_lower,
+        object_id=str(report.pk),
+        action__in=list(HISTORY_ACTIONS),
+    ).order_by("at", "id")
+    steps: list[Step] = []
+    for e in entries:
+        label, tone = HISTORY_ACTIONS[e.action]
+        note = e.reason if e.action in ("report.return", "report.approve") else ""
+        if e.action == "report.resubmit" and (change := e.changes.get("ytd_investment")):
+            note = f"累计完成投资 {change[0]} → {change[1]} 万元"
+        if e.action in ("report.submit", "report.resubmit") and e.reason and not note:
+            note = e.reason
+        steps.append(
+            Step(
+                label, tone, e.at, e.actor_name or "—", note, e.action.endswith("submit") and e.at >= deadline
+            )
+        )
+    if not any(s.label == "首次报送" for s in steps):
+        first = report.first_by
+        steps.insert(
+            0,
+            Step(
+                "首次报送",
+                "blue",
+                report.first_at,
+                getattr(first, "name", "—"),
+                late=report.first_at >= deadline,
+            ),
+        )
+    if report.reviewed_at and not any(s.at == report.reviewed_at for s in steps):
+        returned = report.status == "returned"
+        who = report.reviewed_by.name if report.reviewed_by else "—"
+        steps.append(
+            Step(
+                "退回" if returned else "审核通过",
+                "red" if returned else "blue",
+                report.reviewed_at,
+                who,
+                report.review_note,
+            )
+        )
+    return steps

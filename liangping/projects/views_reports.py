@@ -159,7 +159,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor(request)
     qs = MonthlyReport.objects.visible_to(user).select_related(
-        "project__unit", "project__district", "submitted_by", "reviewed_by"
+        "project__unit", "project__district", "submitted_by", "first_submitted_by", "reviewed_by"
     )
     report = get_object_or_404(qs, pk=pk)
     case = Case.objects.visible_to(user).filter(source_ref=f"report:{report.pk}").first()
@@ -171,7 +171,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": report.project,
         "month_label": queries.month_label(report.month),
         "due": services.report_due_date(report.month),
-        "late": report.submitted_at >= queries.due_deadline(report.month),
+        "late": report.first_at >= queries.due_deadline(report.month),
+        "history": queries_reports.report_history(report),
         "tone": queries.REPORT_TONES.get(report.status, "grey"),
         "may_review": user.role == Role.SUPERVISOR and report.status == ReportStatus.SUBMITTED,
         "may_edit": may_edit,

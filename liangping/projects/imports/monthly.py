@@ -151,6 +151,8 @@ class MonthlyReportImport:
                 status=ReportStatus.SUBMITTED,
                 submitted_by=actor,
                 submitted_at=now,
+                first_submitted_by=actor,
+                first_submitted_at=now,
             )
             for project, values in creates
         ]
