@@ -1,7 +1,8 @@
 """Exporting the project ledger as a styled .xlsx (DOMAIN §10), scoped to the person who asks.
 
-The columns are the canonical names of DOMAIN §4 with units in the header, so an exported file
-imports back unchanged.
+The columns are the canonical names of DOMAIN §4 with units in the header, and every value is
+written as the import reads it back (the ledger import is its exact inverse: exporting and importing
+the file changes nothing, tests/sheets/test_roundtrip.py).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _rows(qs: ProjectQuerySet, user: User | None) -> Iterator[list[Any]]:
             _name(p.unit),
             p.total_investment,
             p.annual_plan,
-            p.plan_year if p.annual_plan is not None else None,
+            p.plan_year,
             STAGE_LABELS.get(p.stage, p.stage),
             p.planned_start,
             p.planned_end,

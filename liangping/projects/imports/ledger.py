@@ -23,12 +23,17 @@ from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
 from liangping.sheets.table import ColumnSpec, normalize_header
+from liangping.sheets.values import is_blank
 
 PROGRESS_EVERY = 250
 COMPUTED_COLUMNS = ("分级", "完成率")  # written by the export (exports.py), never imported
 AUDIT_FIELDS = [*PROJECT_FIELDS, "plan_year"]
 FK_FIELDS = ("district", "unit", "department", "leader", "specialist")
 SEVERAL_PEOPLE = re.compile(r"[、,，;；/]")
+MASKED = re.compile(r"\*{3,}")
+KEEP_BLANK = (
+    "空白单元格不会清除已有内容：项目已在系统中时保留原值，新项目留空。如需清除某项内容，请在项目页面修改。"
+)
 
 PROJECT_COLUMNS = (
     ColumnSpec("code", "项目编号", ("项目代码", "编号"), required=True, key=True),
@@ -68,6 +73,13 @@ def _same(project: Project, field: str, value: Any) -> bool:
     return getattr(project, field) == value
 
 
+def _holds(project: Project | None, field: str) -> bool:
+    if project is None:
+        return False
+    value = getattr(project, f"{field}_id" if field in FK_FIELDS else field)
+    return value not in (None, "")
+
+
 class ProjectLedgerImport:
     """One run of the ledger importer: parse every row, then (in a real run) write in bulk."""
 
@@ -84,6 +96,7 @@ class ProjectLedgerImport:
         self.new_orgs: list[Org] = []
         self.new_users: list[User] = []
         self.plan_year = self.r.year("annual_plan") or timezone.localdate().year
+        self.blanks: dict[str, list[int]] = {}  # field → rows whose cell was blank
 
     # -- parsing ---------------------------------------------------------------------------------
     def parse(self, row: Row) -> dict[str, Any] | None:
@@ -99,32 +112,47 @@ class ProjectLedgerImport:
                 r.error(row, "level", f"项目级别“{level}”无法识别，请填写“省重点”或“市重点”")
         district = self._district(row)
         values["district"] = district
+        # a blank cell keeps what the ledger holds (KEEP_BLANK): only written cells are values
         for field, limit in (("industry", 60), ("contact_name", 50), ("contact_phone", 30)):
-            if r.has(field):
+            if not self._blank(row, field):
                 values[field] = r.text(row, field, max_length=limit)
-        if r.has("unit"):
+        if MASKED.search(values.get("contact_phone", "")):
+            del values["contact_phone"]
+            r.warn(row, "contact_phone", "联系电话是脱敏后的号码（含 ****），保留系统中的原号码")
+        if not self._blank(row, "unit"):
             values["unit"] = self._company(row, district)
         values["total_investment"] = r.money(row, "total_investment", required=True)
-        if r.has("annual_plan"):
+        if not self._blank(row, "annual_plan"):
             values["annual_plan"] = r.money(row, "annual_plan")
-            values["plan_year"] = self._plan_year(row) if values["annual_plan"] is not None else None
+        if not self._blank(row, "plan_year"):
+            values["plan_year"] = self._plan_year(row)
+        elif values.get("annual_plan") is not None and not r.has("plan_year"):
+            values["plan_year"] = self.plan_year  # the header's year (2026年计划投资), else this year
         stage = r.text(row, "stage", required=True)
         if stage:
             values["stage"] = STAGES.get(_key(stage))
             if values["stage"] is None:
                 r.error(row, "stage", f"建设阶段“{stage}”无法识别，请填写：{STAGE_NAMES}")
         for field in ("planned_start", "planned_end"):
-            if r.has(field):
+            if not self._blank(row, field):
                 values[field] = r.month(row, field)
-        if r.has("department"):
+        if not self._blank(row, "department"):
             values["department"] = self._department(row)
         for field, role, label in (
             ("leader", Role.LEADER, "包保市领导"),
             ("specialist", Role.SPECIALIST, "项目专员"),
         ):
-            if r.has(field):
+            if not self._blank(row, field):
                 values[field] = self._person(row, field, role, label)
         return values if len(errors) == before else None
+
+    def _blank(self, row: Row, field: str) -> bool:
+        """No such column, or an empty cell: the ledger's value is kept (and reported, see `run`)."""
+        if is_blank(self.r.raw(row, field)):
+            if self.r.has(field):
+                self.blanks.setdefault(field, []).append(row[0])
+            return True
+        return False
 
     def _district(self, row: Row) -> Org | None:
         written = self.r.text(row, "district", required=True)
@@ -190,12 +218,16 @@ class ProjectLedgerImport:
         return user
 
     def note_computed_columns(self) -> None:
-        """分级 and 完成率 of an exported ledger are computed by the system: listed, never read."""
+        """分级 and 完成率 of an exported ledger are computed by the system: listed, never read, and
+        not offered for mapping to a field (分级 is not 项目级别)."""
         table = self.ctx.table
+        computed = set()
         for cell in table.sheet.rows[table.header_row - 1]:  # header_row is the Excel row number
             name, _unit = normalize_header(cell) if isinstance(cell, str) else ("", None)
             if name.split("(", 1)[0] in COMPUTED_COLUMNS:  # 完成率（%）: NFKC has made the bracket "("
                 self.ctx.result.warnings.append(Issue(None, str(cell).strip(), "系统计算的列，不导入"))
+                computed.add(" ".join(str(cell).split()))
+        self.ctx.result.unmapped = [u for u in self.ctx.result.unmapped if u["column"] not in computed]
 
     # -- the run ---------------------------------------------------------------------------------
     def run(self) -> None:
@@ -229,10 +261,30 @@ class ProjectLedgerImport:
                 updates.append((project, values))
         ctx.result.created, ctx.result.updated = len(creates), len(updates)
         ctx.result.unchanged = len(parsed) - len(creates) - len(updates)
+        self._report_kept(existing)
         if ctx.writes:
             self._save_new_orgs_and_users()
             self._create(creates)
             self._update(updates)
+
+    def _report_kept(self, existing: dict[str, Project]) -> None:
+        """One warning per column whose blank cells keep a value the ledger holds (never a silent
+        clear): the rows, and what is kept."""
+        if not self.blanks or not existing:
+            return
+        codes = {row[0]: self.r.text(row, "code") for row in self.ctx.table.rows}
+        for field, rows in self.blanks.items():
+            kept = [n for n in rows if _holds(existing.get(codes.get(n, "")), field)]
+            if not kept:
+                continue
+            shown = "、".join(str(n) for n in kept[:10]) + ("等" if len(kept) > 10 else "")
+            self.ctx.result.warnings.append(
+                Issue(
+                    kept[0],
+                    self.r.header(field),
+                    f"第{shown}行为空（共 {len(kept)} 个单元格），保留系统中的原值。{KEEP_BLANK}",
+                )
+            )
 
     def _existing(self, codes: list[str]) -> dict[str, Project]:
         found: dict[str, Project] = {}
@@ -288,6 +340,9 @@ class ProjectLedgerImport:
     def _create(self, creates: list[dict[str, Any]]) -> None:
         actor, reason, today = self.ctx.actor, self.ctx.reason, timezone.localdate()
         projects = [Project(**values) for values in creates]
+        for project in projects:  # a new project's plan without its year: the header's, else this year
+            if project.annual_plan is not None and project.plan_year is None:
+                project.plan_year = self.plan_year
         insert_rows(Project, projects)
         ids: dict[str, int] = {}
         for chunk in chunks([p.code for p in projects], 900):
