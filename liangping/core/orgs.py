@@ -27,10 +27,12 @@ class OrgIndex:
 
     def __init__(self, kinds: list[str]) -> None:
         self.by_key: dict[str, Org] = {}
-        for org in Org.objects.filter(kind__in=kinds):
+        self.names: list[tuple[str, Org]] = []  # (normalised name or alias, org), for prefixes
+        for org in Org.objects.filter(kind__in=kinds).order_by("id"):
             for raw in [org.name, *org.alias_list()]:
                 for key in name_keys(raw):
                     self.by_key.setdefault(key, org)
+                self.names.append((normalize_name(raw), org))
 
     def find(self, written: str) -> Org | None:
         for key in name_keys(written):
@@ -38,6 +40,30 @@ class OrgIndex:
                 return self.by_key[key]
         return None
 
+    def starting_with(self, written: str) -> list[Org]:
+        """The orgs whose name (or an alias) starts with `written` (薛城 → 薛城区), each once, in
+        creation order; nothing for a text under two characters (市 would match half the city)."""
+        prefix = normalize_name(written)
+        if len(prefix) < 2:
+            return []
+        found: dict[int | None, Org] = {}
+        for name, org in self.names:
+            if name.startswith(prefix):
+                found.setdefault(org.pk if org.pk is not None else id(org), org)
+        return list(found.values())
+
+    def resolve(self, written: str) -> tuple[Org | None, list[Org]]:
+        """(the org `written` names, []) by an exact name or alias, else by the unique name starting
+        with it; (None, candidates) when several start with it; (None, []) when none does."""
+        org = self.find(written)
+        if org is not None:
+            return org, []
+        candidates = self.starting_with(written)
+        if len(candidates) == 1:
+            return candidates[0], []
+        return None, candidates
+
     def add(self, org: Org) -> None:
         for key in name_keys(org.name):
             self.by_key.setdefault(key, org)
+        self.names.append((normalize_name(org.name), org))

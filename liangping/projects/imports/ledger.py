@@ -73,6 +73,11 @@ def _same(project: Project, field: str, value: Any) -> bool:
     return getattr(project, field) == value
 
 
+def _ambiguous(label: str, written: str, candidates: list[Org]) -> str:
+    names = "、".join(f"“{o.name}”" for o in candidates[:8]) + ("等" if len(candidates) > 8 else "")
+    return f"{label}“{written}”可能是{names}，请填写完整名称"
+
+
 def _holds(project: Project | None, field: str) -> bool:
     if project is None:
         return False
@@ -158,8 +163,10 @@ class ProjectLedgerImport:
         written = self.r.text(row, "district", required=True)
         if not written:
             return None
-        org = self.districts.find(written)
-        if org is None:
+        org, candidates = self.districts.resolve(written)
+        if candidates:
+            self.r.error(row, "district", _ambiguous("所属区（市）", written, candidates))
+        elif org is None:
             known = "、".join(sorted({o.name for o in self.districts.by_key.values()}))
             self.r.error(row, "district", f"所属区（市）“{written}”不存在，请填写：{known}")
         return org
@@ -183,7 +190,10 @@ class ProjectLedgerImport:
         name = self.r.text(row, "department", max_length=100)
         if not name:
             return None
-        org = self.departments.find(name)
+        org, candidates = self.departments.resolve(name)
+        if candidates:
+            self.r.error(row, "department", _ambiguous("责任部门", name, candidates))
+            return None
         if org is None:
             org = self._new_org(row, "department", name, OrgKind.DEPARTMENT, self.city, "责任部门")
             self.departments.add(org)
