@@ -28,7 +28,7 @@ Conflict = Callable[[Any], Exception]
 
 def submit_first(
     model: type[R], actor: User, key: dict[str, Any], values: dict[str, Any], *,
-    fields: list[str], action: str, conflict: Conflict,
+    fields: list[str], action: str, conflict: Conflict, reason: str = "",
 ) -> R:  # fmt: skip
     """Insert the month's first report. Two people may both have seen none (PostgreSQL lets both
     look at once): the loser's insert fails on the unique key and becomes a conflict."""
@@ -45,13 +45,13 @@ def submit_first(
             )
     except IntegrityError:
         raise conflict(model._default_manager.get(**key)) from None  # type: ignore[attr-defined]
-    record(actor, f"{action}.submit", report, changes=diff({}, snapshot(report, fields)))
+    record(actor, f"{action}.submit", report, changes=diff({}, snapshot(report, fields)), reason=reason)
     return report
 
 
 def resubmit(
     existing: R, actor: User, values: dict[str, Any], expected_version: int, *,
-    fields: list[str], action: str, conflict: Conflict,
+    fields: list[str], action: str, conflict: Conflict, reason: str = "",
 ) -> R:  # fmt: skip
     """Overwrite a report with new values, only if nobody saved it since `expected_version` was read.
     The first submission (`first_submitted_*`, what lateness is judged by) is kept."""
@@ -73,7 +73,9 @@ def resubmit(
     if updated != 1:
         raise conflict(existing)
     existing.refresh_from_db()
-    record(actor, f"{action}.resubmit", existing, changes=diff(before, snapshot(existing, fields)))
+    record(
+        actor, f"{action}.resubmit", existing, changes=diff(before, snapshot(existing, fields)), reason=reason
+    )
     return existing
 
 

@@ -44,11 +44,17 @@ class ReportOut(Schema):
     reviewed_by: UserRef | None
     reviewed_at: dt.datetime | None
     review_note: str
+    correction_reason: str = Field("", description="更正说明（累计完成投资低于上月累计时）")
+    first_submitted_at: dt.datetime | None = Field(None, description="首次报送时间（是否逾期以此为准）")
     version: int
 
     @staticmethod
     def resolve_month(obj: MonthlyReport) -> str:
         return obj.month.strftime("%Y-%m")
+
+    @staticmethod
+    def resolve_first_submitted_at(obj: MonthlyReport) -> dt.datetime:
+        return obj.first_at
 
     @staticmethod
     def resolve_status_label(obj: MonthlyReport) -> str:
@@ -76,6 +82,9 @@ class ReportIn(InputSchema):
     progress: str = Field("", max_length=5000)
     problems: str = Field("", max_length=5000, description="存在问题；填写后自动登记为问题")
     version: int | None = Field(None, description="重新报送时必填：读取时的版本号")
+    correction_reason: str = Field(
+        "", max_length=500, description="更正说明：累计完成投资低于上月累计时必填（记入审计日志）"
+    )
 
 
 class ReviewIn(InputSchema):
@@ -123,6 +132,7 @@ def submit_report(request: HttpRequest, project_id: int, payload: ReportIn) -> A
         progress=payload.progress,
         problems=payload.problems,
         expected_version=payload.version,
+        correction_reason=payload.correction_reason,
     )
     return Status(201 if report.version == 1 else 200, reports_for(user).get(pk=report.pk))
 

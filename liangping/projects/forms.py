@@ -140,6 +140,12 @@ class ReportForm(PlainTextMixin, forms.Form):
     raise_problem = forms.BooleanField(
         label="登记为问题（填写了存在问题时，生成一条问题闭环督办）", required=False, initial=True
     )
+    correction_reason = forms.CharField(
+        label="更正说明（累计完成投资低于上月累计时必填）",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "例如：上月误将总投资填为累计数，现更正"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, months: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
@@ -156,7 +162,7 @@ class ReportForm(PlainTextMixin, forms.Form):
     def groups(self) -> dict[str, list[Any]]:
         return {
             "amounts": [self["month_investment"], self["ytd_investment"]],
-            "texts": [self["progress"], self["problems"], self["raise_problem"]],
+            "texts": [self["progress"], self["problems"], self["raise_problem"], self["correction_reason"]],
         }
 
     def clean_month_investment(self) -> Any:

@@ -235,6 +235,8 @@ class MonthlyReport(models.Model):
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_note = models.TextField("审核意见", blank=True)
+    # why the cumulative figure is below last month's (required then, see services.submit_report)
+    correction_reason = models.TextField("更正说明", blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = MonthlyReportQuerySet.as_manager()

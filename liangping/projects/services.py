@@ -45,7 +45,15 @@ PROJECT_FIELDS = [
     "contact_name",
     "contact_phone",
 ]
-REPORT_FIELDS = ["month_investment", "ytd_investment", "progress", "problems", "status", "review_note"]
+REPORT_FIELDS = [
+    "month_investment",
+    "ytd_investment",
+    "progress",
+    "problems",
+    "status",
+    "review_note",
+    "correction_reason",
+]
 
 
 class LedgerError(ValueError):
@@ -162,6 +170,30 @@ def _check_amounts(month_investment: Decimal, ytd_investment: Decimal) -> None:
         raise LedgerError("累计完成投资不能小于本月完成投资", field="ytd_investment")
 
 
+def previous_month(month: dt.date) -> dt.date | None:
+    """The month before `month` in the same year (累计 starts again in January), or None."""
+    return month.replace(month=month.month - 1, day=1) if month.month > 1 else None
+
+
+def previous_ytd(project: Project, month: dt.date) -> Decimal | None:
+    """Last month's cumulative figure of the year, if last month was reported."""
+    before = previous_month(month)
+    if before is None:
+        return None
+    reports = MonthlyReport.objects.filter(project=project, month=before)
+    return reports.values_list("ytd_investment", flat=True).first()
+
+
+def below_previous(ytd: Decimal, previous: Decimal | None) -> str:
+    """The refusal of a cumulative figure below last month's (empty when it is not below)."""
+    if previous is None or ytd >= previous:
+        return ""
+    return (
+        f"累计完成投资（{ytd:,.2f} 万元）低于上月累计（{previous:,.2f} 万元）。"
+        "累计数只增不减，请核对；如确需更正上月数据，请填写更正说明"
+    )
+
+
 @transaction.atomic
 def submit_report(
     actor: User,
@@ -174,14 +206,22 @@ def submit_report(
     problems: str = "",
     expected_version: int | None = None,
     raise_problem: bool = True,
+    correction_reason: str = "",
 ) -> MonthlyReport:
-    """Submit or resubmit the report of `month`. A resubmission needs the version that was read."""
+    """Submit or resubmit the report of `month`. A resubmission needs the version that was read.
+    A cumulative figure below last month's is refused unless `correction_reason` says why (it is
+    stored on the report and is the reason of the audit entry)."""
     if not can_submit_report(actor, project):
         raise LedgerError("您不能为该项目报送月度调度")
     month = month.replace(day=1)
     if month > timezone.localdate().replace(day=1):
         raise LedgerError("不能报送未来月份的调度", field="month")
     _check_amounts(month_investment, ytd_investment)
+    correction_reason = correction_reason.strip()
+    if (refusal := below_previous(ytd_investment, previous_ytd(project, month))) and not correction_reason:
+        raise LedgerError(refusal, field="ytd_investment")
+    if not refusal:
+        correction_reason = ""
     existing = MonthlyReport.objects.filter(project=project, month=month).first()
     values = {
         "month_investment": month_investment,
@@ -190,7 +230,9 @@ def submit_report(
         "problems": problems.strip(),
         "status": ReportStatus.SUBMITTED,
         "review_note": "",
+        "correction_reason": correction_reason,
     }
+    reason = f"更正说明：{correction_reason}" if correction_reason else ""
     if existing is None:
         report = reporting.submit_first(
             MonthlyReport,
@@ -200,6 +242,7 @@ def submit_report(
             fields=REPORT_FIELDS,
             action="report",
             conflict=_conflict_report,
+            reason=reason,
         )
     else:
         if existing.status == ReportStatus.APPROVED and actor.role != Role.SUPERVISOR:
@@ -208,7 +251,7 @@ def submit_report(
             raise _conflict_report(existing)
         report = reporting.resubmit(
             existing, actor, values, expected_version, fields=REPORT_FIELDS, action="report",
-            conflict=_conflict_report,
+            conflict=_conflict_report, reason=reason,
         )  # fmt: skip
     if raise_problem and report.problems:
         raise_problem_from(actor, report)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from liangping.projects.forms import ReportForm, ReviewForm
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
 from liangping.projects.views import actor, ledger_page, paginate, params, query_without, supervisor_page
 
-AMOUNT_FIELDS = ("month_investment", "ytd_investment", "progress", "problems")
+AMOUNT_FIELDS = ("month_investment", "ytd_investment", "progress", "problems", "correction_reason")
 
 
 @ledger_page
@@ -84,6 +85,7 @@ def _submit(request: HttpRequest, form: ReportForm, project: Project, month: Any
             problems=data["problems"],
             expected_version=version,
             raise_problem=bool(data["raise_problem"]),
+            correction_reason=data.get("correction_reason") or "",
         )
     except services.LedgerError as exc:
         conflict = isinstance(exc, services.ConflictError)
@@ -100,10 +102,31 @@ def _done(request: HttpRequest, report: MonthlyReport) -> HttpResponse:
 
 
 def _next_due(project: Project) -> Any:
-    """Last month's report if it is not in yet, else this month's."""
+    """The month that is due: the latest ended month (the reporting month and the two before it)
+    without a report, else the reporting month. Never a month that has not ended."""
     last = queries.reporting_month()
-    done = set(project.reports.filter(month__gte=last).values_list("month", flat=True))
-    return queries.shift_month(last, 1) if last in done else last
+    months = [queries.shift_month(last, -i) for i in range(3)]
+    done = set(project.reports.filter(month__in=months).values_list("month", flat=True))
+    return next((m for m in months if m not in done), last)
+
+
+def _previous_figures(project: Project, months: list[tuple[str, str]]) -> dict[str, str]:
+    """month code → last month's cumulative figure (0 in January), for pre-filling 累计完成投资 as
+    last month's cumulative plus this month's amount (projects/report_form.js). One query."""
+    wanted = [m for m in (queries.parse_month(code) for code, _l in months) if m is not None]
+    before = {services.previous_month(m): m for m in wanted}
+    ytd = dict(
+        project.reports.filter(month__in=[b for b in before if b is not None]).values_list(
+            "month", "ytd_investment"
+        )
+    )
+    out = {}
+    for b, m in before.items():
+        if b is None:
+            out[queries.month_code(m)] = "0"
+        elif b in ytd:
+            out[queries.month_code(m)] = str(ytd[b])
+    return out
 
 
 @ledger_page
@@ -112,6 +135,7 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = _submitter_project(user, pk)
     months = queries.recent_months(count=12)
     existing = None
+    previous = _previous_figures(project, months)
     if request.method == "POST":
         form = ReportForm(request.POST, months=months)
         if form.is_valid():
@@ -126,8 +150,20 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
         existing = project.reports.filter(month=month).first()
         if existing is not None:
             return redirect("projects:report_edit", pk=existing.pk)
-        form = ReportForm(initial={"month": queries.month_code(month)}, months=months)
-    context = {"project": project, "form": form, "report": None, "existing": existing, **form.groups()}
+        initial = {
+            "month": queries.month_code(month),
+            "ytd_investment": previous.get(queries.month_code(month)),
+        }
+        form = ReportForm(initial=initial, months=months)
+    context = {
+        "project": project,
+        "form": form,
+        "report": None,
+        "existing": existing,
+        "previous": json.dumps(previous),
+        "fresh": request.method != "POST",
+        **form.groups(),
+    }
     return render(request, "projects/report_form.html", context)
 
 
@@ -151,7 +187,15 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         initial = {name: getattr(report, name) for name in AMOUNT_FIELDS}
         form = ReportForm(initial={**initial, "version": report.version, "raise_problem": True})
-    context = {"project": report.project, "form": form, "report": report, "existing": None, **form.groups()}
+    month_code = queries.month_code(report.month)
+    context = {
+        "project": report.project,
+        "form": form,
+        "report": report,
+        "existing": None,
+        "previous": json.dumps(_previous_figures(report.project, [(month_code, "")])),
+        **form.groups(),
+    }
     return render(request, "projects/report_form.html", context)
 
 

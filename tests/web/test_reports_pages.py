@@ -16,7 +16,7 @@ from django.utils import timezone
 from liangping.cases.models import Case
 from liangping.projects import services
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
-from liangping.projects.queries import month_code, month_label, reporting_month
+from liangping.projects.queries import month_code, month_label, reporting_month, shift_month
 from tests.cast import Cast
 from tests.web.test_projects_list import add_projects
 
@@ -283,14 +283,25 @@ def test_return_with_reason_resubmit_and_approve(client: Client, cast: Cast) -> 
 
 @pytest.mark.django_db
 def test_new_report_defaults_to_the_month_not_yet_reported(client: Client, cast: Cast) -> None:
+    """The month that is due, never one that has not ended: last month, else an earlier one still
+    missing, else last month's report to correct."""
     last = reporting_month()
-    this = timezone.localdate().replace(day=1)
+    before = shift_month(last, -1)
     client.force_login(cast.specialist)
     url = f"/projects/{cast.inside.pk}/reports/new/"
     assert f'<option value="{month_code(last)}" selected>' in client.get(url).content.decode()
     services.submit_report(
         cast.specialist, cast.inside, last, month_investment=Decimal("1"), ytd_investment=Decimal("2")
     )
-    assert f'<option value="{month_code(this)}" selected>' in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert f'<option value="{month_code(before)}" selected>' in html
+    assert f'<option value="{month_code(timezone.localdate())}" selected>' not in html
+    for back in (before, shift_month(last, -2)):
+        MonthlyReport.objects.create(
+            project=cast.inside, month=back, month_investment=Decimal("1"), ytd_investment=Decimal("1"),
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+    response = client.get(url)
+    assert response.status_code == 302 and "/edit/" in response["Location"]
     detail = client.get(f"/projects/{cast.inside.pk}/").content.decode()
     assert f'href="{url}">报送月度调度<' in detail

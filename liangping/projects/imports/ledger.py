@@ -129,6 +129,13 @@ class ProjectLedgerImport:
         values["total_investment"] = r.money(row, "total_investment", required=True)
         if not self._blank(row, "annual_plan"):
             values["annual_plan"] = r.money(row, "annual_plan")
+        total, plan = values["total_investment"], values.get("annual_plan")
+        if total is not None and plan is not None and plan > total:
+            r.warn(
+                row,
+                "annual_plan",
+                f"年度计划投资（{plan:,.2f} 万元）大于总投资（{total:,.2f} 万元），请核对金额和单位",
+            )
         if not self._blank(row, "plan_year"):
             values["plan_year"] = self._plan_year(row)
         elif values.get("annual_plan") is not None and not r.has("plan_year"):

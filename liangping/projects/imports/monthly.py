@@ -6,20 +6,22 @@ A report whose 存在问题 is filled registers a case (idempotent by the report
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from liangping.core.audit import diff, snapshot
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
-from liangping.projects.services import REPORT_FIELDS, raise_problem_from
+from liangping.projects.services import REPORT_FIELDS, below_previous, previous_month, raise_problem_from
 from liangping.sheets.bulk import audit_entry, chunks, insert_rows, record_many, update_rows
+from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
 from liangping.sheets.table import ColumnSpec
 
 PROGRESS_EVERY = 250
-FIELDS_FROM_FILE = ("month_investment", "ytd_investment", "progress", "problems")
+FIELDS_FROM_FILE = ("month_investment", "ytd_investment", "progress", "problems", "correction_reason")
 UPDATED_REPORT_FIELDS = [
     *FIELDS_FROM_FILE,
     "status",
@@ -50,6 +52,7 @@ MONTHLY_COLUMNS = (
     ),
     ColumnSpec("progress", "形象进度", ("工程形象进度", "项目进展", "进展情况")),
     ColumnSpec("problems", "存在问题", ("存在的问题", "问题", "需协调解决的问题")),
+    ColumnSpec("correction_reason", "更正说明", ("更正原因", "累计更正说明")),
 )
 
 
@@ -75,6 +78,7 @@ class MonthlyReportImport:
             "ytd_investment": r.money(row, "ytd_investment", required=True),
             "progress": r.text(row, "progress"),
             "problems": r.text(row, "problems"),
+            "correction_reason": r.text(row, "correction_reason", max_length=500),
         }
         if values["month"] is not None and values["month"] > self.this_month:
             r.error(row, "month", f"{month_label(values['month'])}还没有到，不能报送未来月份的调度")
@@ -111,10 +115,12 @@ class MonthlyReportImport:
                 else:
                     first_row[(code, month)] = row[0]
             if ok and project is not None:
+                values["row"] = row[0]
                 parsed.append((project, values))
             if i % PROGRESS_EVERY == 0:
                 ctx.progress(i, len(rows))
         ctx.progress(len(rows), len(rows))
+        self._check_cumulative(parsed)
         existing = self._existing(parsed)
         creates, updates = [], []
         for project, values in parsed:
@@ -131,6 +137,30 @@ class MonthlyReportImport:
             for report in written:
                 if report.problems:
                     raise_problem_from(ctx.actor, report)  # type: ignore[arg-type]
+
+    def _check_cumulative(self, parsed: list[tuple[Project, dict[str, Any]]]) -> None:
+        """累计完成投资 below last month's (from the file, else the ledger) is an error unless the row's
+        更正说明 says why. One query for the ledger's figures."""
+        in_file = {(p.pk, v["month"]): v["ytd_investment"] for p, v in parsed}
+        wanted = {(p.pk, before) for p, v in parsed if (before := previous_month(v["month"])) is not None}
+        stored: dict[tuple[int, dt.date], Decimal] = {}
+        months = sorted({m for _p, m in wanted})
+        for chunk in chunks(sorted({pk for pk, _m in wanted}), 900):
+            rows = MonthlyReport.objects.filter(project_id__in=chunk, month__in=months)
+            for pk, month, ytd in rows.values_list("project_id", "month", "ytd_investment"):
+                stored[(pk, month)] = ytd
+        for project, values in parsed:
+            before = previous_month(values["month"])
+            if before is None:
+                continue
+            last = in_file.get((project.pk, before), stored.get((project.pk, before)))
+            refusal = below_previous(values["ytd_investment"], last)
+            if refusal and not values["correction_reason"]:
+                self.ctx.result.errors.append(
+                    Issue(values["row"], self.r.header("ytd_investment"), f"{refusal}（“更正说明”列）")
+                )
+            elif not refusal:
+                values["correction_reason"] = ""
 
     def _existing(self, parsed: list[tuple[Project, dict[str, Any]]]) -> dict[tuple[int, Any], MonthlyReport]:
         found: dict[tuple[int, Any], MonthlyReport] = {}
