@@ -9,7 +9,7 @@ from typing import TextIO
 from django.core.management.base import CommandError
 
 from liangping.core.models import Role, User
-from liangping.sheets.errors import ImportResult
+from liangping.sheets.errors import ImportResult, unmapped_message
 
 
 def resolve_actor(username: str | None) -> User | None:
@@ -63,6 +63,11 @@ def summary(result: ImportResult, label: str) -> list[str]:
             f"{verb}新增 {result.created} 条，{verb}更新 {result.updated} 条，"
             f"{result.unchanged} 条无变化（共 {result.rows_total} 行数据）"
         )
+    if result.unmapped:
+        lines.append(
+            f"未导入的列 {len(result.unmapped)} 个（可用 --map 列名=字段名 指定对应，并为本单位记住）："
+        )
+        lines += [f"  第{result.header_row}行 [{u['column']}] {unmapped_message(u)}" for u in result.unmapped]
     if result.warnings:
         lines.append(f"提示 {len(result.warnings)} 条：")
         lines += [f"  {w}" for w in result.warnings]

@@ -46,6 +46,9 @@ class ImportResult:
     rows_total: int = 0
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # the file's columns that are not imported, with the nearest field (sheets.columns.Unmapped)
+    unmapped: list[dict[str, Any]] = field(default_factory=list)
+    header_row: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -63,5 +66,20 @@ class ImportResult:
             "unchanged": self.unchanged,
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
+            "unmapped": [
+                {"column": u["column"], "suggestion": u["suggestion_label"], "message": unmapped_message(u)}
+                for u in self.unmapped
+            ],
             "dry_run": self.dry_run,
         }
+
+
+def unmapped_message(column: dict[str, Any]) -> str:
+    """What the preview says of a column it will not import (sheets.columns.Unmapped.message)."""
+    if column.get("mapped"):
+        return f"按本单位的列对应，导入为“{column['suggestion_label']}”"
+    if column.get("duplicate_of"):
+        return f"与前面的“{column['duplicate_of']}”列重复，不导入"
+    if column.get("suggestion_label"):
+        return f"未识别的列，不导入。是否为“{column['suggestion_label']}”？"
+    return "未识别的列，不导入"

@@ -120,6 +120,7 @@ def _store(job: ImportJob, result: ImportResult, status: str, *, finished: bool)
     )
     job.errors = [e.as_dict() for e in result.errors]
     job.warnings = [w.as_dict() for w in result.warnings]
+    job.unmapped = result.unmapped
     job.rows_total = result.rows_total
     job.rows_done = result.rows_total if finished else 0
     job.finished_at = timezone.now() if finished else None
@@ -247,3 +248,11 @@ def run_job(job_id: int) -> None:
     _store(job, result, JobStatus.DONE if ok else JobStatus.FAILED, finished=True)
     job.message = "导入完成。" if ok else "导入前发现错误（数据可能已被他人修改），未导入任何数据。"
     job.save(update_fields=["message"])
+
+
+def repreview(job: ImportJob, *, sync: bool | None = None) -> None:
+    """Preview a stored upload again, after the person mapped its columns: the dry run reads the
+    office's mapping (sheets.mapping), as every later import of the office will."""
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKING, message="", finished_at=None)
+    job.status, job.message, job.finished_at = JobStatus.CHECKING, "", None
+    _start(job, preview_job, sync)

@@ -36,6 +36,7 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField("未变化", default=0)
     errors = models.JSONField("错误", default=list, blank=True)
     warnings = models.JSONField("提示", default=list, blank=True)
+    unmapped = models.JSONField("未导入的列", default=list, blank=True)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     message = models.CharField("说明", max_length=255, blank=True)
@@ -118,3 +119,29 @@ class ImportChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_pk}"
+
+
+class ColumnMapping(models.Model):
+    """An office's choice of the field a header of its files means (开工时间 → planned_start),
+    applied to that office's later imports of the same kind. Every change is audited."""
+
+    org = models.ForeignKey(
+        "core.Org", on_delete=models.CASCADE, related_name="column_mappings", verbose_name="单位"
+    )
+    kind = models.CharField("导入类型", max_length=30)
+    header = models.CharField("文件中的列名（规范化）", max_length=100)
+    field = models.CharField("对应字段", max_length=40)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("修改时间", default=timezone.now)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["org", "kind", "header"], name="column_mapping_org_kind_header")
+        ]
+        verbose_name = "列对应"
+        verbose_name_plural = "列对应"
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.field}"

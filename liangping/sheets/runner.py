@@ -9,8 +9,9 @@ from typing import IO
 
 from liangping.core.audit import record
 from liangping.core.models import User
-from liangping.sheets import journal, registry, undo
+from liangping.sheets import columns, journal, registry, undo
 from liangping.sheets.errors import ImportResult, Issue, SheetError
+from liangping.sheets.mapping import stored as stored_mapping
 from liangping.sheets.models import ImportJob
 from liangping.sheets.reading import open_workbook
 from liangping.sheets.registry import Progress
@@ -61,6 +62,7 @@ def run_import(
     progress: Progress | None = None,
     write_progress: Progress | None = None,
     job: ImportJob | None = None,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import `path` with the importer registered as `kind`. Any error → nothing written.
 
@@ -68,6 +70,9 @@ def run_import(
     A real run checks the whole file first (no transaction open), then writes in journaled chunks
     (journal.py); if anything fails once writing has begun, what was written is reverted (undo.py).
     `progress` sees the rows checked, `write_progress` the rows written.
+    Headers the importer does not know are read as the field the actor's office mapped them to
+    (sheets.mapping), or as `mapping` says ({normalised header: field}, which wins); the others are
+    listed in `result.unmapped` with the nearest field.
     """
     entry = registry.importer(kind)
     if entry is None:
@@ -76,10 +81,13 @@ def run_import(
     name = filename or path.name
     result = ImportResult(kind=kind, filename=name, dry_run=dry_run)
     try:
-        table = locate(open_workbook(path, name), entry.columns, entry.label)
+        chosen = columns.clean_mapping({**stored_mapping(actor, kind), **(mapping or {})}, entry.columns)
+        table = locate(open_workbook(path, name), entry.columns, entry.label, chosen)
     except SheetError as exc:
         result.errors.append(exc.issue)
         return result
+    result.unmapped = [u.as_dict() for u in columns.describe(table, entry.columns, chosen)]
+    result.header_row = table.header_row
     result.errors.extend(table.issues)
     result.rows_total = len(table.rows)
     if result.errors:

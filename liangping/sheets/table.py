@@ -66,13 +66,20 @@ class Table:
     rows: list[tuple[int, list[Any]]]
     formulas: set[tuple[int, int]] = field(default_factory=set)
     issues: list[Issue] = field(default_factory=list)
+    # header cells that are not imported: (column index, header as written), see sheets.columns
+    unrecognised: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Matcher:
-    def __init__(self, specs: tuple[ColumnSpec, ...]) -> None:
+    """Header cell → field, by name, synonym or pattern, else by the person's `mapping`
+    ({normalised header: field}, sheets.columns)."""
+
+    def __init__(self, specs: tuple[ColumnSpec, ...], mapping: dict[str, str] | None = None) -> None:
         self.specs = specs
         self.by_name = {name: spec for spec in specs for name in spec.names()}
         self.patterns = [(re.compile(s.pattern), s) for s in specs if s.pattern]
+        by_field = {s.field: s for s in specs}
+        self.mapped = {k: by_field[v] for k, v in (mapping or {}).items() if v in by_field}
 
     def match(self, cell: Any) -> tuple[ColumnSpec, int | None, str | None] | None:
         if not isinstance(cell, str) or not cell.strip():
@@ -86,6 +93,8 @@ class _Matcher:
             if found:
                 year = int(found.group(1)) if found.groups() and found.group(1) else None
                 return spec, year, unit
+        if name in self.mapped:
+            return self.mapped[name], None, unit
         return None
 
 
@@ -130,9 +139,12 @@ def _is_skipped(cells: list[Any]) -> bool:
     return False
 
 
-def locate(book: Workbook, specs: tuple[ColumnSpec, ...], label: str) -> Table:
-    """The first sheet whose header is recognised, read into a Table; SheetError if there is none."""
-    matcher = _Matcher(specs)
+def locate(
+    book: Workbook, specs: tuple[ColumnSpec, ...], label: str, mapping: dict[str, str] | None = None
+) -> Table:
+    """The first sheet whose header is recognised, read into a Table; SheetError if there is none.
+    `mapping` names the field of headers the specs do not know ({normalised header: field})."""
+    matcher = _Matcher(specs, mapping)
     required = [s for s in specs if s.required]
     threshold = min(3, len(required)) or 1
     any_content = False
@@ -185,8 +197,10 @@ def _build(
     columns: dict[str, Column] = {}
     _map_columns(sheet.rows[header_index], matcher, columns, note_unit)
     data_start = header_index + 1
+    header_rows = [sheet.rows[header_index]]
     if data_start < len(sheet.rows) and _is_sub_header(sheet.rows[data_start], matcher, columns):
         _map_columns(sheet.rows[data_start], matcher, columns, note_unit, group=sheet.rows[header_index])
+        header_rows.append(sheet.rows[data_start])
         data_start += 1
     issues = [
         Issue(header_row, spec.label, f"缺少必填列“{spec.label}”，请在表头行添加该列")
@@ -202,4 +216,23 @@ def _build(
     if book.fmt == "xlsx":
         key_columns = {c.index for c in columns.values() if c.spec.key}
         formulas = formula_cells(book.path, sheet.name, key_columns)
-    return Table(sheet, header_row, columns, rows, formulas, issues)
+    return Table(sheet, header_row, columns, rows, formulas, issues, _unrecognised(header_rows, columns))
+
+
+def _unrecognised(header_rows: list[list[Any]], columns: dict[str, Column]) -> list[tuple[int, str]]:
+    """Every written header cell no column was taken from: unknown names, and repeats of a field.
+    Under a sub-header the group labels above its columns are not columns themselves."""
+    used = {c.index for c in columns.values()}
+    out: dict[int, str] = {}
+    for cells in reversed(header_rows):  # the sub-header first: its text is the column's name
+        for index, cell in enumerate(cells):
+            if index in used or index in out or is_blank(cell):
+                continue
+            if (
+                len(header_rows) > 1
+                and cells is header_rows[0]
+                and any(index < len(row) and not is_blank(row[index]) for row in header_rows[1:])
+            ):
+                continue
+            out[index] = " ".join(as_text(cell).split())
+    return sorted(out.items())

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from liangping.core.audit import record_download
 from liangping.core.models import User
 from liangping.core.scope import is_supervisor
-from liangping.sheets import jobs, registry
-from liangping.sheets.errors import Issue
-from liangping.sheets.models import ImportJob
+from liangping.sheets import jobs, mapping, registry
+from liangping.sheets.errors import Issue, unmapped_message
+from liangping.sheets.models import ImportJob, JobStatus
 from liangping.sheets.runner import run_export
 from liangping.sheets.writing import write_issues
 
@@ -94,10 +94,15 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 def _job_context(job: ImportJob) -> dict[str, object]:
     entry = registry.importer(job.kind)
+    unmapped = [{**u, "message": unmapped_message(u)} for u in job.unmapped]
     return {
         "job": job,
         "label": entry.label if entry else job.kind,
         "progress": jobs.read_progress(job),
+        "unmapped": unmapped,
+        "not_imported": sum(1 for u in unmapped if not u.get("mapped")),
+        "may_map": job.status in (JobStatus.PREVIEWED, JobStatus.FAILED)
+        and any(not u.get("duplicate_of") for u in unmapped),
     }
 
 
@@ -115,6 +120,27 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.busy:
         response["HX-Refresh"] = "true"
     return response
+
+
+@login_required
+@require_POST
+def job_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fields the person chose for the file's unknown columns: remembered for their office,
+    then the file is previewed again with them."""
+    job = _own_job(request, pk)
+    entry = registry.importer(job.kind)
+    if entry is None or job.status not in (JobStatus.PREVIEWED, JobStatus.FAILED) or not job.unmapped:
+        return redirect("sheets:job", pk=job.pk)
+    fields = {spec.field for spec in entry.columns}
+    chosen: dict[str, str] = {}
+    for column in job.unmapped:
+        if column.get("duplicate_of"):
+            continue
+        value = request.POST.get(f"map-{column['index']}", "")
+        chosen[column["key"]] = value if value in fields else ""
+    mapping.remember(job.user, job.kind, chosen, entry.columns)
+    jobs.repreview(job)
+    return redirect("sheets:job", pk=job.pk)
 
 
 @login_required

@@ -91,7 +91,8 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
     other = make_user("supervisor2", Role.SUPERVISOR, cast.office, "督查员乙")
     made = []
     for who, code in ((cast.supervisor, "IMP-1"), (other, "IMP-2")):
-        path = write_xlsx(tmp_path / f"{code}.xlsx", [LEDGER_HEADER, ledger_row(code)])
+        # 年度: a column the importer does not know, for the column mapping of the preview
+        path = write_xlsx(tmp_path / f"{code}.xlsx", [[*LEDGER_HEADER, "年度"], [*ledger_row(code), 2026]])
         upload = SimpleUploadedFile(path.name, path.read_bytes())
         made.append(jobs.create_job(who, "projects", upload))
     period = grading.get_or_create_period("2025-05")

@@ -35,6 +35,7 @@ from liangping.api import api
 from tests.api.test_scope_matrix import ROUTES as API_ROUTES
 from tests.api.test_scope_matrix import expected_status as api_expected_status
 from tests.security.conftest import World, changed_tables, fingerprint
+from tests.sheets.builders import LEDGER_HEADER
 
 ROLES = [
     "anonymous",
@@ -335,6 +336,15 @@ PAGES: dict[str, Page] = {
         post_only=True,
         get_status=dict.fromkeys(SIGNED_IN, 405),
         post=lambda w, where: {},  # the world's jobs are healthy: recovering one changes nothing
+    ),
+    "sheets:job_map": Page(
+        of("sheets:job_map", "job"),
+        SUPERVISOR,
+        "job",
+        post_only=True,
+        get_status=dict.fromkeys(SIGNED_IN, 405),  # require_POST answers before the job is looked up
+        post=lambda w, where: {f"map-{len(LEDGER_HEADER)}": "plan_year"},
+        post_actor="supervisor",
     ),
     "sheets:job_errors": Page(of("sheets:job_errors", "job"), SUPERVISOR, "job"),
     "sheets:export": Page(fixed("sheets:export", "projects"), LEDGER),

@@ -1,4 +1,5 @@
 """liangping import KIND FILE [--dry-run] [--json] [--as USERNAME] [--errors-xlsx OUT.xlsx]
+[--map 开工时间=计划开工时间 …]
 liangping import recover: take back the imports whose process died (and free their web jobs)."""
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from liangping.sheets import jobs, registry, undo
+from liangping.sheets import columns, jobs, registry, undo
 from liangping.sheets.cli import ProgressBar, resolve_actor, summary, wants_progress
 from liangping.sheets.errors import ImportResult, Issue
+from liangping.sheets.mapping import remember
 from liangping.sheets.models import ImportJob, JobStatus
 from liangping.sheets.runner import run_import
 from liangping.sheets.writing import write_issues
@@ -29,6 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         parser.add_argument("--as", dest="username", help="以该用户身份导入（默认：第一个督查人员）")
         parser.add_argument("--errors-xlsx", help="把错误清单另存为 .xlsx 文件")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="列名=字段名",
+            help="把文件中未识别的列当作某字段导入，如 --map 开工时间=计划开工时间"
+            "（可重复；为导入人所在单位记住）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path, as_json = options["kind"], Path(options["file"]), options["json"]
@@ -43,6 +53,10 @@ class Command(BaseCommand):
             if not options["file"] or not path.is_file():
                 raise CommandError(f"找不到文件：{path}")
             actor = resolve_actor(options["username"])
+            try:
+                chosen = columns.parse_pairs(options["map"], entry.columns)
+            except columns.MappingError as exc:
+                raise CommandError(str(exc)) from exc
         except CommandError as exc:
             if not as_json:
                 raise
@@ -56,8 +70,16 @@ class Command(BaseCommand):
         bar = ProgressBar(sys.stderr, f"检查{entry.label}") if show else None
         written = ProgressBar(sys.stderr, f"写入{entry.label}") if show else None
         try:
+            if chosen:
+                remember(actor, kind, chosen, entry.columns)
             result = run_import(
-                kind, path, actor=actor, dry_run=options["dry_run"], progress=bar, write_progress=written
+                kind,
+                path,
+                actor=actor,
+                dry_run=options["dry_run"],
+                progress=bar,
+                write_progress=written,
+                mapping=chosen,
             )
         finally:
             for each in (bar, written):
