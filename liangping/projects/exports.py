@@ -98,7 +98,10 @@ def _rows(qs: ProjectQuerySet, user: User | None) -> Iterator[list[Any]]:
 
 
 def _percent(text: str | None) -> Decimal | None:
-    return None if not text else Decimal(text).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """The snapshot's completion text; SQLite gives a JSON null (an ungraded project) as "null"."""
+    if not text or text == "null":
+        return None
+    return Decimal(text).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def export_projects(

@@ -19,6 +19,7 @@ from liangping.projects.exports import PROJECT_EXPORT_COLUMNS
 from liangping.projects.imports.ledger import AUDIT_FIELDS, COMPUTED_COLUMNS, PROJECT_COLUMNS
 from liangping.projects.models import Level, Project, Stage
 from liangping.sheets.runner import run_export, run_import
+from liangping.sheets.table import normalize_header
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.test_demo import run_demo
 
@@ -38,10 +39,10 @@ def round_trip(tmp: Path, actor: User) -> tuple[object, dict[str, dict]]:
 
 def test_every_exported_column_is_read_back() -> None:
     """The export writes no column the import would not read (nothing silently dropped)."""
-    known = {spec.label for spec in PROJECT_COLUMNS}
+    known = {name for spec in PROJECT_COLUMNS for name in spec.names()}
     for column in PROJECT_EXPORT_COLUMNS:
-        name = column.title.split("（")[0]
-        assert name in known or name in COMPUTED_COLUMNS, column.title
+        name = normalize_header(column.title)[0]
+        assert name in known or name.split("(")[0] in COMPUTED_COLUMNS, column.title
 
 
 @pytest.mark.django_db
