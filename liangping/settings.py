@@ -19,7 +19,9 @@ if ENVIRONMENT not in {"development", "production", "test"}:
     raise ImproperlyConfigured("LIANGPING_ENV 只能是 development、production 或 test")
 PRODUCTION = ENVIRONMENT == "production"
 
-DEBUG = env_bool("LIANGPING_DEBUG", not PRODUCTION)
+# Django's debug page (a stack trace and the settings) only on a developer's machine: the test run and
+# production default to the 403/404/500 pages users see (templates/403.html, 404.html, 500.html).
+DEBUG = env_bool("LIANGPING_DEBUG", ENVIRONMENT == "development")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("生产环境不允许开启调试模式：请去掉 LIANGPING_DEBUG 或设为 0")
 SECRET_KEY = secret_key(PRODUCTION, VAR_DIR)
@@ -85,6 +87,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "liangping.urls"
+CSRF_FAILURE_VIEW = "liangping.core.errors.csrf_failure"
 WSGI_APPLICATION = "liangping.wsgi.application"
 
 TEMPLATES = [
@@ -185,15 +188,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "liangping" / "static"]
 STATIC_ROOT = Path(env_str("LIANGPING_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Static files under hashed names, compressed (gzip and brotli) by collectstatic and served by whitenoise
+# with far-future caching (`liangping serve` and `liangping demo` run collectstatic first). While
+# developing (DEBUG) the storage gives plain names and whitenoise reads the source folders. The test run
+# keeps the plain storage: it has no collectstatic (tests/web/test_static.py covers the hashed storage).
+STATIC_MANIFEST = env_bool("LIANGPING_STATIC_MANIFEST", ENVIRONMENT != "test")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if STATIC_MANIFEST
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 MEDIA_ROOT = Path(env_str("LIANGPING_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 

@@ -3,12 +3,14 @@ from django.urls import include, path
 from liangping.accounts import views as accounts_views
 from liangping.api import api
 from liangping.core import views as core_views
+from liangping.core import views_site
 
 urlpatterns = [
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("liangping.accounts.urls")),
     path("", core_views.home, name="home"),
+    path("favicon.ico", views_site.favicon, name="favicon"),
     path("", include("liangping.core.urls")),
     path("projects/", include("liangping.projects.urls")),
     path("cases/", include("liangping.cases.urls")),
@@ -21,3 +23,8 @@ urlpatterns = [
     path("notices/", include("liangping.notices.urls")),
     path("api/v1/", api.urls),
 ]
+
+# Chinese pages (and JSON under /api/) instead of Django's: liangping.core.errors
+handler403 = "liangping.core.errors.permission_denied"
+handler404 = "liangping.core.errors.page_not_found"
+handler500 = "liangping.core.errors.server_error"

@@ -85,3 +85,11 @@ def test_outside_production_the_audit_key_is_generated_for_the_service_alone(tmp
     assert (key_file.stat().st_mode & 0o777) == 0o600
     assert first.stdout.strip() == again.stdout.strip() == key_file.read_text().strip()
     assert len(first.stdout.strip()) >= 32
+
+
+@pytest.mark.parametrize(("environment", "debug"), [("test", "False"), ("development", "True")])
+def test_debug_is_on_only_while_developing(environment, debug, tmp_path):
+    """The test run (and production, above) show the 404/500 pages, never Django's debug page."""
+    result = run({"LIANGPING_ENV": environment, "LIANGPING_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == debug

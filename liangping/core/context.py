@@ -1,4 +1,4 @@
-"""The menu each role sees."""
+"""The menu each role sees: its entries in named groups, and a phone's bottom bar for specialists."""
 
 from __future__ import annotations
 
@@ -10,59 +10,103 @@ from django.urls import reverse
 
 from liangping.core.models import Role
 
-LEDGER = [
-    ("项目台账", "projects:list"),
-    ("月度调度", "projects:reports"),
-    ("现场走访", "projects:visits"),
-    ("问题闭环", "cases:list"),
-]
+Entry = tuple[str, str]  # (label, URL name)
+Group = tuple[str, list[Entry]]  # (group label, "" for entries shown on their own; entries)
 
-GRADING = [
-    ("分级看板", "grading:board"),
-    ("指标排名", "grading:ranking"),
-    ("单位得分", "grading:units"),
-    ("亮屏", "screen:dashboard"),
-]
+PROJECTS = ("项目台账", "projects:list")
+REPORTS = ("月度调度", "projects:reports")
+VISITS = ("现场走访", "projects:visits")
+VISIT_STATS = ("走访统计", "projects:visit_stats")
+CASES = ("问题闭环", "cases:list")
+TASKS = ("攻坚事项", "tasks:list")
+IMPORT = ("导入台账", "sheets:import")
+BOARD = ("分级看板", "grading:board")
+RANKING = ("指标排名", "grading:ranking")
+UNITS = ("单位得分", "grading:units")
+SUMMONS = ("约谈名单", "grading:summons")
+PERIODS = ("考核期", "grading:periods")
+RULES = ("分级规则", "grading:rules")
+CATALOGUE = ("指标目录", "indicators:catalogue")
+DASHBOARD = ("亮屏看板", "screen:dashboard")
+SCREEN = ("公开大屏", "screen:index")
+DISCLOSURE = ("季度公开", "disclosure:index")
 
-MENUS: dict[str, list[tuple[str, str]]] = {
+LEDGER = "台账调度"
+GRADING = "分级考核"
+PUBLIC = "公开"
+SETTINGS = "设置"
+OPEN = [DASHBOARD, SCREEN, DISCLOSURE]
+
+MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
-        *LEDGER,
-        ("攻坚事项", "tasks:list"),
-        ("走访统计", "projects:visit_stats"),
-        ("导入台账", "sheets:import"),
-        *GRADING,
-        ("约谈名单", "grading:summons"),
-        ("考核期", "grading:periods"),
-        ("分级规则", "grading:rules"),
-        ("指标目录", "indicators:catalogue"),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, IMPORT]),
+        (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
+        (PUBLIC, OPEN),
+        (SETTINGS, [RULES, CATALOGUE]),
     ],
-    Role.LEADER: [*LEDGER, ("攻坚事项", "tasks:list"), *GRADING, ("约谈名单", "grading:summons")],
-    Role.DEPARTMENT: [*LEDGER, ("攻坚事项", "tasks:list"), *GRADING],
-    Role.DISTRICT: [*LEDGER, *GRADING],
-    Role.SPECIALIST: [*LEDGER, ("走访统计", "projects:visit_stats"), *GRADING],
-    Role.OWNER: [*LEDGER[:2], *LEDGER[3:], *GRADING],
+    Role.LEADER: [
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
+        (PUBLIC, OPEN),
+    ],
+    Role.DEPARTMENT: [
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (GRADING, [BOARD, RANKING, UNITS]),
+        (PUBLIC, OPEN),
+    ],
+    Role.DISTRICT: [
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES]),
+        (GRADING, [BOARD, RANKING, UNITS]),
+        (PUBLIC, OPEN),
+    ],
+    Role.SPECIALIST: [
+        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES]),
+        (GRADING, [BOARD, RANKING, UNITS]),
+        (PUBLIC, OPEN),
+    ],
+    Role.OWNER: [("", [PROJECTS, REPORTS, CASES]), (GRADING, [BOARD, RANKING, UNITS]), (PUBLIC, OPEN)],
     Role.SYSADMIN: [
-        ("用户与组织", "core:users"),
-        ("参数设置", "core:settings"),
-        ("节假日调整", "core:calendar"),
-        ("分级规则", "grading:rules"),
-        ("指标目录", "indicators:catalogue"),
+        ("", [("用户与组织", "core:users"), ("参数设置", "core:settings"), ("节假日调整", "core:calendar")]),
+        (SETTINGS, [RULES, CATALOGUE]),
     ],
-    Role.SECADMIN: [("用户与组织", "core:users")],
-    Role.AUDITOR: [("审计日志", "core:audit")],
+    Role.SECADMIN: [("", [("用户与组织", "core:users")])],
+    Role.AUDITOR: [("", [("审计日志", "core:audit")])],
+}
+
+# On a phone a specialist works on site: the three things they do there, always at the bottom.
+BOTTOM_BAR: dict[str, list[Entry]] = {
+    Role.SPECIALIST: [("走访", "projects:visits"), ("调度", "projects:reports"), ("问题", "cases:list")],
 }
 
 
+def _active(path: str, urls: list[str]) -> str:
+    """The longest URL the page lies under (/projects/visits/stats/ is 走访统计, not 项目台账)."""
+    under = [url for url in urls if path.startswith(url) and url != "/"]
+    return max(under, key=len) if under else ""
+
+
 def menu(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
+    user: Any = request.user
+    groups: list[dict[str, Any]] = []
     items: list[dict[str, str]] = []
+    bottom: list[dict[str, str]] = []
     if user.is_authenticated:
-        items = [
-            {"label": label, "url": reverse(name), "active": ""} for label, name in MENUS.get(user.role, [])
-        ]  # type: ignore[union-attr]
-        # the longest menu URL the page lies under is the active one (/projects/visits/stats/ is 走访统计,
-        # not 项目台账 or 现场走访)
-        under = [item for item in items if request.path.startswith(item["url"])]
-        if under:
-            max(under, key=lambda item: len(item["url"]))["active"] = "1"
-    return {"menu_items": items, "demo_mode": settings.DEMO}
+        for label, entries in MENUS.get(user.role, []):
+            group = {"label": label, "items": [], "active": ""}
+            for text, name in entries:
+                item = {"label": text, "url": reverse(name), "active": ""}
+                group["items"].append(item)
+                items.append(item)
+            groups.append(group)
+        current = _active(request.path, [item["url"] for item in items])
+        for group in groups:
+            for item in group["items"]:
+                if item["url"] == current:
+                    item["active"] = group["active"] = "1"
+        bar = [
+            {"label": text, "url": reverse(name), "active": ""}
+            for text, name in BOTTOM_BAR.get(user.role, [])
+        ]
+        now = _active(request.path, [item["url"] for item in bar])
+        bottom = [{**item, "active": "1" if item["url"] == now else ""} for item in bar]
+    return {"menu_items": items, "menu_groups": groups, "bottom_bar": bottom, "demo_mode": settings.DEMO}

@@ -47,6 +47,9 @@ def gunicorn_argv(
 def serve_env(base: Mapping[str, str], *, demo: bool = False) -> dict[str, str]:
     env = dict(base)
     env.setdefault("DJANGO_SETTINGS_MODULE", "liangping.settings")
+    # the served site shows the 403/404/500 pages, never the debug page, and its static files come
+    # hashed and compressed (LIANGPING_DEBUG=1 still turns debugging on)
+    env.setdefault("LIANGPING_DEBUG", "0")
     if demo:
         env["LIANGPING_DEMO"] = "1"  # the served pages show the demo banner
         # one command, no phone needed: administrators and supervisors may skip two-factor login,

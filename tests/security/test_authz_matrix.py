@@ -168,6 +168,7 @@ PAGES: dict[str, Page] = {
     "login": Page(fixed("login"), SIGNED_IN, get_status={"anonymous": 200} | dict.fromkeys(SIGNED_IN, 302)),
     "logout": Page(fixed("logout"), SIGNED_IN, get_status=dict.fromkeys(ROLES, 405)),  # POST only
     "home": Page(fixed("home"), SIGNED_IN),
+    "favicon": Page(fixed("favicon"), SIGNED_IN, get_status=dict.fromkeys(ROLES, 200)),  # the site icon
     # -- administration: users, orgs, settings, calendar, audit log --------------------------------
     "core:users": Page(fixed("core:users"), frozenset({"sysadmin", "secadmin"})),
     "core:user_new": Page(fixed("core:user_new"), frozenset({"sysadmin", "secadmin"}), post=tampering),

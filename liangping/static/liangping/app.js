@@ -26,4 +26,26 @@
       window.print();
     }
   });
+  // The grouped menu (<details class="menu-group">): one group open at a time; a click elsewhere or
+  // Escape closes it.
+  document.addEventListener("toggle", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLDetailsElement && el.classList.contains("menu-group") && el.open) {
+      document.querySelectorAll("details.menu-group[open]").forEach(function (other) {
+        if (other !== el) { other.open = false; }
+      });
+    }
+  }, true);
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu-group[open]").forEach(function (group) {
+      if (group !== except) { group.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var el = event.target;
+    closeMenus(el instanceof Element ? el.closest("details.menu-group") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closeMenus(null); }
+  });
 })();
