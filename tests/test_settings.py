@@ -93,3 +93,18 @@ def test_debug_is_on_only_while_developing(environment, debug, tmp_path):
     result = run({"LIANGPING_ENV": environment, "LIANGPING_VAR_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == debug
+
+
+def test_served_sites_use_hashed_compressed_static_files(tmp_path):
+    """`liangping serve` and `liangping demo` run gunicorn without debugging, so pages name the hashed,
+    compressed files collectstatic wrote (tests/web/test_static.py serves them)."""
+    from liangping.demo.serving import serve_env
+
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DEBUG, settings.STORAGES['staticfiles']['BACKEND'], settings.WHITENOISE_USE_FINDERS)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
+    env = serve_env({**env, "LIANGPING_VAR_DIR": str(tmp_path)}, demo=True)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["False", "whitenoise.storage.CompressedManifestStaticFilesStorage", "False"]
