@@ -18,6 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from liangping.indicators.ranking import DISTANCE_LEGEND
 from liangping.plaintext import xml_safe
 
 BODY_FONT = "仿宋"
@@ -228,9 +229,7 @@ def _ranking(doc: Any, data: dict[str, Any]) -> None:
         ],
         [3.8, 1.6, 1.1, 1.4, 1.9, 1.3, 1.7, 1.7, 1.7],
     )
-    _para(
-        doc, "注：距离为增速百分点，“差”为落后该位次，“领先”为已超过该位次。目标：保十争五奔前三。", size=10.5
-    )
+    _para(doc, f"注：{DISTANCE_LEGEND}。", size=10.5)
 
 
 def _units(doc: Any, data: dict[str, Any]) -> None:

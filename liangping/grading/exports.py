@@ -12,6 +12,7 @@ from liangping.core.models import ADMIN_ROLES, User
 from liangping.core.periods import PeriodCodeError
 from liangping.grading import pickers, queries
 from liangping.grading.rules import GRADE_LABELS
+from liangping.indicators.ranking import DISTANCE_LEGEND, distance_text
 from liangping.sheets.registry import Exporter, Progress, register_exporter
 from liangping.sheets.writing import OutColumn, write_rows
 
@@ -33,10 +34,17 @@ RANKING_COLUMNS = [
     OutColumn("上期位次", 8, "int"),
     OutColumn("位次变化", 10),
     OutColumn("等级", 6, "grade"),
-    OutColumn("距第十（百分点）", 14, "money"),
-    OutColumn("距第五（百分点）", 14, "money"),
-    OutColumn("距第三（百分点）", 14, "money"),
+    OutColumn("距第十", 16),
+    OutColumn("距第五", 16),
+    OutColumn("距第三", 16),
 ]
+# The board's filters are names already (区（市）, 部门, 领导); the grade is a code.
+FILTER_LABELS = {
+    "district": "所属区（市）",
+    "department": "责任部门",
+    "leader": "包保市领导",
+    "grade": "等级",
+}
 
 
 class ExportError(ValueError):
@@ -74,13 +82,7 @@ def export_grades(
         ]
         for r in board.rows
     )
-    state = (
-        "临时结果（未锁定）"
-        if board.provisional
-        else f"快照第{board.snapshot.version}版"
-        if board.snapshot
-        else ""
-    )
+    state = "临时结果（未锁定）" if board.provisional else "锁定结果" if board.snapshot else ""
     count = write_rows(
         out,
         f"{period.code}分级",
@@ -111,9 +113,9 @@ def export_ranking(
                     r.prev_rank,
                     r.change_card if r.prev_rank else "—",
                     r.grade_label,
-                    d.get(10),
-                    d.get(5),
-                    d.get(3),
+                    distance_text(d.get(10)) if r.is_home else "",
+                    distance_text(d.get(5)) if r.is_home else "",
+                    distance_text(d.get(3)) if r.is_home else "",
                 ]
             )
     count = write_rows(
@@ -123,9 +125,36 @@ def export_ranking(
         rows,
         total=len(rows),
         progress=progress,
-        notes=[("考核期", period.label), ("数据", "临时结果（未锁定）" if provisional else "锁定快照")],
+        notes=[
+            ("考核期", period.label),
+            ("数据", "临时结果（未锁定）" if provisional else "锁定结果"),
+            ("距第十、第五、第三", DISTANCE_LEGEND),
+        ],
     )
     return count
+
+
+def describe_filters(filters: Mapping[str, str]) -> dict[str, str]:
+    """The filters in words: 考核期 by its label, the grade by its colour."""
+    out: dict[str, str] = {}
+    if filters.get("period"):
+        try:
+            out["考核期"] = _period(filters).label
+        except ExportError:
+            out["考核期"] = filters["period"]
+    for key, label in FILTER_LABELS.items():
+        if value := filters.get(key):
+            out[label] = GRADE_LABELS.get(value, value) if key == "grade" else value
+    return out
+
+
+def _named(title: str) -> Callable[[Mapping[str, str]], str]:
+    """分级结果_2026年11月.xlsx: the file named after the period it holds."""
+
+    def name(filters: Mapping[str, str]) -> str:
+        return f"{title}_{_period(filters).label}.xlsx"
+
+    return name
 
 
 def ledger_user(user: User | AnonymousUser) -> bool:
@@ -133,5 +162,25 @@ def ledger_user(user: User | AnonymousUser) -> bool:
 
 
 def register() -> None:
-    register_exporter(Exporter("grades", "项目分级", "grades.xlsx", export_grades, ledger_user))
-    register_exporter(Exporter("ranking", "16市指标排名", "ranking.xlsx", export_ranking, ledger_user))
+    register_exporter(
+        Exporter(
+            "grades",
+            "项目分级",
+            "分级结果.xlsx",
+            export_grades,
+            ledger_user,
+            _named("分级结果"),
+            describe_filters,
+        )
+    )
+    register_exporter(
+        Exporter(
+            "ranking",
+            "16市指标排名",
+            "指标排名.xlsx",
+            export_ranking,
+            ledger_user,
+            _named("16市指标排名"),
+            describe_filters,
+        )
+    )

@@ -6,12 +6,19 @@ Pure functions on plain data: the pages, the API, the exports and the period sna
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
 GOALS = (10, 5, 3)  # 保十争五奔前三
+GOAL_NAMES = {10: "距第十", 5: "距第五", 3: "距第三"}
+# How every page, the screen, the disclosure and the exports word a distance (distance_text), and the
+# note that explains it wherever distances are listed.
+DISTANCE_LEGEND = (
+    "距离为增速的百分点：“差 X 个百分点”为落后该位次，“已超 X 个百分点”为已超过该位次，"
+    "“已达到”为与该位次持平。目标：保十争五奔前三"
+)
 
 
 def competition_rank(values: Mapping[K, Decimal], *, higher_is_better: bool = True) -> dict[K, int]:
@@ -55,3 +62,22 @@ def distances_to_goals(
         target = ordered[k - 1]
         out[k] = (target - values[home]) if higher_is_better else (values[home] - target)
     return out
+
+
+def _points(value: Decimal) -> str:
+    """One decimal (2.1), or two when one would read 0.0 for a distance that is not zero."""
+    text = format(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f")
+    if text == "0.0":
+        text = format(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), "f")
+    return text
+
+
+def distance_text(value: Decimal | None) -> str:
+    """A distance of distances_to_goals in words: 差 2.1 个百分点 / 已超 1.0 个百分点 / 已达到 / —."""
+    if value is None:
+        return "—"
+    if value > 0:
+        return f"差 {_points(value)} 个百分点"
+    if value < 0:
+        return f"已超 {_points(-value)} 个百分点"
+    return "已达到"

@@ -14,7 +14,7 @@ from typing import IO, Any
 from django.db.models import Q
 from django.utils import timezone
 
-from liangping.core.models import User
+from liangping.core.models import Org, User
 from liangping.core.scope import sees_ledger
 from liangping.projects.extensions import COMPLETION, GRADE, annotate_grades, grade_label
 from liangping.projects.models import Level, Project, ProjectQuerySet, Stage
@@ -116,7 +116,7 @@ def export_projects(
     notes = [
         ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M")),
         ("导出人", who),
-        ("筛选条件", "；".join(f"{k}={v}" for k, v in filters.items()) or "无"),
+        ("筛选条件", "；".join(f"{k}：{v}" for k, v in describe_filters(filters).items()) or "无"),
         ("项目数", str(total)),
         ("金额单位", "万元"),
         (
@@ -130,5 +130,51 @@ def export_projects(
     )
 
 
+FILTER_LABELS = {
+    "district": "所属区（市）",
+    "leader": "包保市领导",
+    "department": "责任部门",
+    "specialist": "项目专员",
+    "stage": "建设阶段",
+    "level": "项目级别",
+    "industry": "产业类别",
+    "q": "关键词",
+}
+
+
+def describe_filters(filters: Mapping[str, str]) -> dict[str, str]:
+    """The ledger's filters in words, names not ids: {"所属区（市）": "薛城区", "建设阶段": "在建"}."""
+    values = {k: (filters.get(k) or "").strip() for k in FILTER_LABELS}
+    orgs = {
+        str(pk): name
+        for pk, name in Org.objects.filter(
+            pk__in=[int(values[k]) for k in ("district", "department") if values[k].isdigit()]
+        ).values_list("pk", "name")
+    }
+    people = User.objects.filter(
+        pk__in=[int(values[k]) for k in ("leader", "specialist") if values[k].isdigit()]
+    )
+    users = {str(u.pk): u.name for u in people.only("pk", "display_name", "username")}
+    names = {"district": orgs, "department": orgs, "leader": users, "specialist": users}
+    names |= {"stage": STAGE_LABELS, "level": LEVEL_LABELS}
+    return {FILTER_LABELS[k]: names.get(k, {}).get(v, v) for k, v in values.items() if v}
+
+
+def export_name(filters: Mapping[str, str]) -> str:
+    """项目台账_2026年12月6日.xlsx: the ledger as it stood on that day."""
+    today = timezone.localdate()
+    return f"项目台账_{today.year}年{today.month}月{today.day}日.xlsx"
+
+
 def register() -> None:
-    register_exporter(Exporter("projects", "项目台账", "项目台账.xlsx", export_projects, sees_ledger))
+    register_exporter(
+        Exporter(
+            "projects",
+            "项目台账",
+            "项目台账.xlsx",
+            export_projects,
+            sees_ledger,
+            export_name,
+            describe_filters,
+        )
+    )

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from liangping.grading.rules import GRADE_LABELS, NONE
+from liangping.indicators.ranking import distance_text as distance_text  # the one wording, for data.py
 
 GRADE_KEYS = ("blue", "yellow", "red", NONE)
 CARD_LABELS = {"blue": "蓝牌", "yellow": "黄牌", "red": "红牌", NONE: "未评定"}
@@ -52,17 +53,6 @@ def points(value: Decimal | None) -> str:
     if text == "0.00":
         return "0.00"
     return ("+" if value > 0 else "−") + text
-
-
-def distance_text(value: Decimal | None) -> str:
-    """Points of growth to a goal place (positive: behind by that much)."""
-    if value is None:
-        return "—"
-    if value > 0:
-        return f"差{fixed(value)}"
-    if value < 0:
-        return f"领先{fixed(-value)}"
-    return "持平"
 
 
 def relation_text(gap: Decimal | None) -> str:

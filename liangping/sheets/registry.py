@@ -35,6 +35,9 @@ class Exporter:
     """`run(user, filters, out, progress)` writes the file and returns the number of rows.
 
     `user` None means no scope (the command line without --as); the web always passes the person.
+    `filename` names the download; `name_for(filters)`, when given, names it after what it holds
+    (分级结果_2026年11月.xlsx). `describe(filters)` gives the filters in words, names not ids
+    ({"所属区（市）": "薛城区"}), for the file's notes and the audit log.
     """
 
     name: str
@@ -42,6 +45,14 @@ class Exporter:
     filename: str
     run: Callable[[User | None, Mapping[str, str], IO[bytes], Progress | None], int]
     allowed: Callable[[User], bool]
+    name_for: Callable[[Mapping[str, str]], str] | None = None
+    describe: Callable[[Mapping[str, str]], dict[str, str]] | None = None
+
+    def filename_for(self, filters: Mapping[str, str]) -> str:
+        return self.name_for(filters) if self.name_for is not None else self.filename
+
+    def describe_filters(self, filters: Mapping[str, str]) -> dict[str, str]:
+        return self.describe(filters) if self.describe is not None else dict(filters)
 
 
 _importers: dict[str, Importer] = {}

@@ -159,6 +159,6 @@ def run_export(
         None,
         object_type=f"sheets.{kind}",
         object_repr=f"导出{entry.label}",
-        changes={"rows": count, "filters": dict(filters)},
+        changes={"rows": count, "filters": entry.describe_filters(filters)},
     )
     return count

@@ -58,9 +58,13 @@ def _own_job(request: HttpRequest, pk: int) -> ImportJob:
     return get_object_or_404(ImportJob, pk=pk, user=user)
 
 
-def _download(data: bytes, filename: str) -> HttpResponse:
+def _download(data: bytes, filename: str, fallback: str = "download.xlsx") -> HttpResponse:
+    """The Chinese name as RFC 5987's filename* (every current browser keeps it), an ASCII name for
+    clients that know only filename."""
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    )
     return response
 
 
@@ -187,4 +191,5 @@ def export_view(request: HttpRequest, kind: str) -> HttpResponse:
         run_export(kind, out, user=user, actor=user, filters=request.GET.dict())
     except ValueError as exc:  # a filter the exporter cannot use, e.g. an unknown period
         return HttpResponse(f"无法导出：{exc}", status=400, content_type="text/plain; charset=utf-8")
-    return _download(out.getvalue(), entry.filename)
+    filters = {k: v for k, v in request.GET.dict().items() if v}
+    return _download(out.getvalue(), entry.filename_for(filters), f"{kind}.xlsx")

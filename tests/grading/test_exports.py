@@ -80,11 +80,15 @@ def test_ranking_export_has_distances_for_the_home_city(cast):
     assert rows[0][:7] == ["指标名称", "地区", "增速(%)", "位次", "上期位次", "位次变化", "等级"]
     home = next(r for r in rows[1:] if r[0] == "地区生产总值" and r[1] == "枣庄")
     assert home[2:7] == [4.1, 3, 5, "↑2 进位", "蓝"]
-    assert home[9] == 0  # 3rd place: level with 3rd
-    assert home[7] < 0 and home[8] < 0
+    assert rows[0][7:10] == ["距第十", "距第五", "距第三"]
+    assert home[9] == "已达到"  # 3rd place: level with 3rd
+    assert home[7].startswith("已超 ") and home[8].startswith("已超 ") and home[7].endswith(" 个百分点")
     other = next(r for r in rows[1:] if r[0] == "地区生产总值" and r[1] != "枣庄")
     assert other[7:10] == [None, None, None]
     assert len(rows) == 1 + 15 * 16
+    book, _ = read(export_ranking, cast.leader, "2022-06")
+    notes = dict((r[0].value, r[1].value) for r in book["说明"].iter_rows(min_row=2))
+    assert "“差 X 个百分点”为落后该位次" in notes["距第十、第五、第三"]
 
 
 @pytest.mark.django_db
@@ -107,7 +111,15 @@ def test_export_commands_and_downloads(cast, june, tmp_path):
     assert response.status_code == 200
     body = [[x.value for x in r] for r in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows()]
     assert [r[0] for r in body[1:]] == ["ZZ-2025-001"]
+    # the file is named after its period, in Chinese (RFC 5987), with an ASCII name for old clients
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"grades.xlsx\"; filename*=UTF-8''"
+        "%E5%88%86%E7%BA%A7%E7%BB%93%E6%9E%9C_2025%E5%B9%B46%E6%9C%88.xlsx"  # 分级结果_2025年6月.xlsx
+    )
     assert c.get("/sheets/export/ranking.xlsx", {"period": "x"}).status_code == 400
     assert AuditLog.objects.filter(action="export", object_type="sheets.grades").count() == 2
+    c.get("/sheets/export/grades.xlsx", {"period": "2025-06", "grade": "red", "district": "滕州市"})
+    entry = AuditLog.objects.filter(action="export").latest("id")
+    assert entry.changes["filters"] == {"考核期": "2025年6月", "所属区（市）": "滕州市", "等级": "红"}
     c.force_login(cast.auditor)
     assert c.get("/sheets/export/grades.xlsx").status_code == 404

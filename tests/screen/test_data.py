@@ -84,7 +84,7 @@ def test_screen_data_of_the_published_quarter(world):
         "↑2 进位",
     )
     assert gdp["grade"] == "blue" and set(gdp["distances"]) == {"10", "5", "3"}
-    assert gdp["distance_text"]["10"].startswith("领先") and gdp["distance_text"]["3"].startswith("差")
+    assert gdp["distance_text"]["10"].startswith("已超 ") and gdp["distance_text"]["3"].startswith("差 ")
     units = data["units"]
     assert [u["name"] for u in units["districts"]] == ["滕州市", "市中区"]
     assert units["districts"][0]["score_text"] == "75.00" and units["districts"][0]["rank"] == 1
@@ -135,8 +135,11 @@ def test_display_helpers():
         and points(Decimal("3")) == "+3.00"
         and points(Decimal("0.001")) == "0.00"
     )
-    assert distance_text(Decimal("0.8")) == "差0.80" and distance_text(Decimal("-1.2")) == "领先1.20"
-    assert distance_text(Decimal(0)) == "持平" and distance_text(None) == "—"
+    # one wording on the pages, the screen, the disclosure and the exports
+    assert distance_text(Decimal("2.14")) == "差 2.1 个百分点"
+    assert distance_text(Decimal("-1")) == "已超 1.0 个百分点"
+    assert distance_text(Decimal("0.04")) == "差 0.04 个百分点"  # never "差 0.0"
+    assert distance_text(Decimal(0)) == "已达到" and distance_text(None) == "—"
     assert relation_text(Decimal("23.499")) == "超过时序进度23.50个百分点"
     assert relation_text(Decimal("-0.001")) == "与时序进度持平" and relation_text(None) == "暂无时序进度比较"
 

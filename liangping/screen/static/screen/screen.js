@@ -186,7 +186,7 @@
       cards.appendChild(changeCard(i.change, i.change_card));
       ["10", "5", "3"].forEach(function (k) {
         var text = i.distance_text[k] || "—";
-        cell(tr, text, "num opt " + (text.indexOf("差") === 0 ? "behind" : text.indexOf("领先") === 0 ? "ahead" : ""));
+        cell(tr, text, "num opt " + (text.indexOf("差") === 0 ? "behind" : text.indexOf("已") === 0 ? "ahead" : ""));
       });
       tbody.appendChild(tr);
     });
