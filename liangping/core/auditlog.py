@@ -57,6 +57,10 @@ VERBS = {
     "recovery_codes": "生成恢复码",
     "checkpoint": "导出签名检查点",
     "rekey": "摘要链加密钥",
+    "load": "加载",
+    "revoke": "撤销",
+    "escalate": "逾期升级督办",
+    "approve_batch": "批量审核通过",
 }
 NOUNS = {
     "user": "用户",
@@ -73,6 +77,59 @@ NOUNS = {
     "ruleset": "分级规则",
     "audit": "审计日志",
     "system": "系统",
+    "demo": "示例城市",
+    "task": "攻坚事项",
+    "task_report": "攻坚事项月报",
+    "milestone": "节点",
+    "api_token": "接口令牌",
+}
+# Object types that are no model, or whose model has no Chinese name.
+TYPE_LABELS = {
+    "demo": "示例城市",
+    "core.setting": "参数",
+    "core.backup": "数据库备份",
+    "core.calendaryear": "年度节假日",
+    "cases.casestep": "办理步骤",
+    "projects.stageevent": "阶段变更",
+    "projects.visitphoto": "走访照片",
+    "tasks.taskreport": "攻坚事项月报",
+    "grading.snapshotitem": "快照条目",
+    "sheets.projects": "项目台账",
+    "sheets.monthly": "月度调度",
+    "sheets.indicators": "指标数据",
+    "sheets.grades": "项目分级",
+    "sheets.ranking": "16市指标排名",
+}
+# Keys of `changes` that are no model field (downloads, purges, two-factor login, …).
+KEYS = {
+    "file": "文件",
+    "filters": "筛选条件",
+    "rows": "行数",
+    "before": "清理此日期之前",
+    "count": "条数",
+    "through_id": "清理至记录",
+    "anchor_hash": "衔接摘要",
+    "two_factor": "双因素登录",
+    "recovery_codes": "恢复码",
+    "revoked": "已撤销",
+    "rules": "分级规则",
+    "escalated_to": "升级至",
+    "snapshot": "冻结版本",
+    "status": "状态",
+    "password": "密码",
+    "year": "年份",
+    "note": "说明",
+    # the ledger's list filters, as older export entries stored them
+    "district": "所属区（市）",
+    "department": "责任部门",
+    "leader": "包保市领导",
+    "specialist": "项目专员",
+    "stage": "建设阶段",
+    "level": "项目级别",
+    "industry": "产业类别",
+    "grade": "等级",
+    "period": "考核期",
+    "q": "关键词",
 }
 
 
@@ -82,15 +139,28 @@ def action_label(action: str) -> str:
     noun, _, verb = action.partition(".")
     if noun in NOUNS and verb in VERBS:
         return f"{NOUNS[noun]}·{VERBS[verb]}"
-    return action
+    return f"其他操作（{action}）"
 
 
 def object_type_label(object_type: str) -> str:
+    if object_type in TYPE_LABELS:
+        return TYPE_LABELS[object_type]
+    if object_type.startswith("sheets."):
+        return "导出文件"
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
-        return "参数" if object_type == "core.setting" else object_type
+        return "其他" if object_type else ""
     return f"{model._meta.verbose_name}"
+
+
+def is_model(object_type: str) -> bool:
+    """Whether entries of this type name a record whose number (object_id) means something."""
+    try:
+        apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return False
+    return True
 
 
 def filter_entries(params: dict[str, Any]) -> QuerySet[AuditLog]:
@@ -121,7 +191,7 @@ def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     actions = AuditLog.objects.order_by().values_list("action", flat=True).distinct()
     return (
         sorted(((t, object_type_label(t)) for t in types if t), key=lambda p: p[1]),
-        sorted(((a, action_label(a)) for a in actions if a), key=lambda p: p[0]),
+        sorted(((a, action_label(a)) for a in actions if a), key=lambda p: p[1]),
     )
 
 
@@ -141,7 +211,7 @@ def _field_label(object_type: str, name: str) -> tuple[str, dict[str, str]]:
     try:
         field = apps.get_model(object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return name, {}
+        return KEYS.get(name, name), {}
     label = str(getattr(field, "verbose_name", name))
     choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
     return label, choices
@@ -154,8 +224,14 @@ def _text(value: Any, choices: dict[str, str]) -> str:
         return "是"
     if value is False:
         return "否"
-    if isinstance(value, list | dict):
-        return str(value)
+    if isinstance(value, dict):
+        if all(not isinstance(v, list | dict) for v in value.values()):
+            return "；".join(f"{KEYS.get(str(k), k)}：{_text(v, {})}" for k, v in value.items()) or "（无）"
+        return f"（{len(value)} 项内容，未展开）"
+    if isinstance(value, list):
+        if all(not isinstance(v, list | dict) for v in value):
+            return "、".join(_text(v, {}) for v in value) or "（无）"
+        return f"（{len(value)} 项内容，未展开）"
     return choices.get(str(value), str(value))
 
 
@@ -166,9 +242,9 @@ def describe(entry: AuditLog) -> list[Change]:
         label, choices = _field_label(entry.object_type, name)
         if isinstance(pair, list | tuple) and len(pair) == 2:
             old, new = pair
-        else:
-            old, new = None, pair
-        out.append(Change(label, _text(old, choices), _text(new, choices)))
+            out.append(Change(label, _text(old, choices), _text(new, choices)))
+        else:  # a fact, not a change: 文件, 行数, 筛选条件
+            out.append(Change(label, "", _text(pair, choices)))
     return out
 
 

@@ -10,7 +10,14 @@ from django.views.decorators.http import require_safe
 
 from liangping.core import auditcheckpoint
 from liangping.core.access import roles_required
-from liangping.core.auditlog import action_label, describe, filter_choices, filter_entries
+from liangping.core.auditlog import (
+    action_label,
+    describe,
+    filter_choices,
+    filter_entries,
+    is_model,
+    object_type_label,
+)
 from liangping.core.forms import AuditFilterForm
 from liangping.core.models import Role
 
@@ -29,7 +36,8 @@ def audit(request: HttpRequest) -> HttpResponse:
         {
             "entry": e,
             "action": action_label(e.action),
-            "object_type": type_labels.get(e.object_type, e.object_type),
+            "object_type": type_labels.get(e.object_type) or object_type_label(e.object_type),
+            "numbered": bool(e.object_id) and is_model(e.object_type),
             "changes": describe(e),
         }
         for e in page.object_list

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -87,3 +88,42 @@ def test_only_the_auditor_reads_the_log(client, log):
     for who in ["sysadmin", "secadmin", "supervisor", "department"]:
         client.force_login(getattr(log, who))
         assert client.get("/audit/").status_code == 404, who
+
+
+@pytest.mark.django_db
+def test_every_entry_reads_in_chinese(client, cast):
+    """The demo load, exports and downloads, and the entries of every app: no code, no dict, no id."""
+    from liangping.core.audit import record_download
+    from liangping.demo.loader import LOAD_ACTION
+
+    record(
+        None,
+        LOAD_ACTION,
+        None,
+        object_type="demo",
+        object_id="2026-12-06",
+        object_repr="示例城市（数据截至 2026-12-06）",
+        changes={"重点项目": [0, 207]},
+    )
+    # an export entry as older versions stored it: ids in the filters
+    record(
+        cast.supervisor,
+        "export",
+        None,
+        object_type="sheets.projects",
+        object_repr="导出项目台账",
+        changes={"rows": 3, "filters": {"district": "4"}},
+    )
+    record_download(cast.supervisor, "分级结果", "分级结果_2026年11月.xlsx", filters={"period": "2026-11"})
+    record(cast.supervisor, "period.lock", cast.inside, changes={"snapshot": [None, 1]})
+    for action in ["case.escalate", "task_report.return", "milestone.create", "api_token.revoke", "audit.purge"]:
+        record(cast.supervisor, action, cast.inside)
+    client.force_login(cast.auditor)
+    page = re.sub(r"<[^>]+>", " ", client.get("/audit/").content.decode())  # the text people read
+    for raw in ["demo.load", "sheets.projects", "{'", "#", "task_report", "api_token", "其他操作"]:
+        assert raw not in page, raw
+    assert "示例城市·加载" in page and "重点项目：0 → 207" in page
+    assert "行数：3" in page and "筛选条件：所属区（市）：4" in page
+    assert "文件：分级结果_2026年11月.xlsx" in page and "筛选条件：考核期：2026-11" in page
+    assert "问题·逾期升级督办" in page and "攻坚事项月报·退回" in page and "接口令牌·撤销" in page
+    assert f"（编号 {cast.inside.pk}）" in page  # a record's number, beside its name
