@@ -149,7 +149,7 @@ class CaseFilters(Schema):
     status: CaseStatus | None = None
     kind: CaseKind | None = None
     overdue: bool | None = Field(None, description="只看超期（true）或未超期（false）")
-    project: int | None = Field(None, description="项目编号（id）")
+    project: int | None = Field(None, description="项目 ID")
 
 
 def cases_for(user: User) -> Any:

@@ -41,9 +41,7 @@ class NeedsConfirmation(GradingError):
 def active_ruleset() -> RuleSet:
     latest = RuleSet.objects.order_by("-version").first()
     if latest is None:
-        latest = RuleSet.objects.create(
-            version=1, rules=copy.deepcopy(DEFAULT_RULES), note="默认规则（DOMAIN §9）"
-        )
+        latest = RuleSet.objects.create(version=1, rules=copy.deepcopy(DEFAULT_RULES), note="默认规则")
     return latest
 
 

@@ -74,8 +74,8 @@ def period_action(request: HttpRequest, action: str) -> HttpResponse:
             c = snap.summary["projects"]
             messages.success(
                 request,
-                f"{period.label}已锁定（快照第{snap.version}版）：蓝 {c['blue']}，黄 "
-                f"{c['yellow']}，红 {c['red']}，未评定 {c['none']}",
+                f"{period.label}{'已锁定' if snap.version == 1 else f'已重新锁定（第{snap.version}次）'}："
+                f"蓝 {c['blue']}，黄 {c['yellow']}，红 {c['red']}，未评定 {c['none']}",
             )
         elif action == "publish":
             services.publish_period(request.user, period)  # type: ignore[arg-type]

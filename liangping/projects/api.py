@@ -194,13 +194,13 @@ ORDERINGS = [
 
 
 class ProjectFilters(Schema):
-    district: int | None = Field(None, description="所属区（市）id")
+    district: int | None = Field(None, description="所属区（市）ID")
     stage: StageIn | None = Field(None, description="建设阶段，代码或中文（如 construction、在建）")
     level: LevelIn | None = Field(None, description="项目级别：provincial / city 或 省重点 / 市重点")
     industry: str | None = Field(None, description="产业类别")
-    leader: int | None = Field(None, description="包保市领导 id")
-    department: int | None = Field(None, description="责任部门 id")
-    specialist: int | None = Field(None, description="项目专员 id")
+    leader: int | None = Field(None, description="包保市领导 ID")
+    department: int | None = Field(None, description="责任部门 ID")
+    specialist: int | None = Field(None, description="项目专员 ID")
     q: str | None = Field(None, max_length=100, description="按项目名称或编号搜索")
     ordering: str = Field("code", description="排序字段，前加 - 为倒序：" + "、".join(ORDERINGS))
 

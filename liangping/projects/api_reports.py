@@ -71,7 +71,7 @@ class ReportOut(Schema):
 
 class ReportFilters(Schema):
     month: MonthIn | None = Field(None, description="年月，YYYY-MM")
-    project: int | None = Field(None, description="项目 id")
+    project: int | None = Field(None, description="项目 ID")
     status: ReportStatus | None = None
 
 

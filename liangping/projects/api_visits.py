@@ -67,8 +67,8 @@ class VisitOut(Schema):
 
 
 class VisitFilters(Schema):
-    project: int | None = Field(None, description="项目 id")
-    specialist: int | None = Field(None, description="项目专员 id")
+    project: int | None = Field(None, description="项目 ID")
+    specialist: int | None = Field(None, description="项目专员 ID")
     since: IsoDate | None = Field(None, description="走访日期不早于")
     until: IsoDate | None = Field(None, description="走访日期不晚于")
 

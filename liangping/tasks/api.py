@@ -190,8 +190,8 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskFilters(Schema):
-    leader: int | None = Field(None, description="领衔市领导 id")
-    department: int | None = Field(None, description="牵头部门 id")
+    leader: int | None = Field(None, description="领衔市领导 ID")
+    department: int | None = Field(None, description="牵头部门 ID")
     year: int | None = Field(None, description="年度")
     period: str | None = Field(None, description="分级的考核期，如 2025-06；默认为最近结束的月份")
     limit: int = Field(50, ge=1, le=500, description="每页条数（1–500）")

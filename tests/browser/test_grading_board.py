@@ -133,7 +133,7 @@ def test_board_filter_lock_and_publish(page, live_server, cast, login, shot, off
     page.click("button:has-text('仍然锁定')")
     page.wait_for_load_state("networkidle")
     assert page.url == f"{live_server.url}/grading/periods/"
-    assert "2025年6月已锁定（快照第1版）：蓝 1，黄 0，红 1" in page.locator(".msg.success").inner_text()
+    assert "2025年6月已锁定：蓝 1，黄 0，红 1" in page.locator(".msg.success").inner_text()
     assert Period.objects.get(code="2025-06").status == PeriodStatus.LOCKED
     june = page.locator("tbody tr", has_text="2025年6月")
     assert "已锁定" in june.locator(".badge").inner_text()
@@ -157,7 +157,7 @@ def test_board_filter_lock_and_publish(page, live_server, cast, login, shot, off
     go(page, board)
     main = page.locator("main").inner_text()
     assert page.locator(".g-provisional").count() == 0 and "临时结果" not in main
-    assert "快照第1版" in main and "已发布" in page.locator(".g-status .badge").inner_text()
+    assert "锁定结果" in main and "已发布" in page.locator(".g-status .badge").inner_text()
     assert rows(page) == 2
     shot(page, "grading-board-published-desktop")
     page.set_viewport_size(PHONE)
@@ -175,9 +175,9 @@ def test_board_filter_lock_and_publish(page, live_server, cast, login, shot, off
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("?period=2025-06")
     assert page.locator(".g-provisional").count() == 0
-    page.click(".g-status a:has-text('快照第1版')")
+    page.click(".g-status a:has-text('锁定结果')")
     page.wait_for_load_state("networkidle")
-    assert "快照第1版" in page.locator("h1").inner_text()
+    assert "锁定结果" in page.locator("h1").inner_text()
     assert rows(page) == 2
     shot(page, "grading-snapshot-desktop")
     page.set_viewport_size(PHONE)

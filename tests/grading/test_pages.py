@@ -76,7 +76,7 @@ def test_lock_flow_through_the_pages(cast):
     c.post(reverse("grading:period_action", args=["lock"]), {"period": "2025-06", "confirm": "1"})
     assert Period.objects.get(code="2025-06").status == PeriodStatus.LOCKED
     board = c.get(reverse("grading:board"), {"period": "2025-06"}).content.decode()
-    assert "临时结果" not in board and "快照第1版" in board
+    assert "临时结果" not in board and "锁定结果" in board
     response = c.post(
         reverse("grading:period_action", args=["reopen"]), {"period": "2025-06", "reason": ""}, follow=True
     )

@@ -116,7 +116,13 @@ def test_every_entry_reads_in_chinese(client, cast):
     )
     record_download(cast.supervisor, "分级结果", "分级结果_2026年11月.xlsx", filters={"period": "2026-11"})
     record(cast.supervisor, "period.lock", cast.inside, changes={"snapshot": [None, 1]})
-    for action in ["case.escalate", "task_report.return", "milestone.create", "api_token.revoke", "audit.purge"]:
+    for action in [
+        "case.escalate",
+        "task_report.return",
+        "milestone.create",
+        "api_token.revoke",
+        "audit.purge",
+    ]:
         record(cast.supervisor, action, cast.inside)
     client.force_login(cast.auditor)
     page = re.sub(r"<[^>]+>", " ", client.get("/audit/").content.decode())  # the text people read
