@@ -92,17 +92,14 @@ def menu(request: HttpRequest) -> dict[str, Any]:
     bottom: list[dict[str, str]] = []
     if user.is_authenticated:
         for label, entries in MENUS.get(user.role, []):
-            group = {"label": label, "items": [], "active": ""}
-            for text, name in entries:
-                item = {"label": text, "url": reverse(name), "active": ""}
-                group["items"].append(item)
-                items.append(item)
-            groups.append(group)
+            members = [{"label": text, "url": reverse(name), "active": ""} for text, name in entries]
+            groups.append({"label": label, "items": members, "active": ""})
+            items += members  # the same dicts: marking one marks it in its group too
         current = _active(request.path, [item["url"] for item in items])
         for group in groups:
-            for item in group["items"]:
-                if item["url"] == current:
-                    item["active"] = group["active"] = "1"
+            for entry in group["items"]:
+                if entry["url"] == current:
+                    entry["active"] = group["active"] = "1"
         bar = [
             {"label": text, "url": reverse(name), "active": ""}
             for text, name in BOTTOM_BAR.get(user.role, [])

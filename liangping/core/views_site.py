@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.http import require_safe
 
 FAVICON = "liangping/favicon.ico"
 
 
 @require_safe
-def favicon(request: HttpRequest) -> HttpResponse:
+def favicon(request: HttpRequest) -> HttpResponseBase:
     """Browsers fetch /favicon.ico on their own (for a download, a JSON answer): the same icon the
     pages link from static, cached for a day. Public, like the login page's icon."""
     found = finders.find(FAVICON)

@@ -55,9 +55,10 @@ def _routes(resolver: URLResolver | None = None, prefix: str = "") -> list[tuple
 
 
 # What the audit administrator may open besides the audit log: his start page, his own account's pages,
-# signing out, and what the public sees anyway (the screen, the published disclosure).
+# signing out, and what the public sees anyway (the screen, the published disclosure, the site icon).
 AUDITOR_MAY = {
     "",
+    "favicon.ico",
     "audit/",
     "accounts/login/",
     "accounts/logout/",

@@ -179,7 +179,7 @@ def test_export_download_is_scoped(client, cast):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["项目台账"]
     assert [r[0].value for r in sheet.iter_rows(min_row=2)] == [cast.outside.code]
     entry = AuditLog.objects.filter(action="export").first()
-    assert entry.changes["filters"] == {"stage": "signed", "q": "物流"}
+    assert entry.changes["filters"] == {"建设阶段": "签约落地", "关键词": "物流"}  # in words
 
 
 @pytest.mark.parametrize("role", ["sysadmin", "secadmin", "auditor"])

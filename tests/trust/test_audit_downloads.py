@@ -29,7 +29,7 @@ def test_an_export_download_records_who_what_and_the_filters(cast):
     assert response.status_code == 200
     entry = AuditLog.objects.get(action="export")
     assert entry.actor == cast.department and entry.object_type == "sheets.projects"
-    assert entry.changes["filters"] == {"stage": "construction"} and entry.changes["rows"] >= 0
+    assert entry.changes["filters"] == {"建设阶段": "开工建设"} and entry.changes["rows"] >= 0
     assert action_label(entry.action) == "导出"
 
 
