@@ -60,6 +60,7 @@ AUDITOR_MAY = {
     "",
     "favicon.ico",
     "audit/",
+    "audit/checkpoint/",
     "accounts/login/",
     "accounts/logout/",
     "accounts/security/",
