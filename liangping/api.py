@@ -27,6 +27,7 @@ from liangping.cases.api import router as cases_router
 from liangping.cases.services import CaseError
 from liangping.core.api import AUTH, NOT_FOUND, ApiError, FieldErrors
 from liangping.core.api import router as core_router
+from liangping.core.ids import is_out_of_range
 from liangping.grading.api import router as grading_router
 from liangping.plaintext import refusal
 from liangping.projects.api import router as projects_router
@@ -366,5 +367,7 @@ def on_too_many_files(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_out_of_range(exc):  # a number no record id can be (liangping.core.ids): not a fault
+        return _detail(request, 404, NOT_FOUND)
     logger.exception("API 请求出错：%s %s", request.method, request.path, exc_info=exc)
     return _detail(request, 500, "服务器内部错误")

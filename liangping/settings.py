@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liangping.core.middleware.AuditContextMiddleware",
+    "liangping.core.middleware.OutOfRangeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "liangping.accounts.middleware.SessionTimeoutMiddleware",
     "liangping.accounts.middleware.LoginGateMiddleware",
@@ -150,11 +152,17 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Lockout: 5 failures lock the account name, and 5 failures lock the client address, each for 15 minutes
-# (two separate parameters: either one locks).
+# Lockout (django-axes): 5 failures lock the account name, and the pair (name, address), for 15
+# minutes. An address alone is never locked (a shared NAT or a proxy would lock out everyone behind
+# it): its failures slow it down instead (liangping.accounts.throttle).
 AXES_FAILURE_LIMIT = env_int("LIANGPING_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LIANGPING_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+# A retry during a lockout is refused and audited but not counted: it does not extend the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures from one address beyond the limit: each next attempt from it waits 1, 2, 4 … seconds after
+# the last failure, at most this long (429 with Retry-After meanwhile).
+LOGIN_ADDRESS_DELAY_MAX_SECONDS = env_int("LIANGPING_LOGIN_ADDRESS_DELAY_MAX_SECONDS", 60)
 # A successful sign-in clears that account's failures only (liangping.accounts.views.LoginView): axes' own
 # reset would also clear every failure from the same address, so one valid account could reset the
 # address count while guessing others' passwords.
@@ -162,8 +170,11 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "liangping.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
-# The client address is REMOTE_ADDR, as in the audit log (a client cannot forge it; a reverse proxy
-# in front must pass the real address through, e.g. gunicorn's --forwarded-allow-ips).
+# The client address (lockouts, the audit log, the API rate limit): REMOTE_ADDR, or behind a reverse
+# proxy the address it passes on in this header, counting PROXY_COUNT proxies from the right
+# (liangping.core.clientaddr).
+PROXY_CLIENT_IP_HEADER = env_str("LIANGPING_PROXY_CLIENT_IP_HEADER", "")
+PROXY_COUNT = env_int("LIANGPING_PROXY_COUNT", 1)
 AXES_CLIENT_IP_CALLABLE = "liangping.accounts.policy.client_ip"
 
 # Sessions end after 30 idle minutes and at the latest 12 hours after sign-in (liangping.accounts).
@@ -175,7 +186,8 @@ OTP_TOTP_ISSUER = env_str("LIANGPING_OTP_ISSUER", "亮屏督查")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
-# The JSON API: requests per minute for one token, one signed-in user or one address (429 beyond).
+# The JSON API: requests per minute for one token, one signed-in user or one address (429 beyond),
+# counted in the shared cache so that every worker process and host shares one limit.
 API_RATE_PER_MINUTE = env_int("LIANGPING_API_RATE_PER_MINUTE", 100000 if ENVIRONMENT == "test" else 300)
 
 LANGUAGE_CODE = "zh-hans"
@@ -282,8 +294,33 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address of the site as users reach it, for the links in e-mails ("https://liangping.example.gov.cn").
 LIANGPING_SITE_URL = env_str("LIANGPING_SITE_URL", "")
 
+# Caches: "default" (per process, or Redis) for what can be recomputed; "shared" for what every
+# process must agree on (the API rate limit): Redis when REDIS_URL is set, else a table in the database
+# (liangping_cache, created by a migration of liangping.accounts).
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_TABLE = "liangping_cache"
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "shared",
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100000},
+        },
+    }
+
 # The job queue (reminders, escalations, digests): huey on var/huey.sqlite3, or Redis when REDIS_URL is set.
-HUEY = huey_settings(ENVIRONMENT, VAR_DIR, env_str("REDIS_URL", ""), env_int("LIANGPING_WORKERS", 2))
+HUEY = huey_settings(ENVIRONMENT, VAR_DIR, REDIS_URL, env_int("LIANGPING_WORKERS", 2))
 
 LOGGING = {
     "version": 1,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +13,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache as django_cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +23,7 @@ from django.utils.http import urlencode
 from django_otp import user_has_device
 
 from liangping.accounts import policy
+from liangping.core.api import request_token
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -113,7 +116,11 @@ def gate_exempt_paths() -> frozenset[str]:
 
 class LoginGateMiddleware:
     """Until a signed-in user has passed two-factor login (when required or enrolled) and replaced a
-    password an administrator set, every page sends them to that step and the API answers 401."""
+    password an administrator set, every page sends them to that step and the API answers 401.
+
+    An API request is exempt only when it carries a token that authentication accepts (the token is a
+    credential of its own); any other header changes nothing, and the session behind it passes the
+    same gate as the pages."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -124,7 +131,7 @@ class LoginGateMiddleware:
             user.is_authenticated
             and request.path not in gate_exempt_paths()
             and not request.path.startswith(settings.STATIC_URL)
-            and not (is_api(request) and "Authorization" in request.headers)
+            and not (is_api(request) and request_token(request) is not None)
         ):
             step, detail = self.pending_step(request, user)
             if step:
@@ -164,8 +171,13 @@ def has_device(request: HttpRequest, user: Any) -> bool:
 
 class ApiRateLimitMiddleware:
     """At most API_RATE_PER_MINUTE requests a minute per API token, signed-in user or client address;
-    beyond that 429 with a Chinese message. Counted in Django's cache (per process with the default
-    local-memory cache; a shared cache such as Redis makes it one limit across processes)."""
+    beyond that 429 with a Chinese message.
+
+    The key is what authentication established: the token that authentication accepts (by its id),
+    else the signed-in user, else the client address. A header the client makes up (a random
+    Authorization) is neither, so it counts against the address like any anonymous request. The
+    count lives in the shared cache (Redis, or the database table): every worker process and host
+    counts against one limit."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -175,13 +187,7 @@ class ApiRateLimitMiddleware:
             limit = int(settings.API_RATE_PER_MINUTE)
             now = time.time()
             window = int(now // 60)
-            key = f"lp:api-rate:{self.ident(request)}:{window}"
-            django_cache.add(key, 0, 70)
-            try:
-                count = django_cache.incr(key)
-            except ValueError:  # expired between add and incr
-                django_cache.set(key, 1, 70)
-                count = 1
+            count = hit(f"lp:api-rate:{self.ident(request)}:{window}")
             if count > limit:
                 response = JsonResponse(
                     {"detail": f"请求过于频繁：每分钟最多 {limit} 次，请稍后再试。"}, status=429
@@ -192,10 +198,24 @@ class ApiRateLimitMiddleware:
 
     @staticmethod
     def ident(request: HttpRequest) -> str:
-        auth = request.headers.get("Authorization", "")
-        if auth.lower().startswith("bearer "):
-            return "token:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:32]
+        token = request_token(request)
+        if token is not None:
+            return f"token:{token.pk}"
         user: Any = request.user
         if user.is_authenticated:
             return f"user:{user.pk}"
         return f"ip:{policy.client_ip(request)}"
+
+
+def hit(key: str, seconds: int = 70) -> int:
+    """Count one request under `key` in the shared cache and return the count so far. Redis counts
+    atomically; the database cache reads and writes in one transaction (serialised on SQLite)."""
+    store = caches["shared"]
+    guard = transaction.atomic() if isinstance(store, DatabaseCache) else nullcontext()
+    with guard:
+        try:
+            return int(store.incr(key))
+        except ValueError:  # no count yet in this window
+            if store.add(key, 1, seconds):
+                return 1
+            return int(store.incr(key))

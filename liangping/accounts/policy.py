@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from liangping.core.clientaddr import client_address
 from liangping.core.models import ADMIN_ROLES, AuditLog, Role, User
 
 # Roles that may not sign in on a password alone: the three administrators and the supervisors.
@@ -19,8 +20,9 @@ SET_BY_OWNER = ("user.password_change",)
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The address used for lockouts and the audit log alike."""
-    return request.META.get("REMOTE_ADDR")
+    """The address used for lockouts and the audit log alike (REMOTE_ADDR, or the address a trusted
+    reverse proxy passes on: liangping.core.clientaddr)."""
+    return client_address(request)
 
 
 def relaxed() -> bool:

@@ -66,5 +66,5 @@ def on_locked_out(sender: Any, request: Any, username: str | None = None, **kwar
         object_type=USER_TYPE,
         object_id=str(user.pk) if user else "",
         object_repr=username or "",
-        reason="连续登录失败达到上限，账号和来源地址锁定",
+        reason="连续登录失败达到上限，账号锁定",
     )

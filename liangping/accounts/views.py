@@ -19,7 +19,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from liangping.accounts import otp, policy
+from liangping.accounts import otp, policy, throttle
 from liangping.accounts.forms import ConfirmPasswordForm, PasswordChangeForm, SeparatedLoginForm, TokenForm
 from liangping.accounts.middleware import HAS_DEVICE, MUST_CHANGE
 from liangping.core.access import roles_required
@@ -46,6 +46,12 @@ def with_next(name: str, request: HttpRequest) -> str:
 class LoginView(CoreLoginView):
     authentication_form = SeparatedLoginForm
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = throttle.wait_seconds(request)
+        if wait:
+            return slowed_down(request, wait)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         # the account's own failures end with a successful sign-in; the address's failures do not
@@ -64,6 +70,22 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
         {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+def slowed_down(request: HttpRequest, wait: int) -> HttpResponse:
+    """Too many failures from this address: wait before the next attempt (not counted, not a lock)."""
+    username = str(request.POST.get("username") or "")[:150]
+    record(
+        None,
+        "user.login_throttled",
+        object_type=User._meta.label_lower,
+        object_id=str(User.objects.filter(username=username).values_list("pk", flat=True).first() or ""),
+        object_repr=username or "（未填写用户名）",
+        reason=f"来源地址登录失败次数过多，需等待 {wait} 秒",
+    )
+    response = render(request, "accounts/slowed.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @roles_required()

@@ -17,6 +17,7 @@ from liangping.core.api import (
     InputSchema,
     OrgRef,
     Pagination,
+    QuerySchema,
     UserRef,
     actor,
     conflict,
@@ -145,7 +146,7 @@ class CaseActionIn(InputSchema):
     version: int = Field(..., description="读取时的版本号")
 
 
-class CaseFilters(Schema):
+class CaseFilters(QuerySchema):
     status: CaseStatus | None = None
     kind: CaseKind | None = None
     overdue: bool | None = Field(None, description="只看超期（true）或未超期（false）")

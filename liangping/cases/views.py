@@ -18,6 +18,7 @@ from liangping.cases.models import Case, CaseStatus
 from liangping.cases.queries import STATUS_TONES, filter_cases, subjects_of
 from liangping.core.access import roles_required
 from liangping.core.config import get_setting
+from liangping.core.ids import parse_id
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.core.workdays import WorkCalendar
 
@@ -72,9 +73,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     project = None
     project_id = request.GET.get("project", "")
     if project_id:
-        if not project_id.isdigit():
+        if (number := parse_id(project_id)) is None:
             raise Http404("项目不存在")
-        project = get_object_or_404(visible, pk=int(project_id))
+        project = get_object_or_404(visible, pk=number)
     form = RegisterForm(request.POST or None, fixed_project=project is not None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

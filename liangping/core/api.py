@@ -21,6 +21,7 @@ from pydantic import BeforeValidator, PlainSerializer, field_validator
 from pydantic_core import PydanticCustomError
 
 from liangping.core.audit import record
+from liangping.core.ids import ID_MAX, ID_MIN
 from liangping.core.models import ApiToken, Org, Role, User
 from liangping.core.scope import sees_ledger
 from liangping.plaintext import control_char
@@ -68,8 +69,8 @@ def revoke_token(actor: User, token: ApiToken, reason: str = "") -> None:
     record(actor, "api_token.revoke", token, changes={"revoked": [False, True]}, reason=reason)
 
 
-def user_for_token(raw: str) -> User | None:
-    """The active user holding this unrevoked token, or None."""
+def token_for(raw: str) -> ApiToken | None:
+    """The unrevoked token of an active user matching `raw`, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = (
@@ -82,7 +83,25 @@ def user_for_token(raw: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user holding this unrevoked token, or None."""
+    token = token_for(raw)
+    return None if token is None else token.user
+
+
+def request_token(request: HttpRequest) -> ApiToken | None:
+    """The token that authenticates this request (`Authorization: Bearer <token>`), looked up once
+    per request: the sign-in gate, the rate limit and the API's authentication all ask. A header
+    that is not a valid token gives None, whatever it says."""
+    if not hasattr(request, "_lp_api_token"):
+        header = request.headers.get("Authorization", "")
+        scheme, _, raw = header.partition(" ")
+        token = token_for(raw.strip()) if scheme.lower() == "bearer" else None
+        request._lp_api_token = token  # type: ignore[attr-defined]
+    return request._lp_api_token  # type: ignore[attr-defined,no-any-return]
 
 
 # --- authentication ---------------------------------------------------------------------------
@@ -90,10 +109,11 @@ def user_for_token(raw: str) -> User | None:
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token.strip())
-        if user is not None:
-            request._api_auth_kind = "token"  # type: ignore[attr-defined]
-        return user
+        found = request_token(request)
+        if found is None:
+            return None
+        request._api_auth_kind = "token"  # type: ignore[attr-defined]
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -195,6 +215,27 @@ def user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": user.name}
 
 
+class BoundedInts(Schema):
+    """Every integer a client sends (query filters, body fields, lists of ids) fits a database integer:
+    beyond it, a 422 naming the field and the bound, before any query (liangping.core.ids)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_the_database(cls, value: Any) -> Any:
+        for number in value if isinstance(value, list | tuple | set) else [value]:
+            if not isinstance(number, int) or isinstance(number, bool):
+                continue
+            if number > ID_MAX:
+                raise PydanticCustomError("less_than_equal", "Input should be <= {le}", {"le": ID_MAX})
+            if number < ID_MIN:
+                raise PydanticCustomError("greater_than_equal", "Input should be >= {ge}", {"ge": ID_MIN})
+        return value
+
+
+class QuerySchema(BoundedInts):
+    """Query-string filters of a list."""
+
+
 def _first_control(value: Any) -> str | None:
     if isinstance(value, str):
         return control_char(value)
@@ -208,7 +249,7 @@ def _first_control(value: Any) -> str | None:
     return None
 
 
-class InputSchema(Schema):
+class InputSchema(BoundedInts):
     """Request bodies refuse unknown fields (a misspelt field is an error, not silently ignored),
     trim surrounding spaces from text, so "  " counts as empty, and refuse control characters
     (liangping.plaintext) in any text, with the field named in the 422."""

@@ -48,6 +48,7 @@ VERBS = {
     "login": "登录",
     "login_failed": "登录失败",
     "locked_out": "登录锁定",
+    "login_throttled": "登录限速",
     "logout": "退出",
     "session_timeout": "超时退出",
     "password_change": "修改密码",

@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from liangping.core.audit import current_ip
+from liangping.core.clientaddr import client_address
+from liangping.core.ids import is_out_of_range
 
 
 class AuditContextMiddleware:
@@ -15,7 +17,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set(request.META.get("REMOTE_ADDR"))
+        token = current_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:
@@ -54,3 +56,19 @@ class RequestSizeMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class OutOfRangeMiddleware:
+    """A number no record id can be, wherever a page met it (a filter, a path), is a 404, not a 500
+    (liangping.core.ids)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_out_of_range(exception):
+            raise Http404("编号超出范围") from exception
+        return None

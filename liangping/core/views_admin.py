@@ -16,6 +16,7 @@ from liangping.core.access import roles_required
 from liangping.core.auditlog import describe
 from liangping.core.config import DEFAULTS, all_settings, set_setting
 from liangping.core.forms import CalendarDayForm, CalendarYearForm, DeadlineForm, SettingForm, weekday
+from liangping.core.ids import IdOutOfRange, parse_id
 from liangping.core.models import AuditLog, CalendarDay, CalendarYear, Role
 
 
@@ -109,8 +110,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     result = holidays.compute_deadline(**tool.cleaned_data) if tool.is_valid() else None
     year = request.GET.get("year", "")
     days = CalendarDay.objects.all()
-    if year.isdigit():
-        days = days.filter(date__year=int(year))
+    if (number := parse_id(year)) is not None:
+        if number > 9999:
+            raise IdOutOfRange(year)
+        days = days.filter(date__year=number)
     return render(
         request,
         "core/calendar.html",

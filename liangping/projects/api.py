@@ -21,6 +21,7 @@ from liangping.core.api import (
     IsoDate,
     OrgRef,
     Pagination,
+    QuerySchema,
     UserRef,
     actor,
     field_error,
@@ -193,7 +194,7 @@ ORDERINGS = [
 ]
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(QuerySchema):
     district: int | None = Field(None, description="所属区（市）ID")
     stage: StageIn | None = Field(None, description="建设阶段，代码或中文（如 construction、在建）")
     level: LevelIn | None = Field(None, description="项目级别：provincial / city 或 省重点 / 市重点")

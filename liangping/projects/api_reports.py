@@ -13,6 +13,7 @@ from liangping.core.api import (
     AmountIn,
     InputSchema,
     Pagination,
+    QuerySchema,
     UserRef,
     actor,
     field_error,
@@ -69,7 +70,7 @@ class ReportOut(Schema):
         return user_ref(obj.reviewed_by)
 
 
-class ReportFilters(Schema):
+class ReportFilters(QuerySchema):
     month: MonthIn | None = Field(None, description="年月，YYYY-MM")
     project: int | None = Field(None, description="项目 ID")
     status: ReportStatus | None = None

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from liangping.core.api import (
     IsoDate,
     Pagination,
+    QuerySchema,
     UserRef,
     actor,
     field_error,
@@ -66,7 +67,7 @@ class VisitOut(Schema):
         ]
 
 
-class VisitFilters(Schema):
+class VisitFilters(QuerySchema):
     project: int | None = Field(None, description="项目 ID")
     specialist: int | None = Field(None, description="项目专员 ID")
     since: IsoDate | None = Field(None, description="走访日期不早于")

@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.db.models import Q
 from django.utils import timezone
 
+from liangping.core.ids import parse_id
 from liangping.core.models import Org, User
 from liangping.core.scope import sees_ledger
 from liangping.projects.extensions import COMPLETION, GRADE, annotate_grades, grade_label
@@ -52,9 +53,8 @@ LEVEL_LABELS = dict(Level.choices)
 def filter_projects(qs: ProjectQuerySet, filters: Mapping[str, str]) -> ProjectQuerySet:
     """The list filters of the ledger page: ids for people and orgs, codes for stage and level."""
     for name in ID_FILTERS:
-        value = (filters.get(name) or "").strip()
-        if value.isdigit():
-            qs = qs.filter(**{f"{name}_id": int(value)})
+        if (number := parse_id(filters.get(name))) is not None:
+            qs = qs.filter(**{f"{name}_id": number})
     for name, allowed in CHOICE_FILTERS.items():
         value = (filters.get(name) or "").strip()
         if value in allowed:
@@ -142,18 +142,21 @@ FILTER_LABELS = {
 }
 
 
+def ids_of(values: Mapping[str, str], *names: str) -> list[int]:
+    found = [parse_id(values[name]) for name in names]
+    return [n for n in found if n is not None]
+
+
 def describe_filters(filters: Mapping[str, str]) -> dict[str, str]:
     """The ledger's filters in words, names not ids: {"所属区（市）": "薛城区", "建设阶段": "在建"}."""
     values = {k: (filters.get(k) or "").strip() for k in FILTER_LABELS}
     orgs = {
         str(pk): name
-        for pk, name in Org.objects.filter(
-            pk__in=[int(values[k]) for k in ("district", "department") if values[k].isdigit()]
-        ).values_list("pk", "name")
+        for pk, name in Org.objects.filter(pk__in=ids_of(values, "district", "department")).values_list(
+            "pk", "name"
+        )
     }
-    people = User.objects.filter(
-        pk__in=[int(values[k]) for k in ("leader", "specialist") if values[k].isdigit()]
-    )
+    people = User.objects.filter(pk__in=ids_of(values, "leader", "specialist"))
     users = {str(u.pk): u.name for u in people.only("pk", "display_name", "username")}
     names = {"district": orgs, "department": orgs, "leader": users, "specialist": users}
     names |= {"stage": STAGE_LABELS, "level": LEVEL_LABELS}

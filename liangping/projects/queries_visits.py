@@ -11,6 +11,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from liangping.core.config import get_setting
+from liangping.core.ids import parse_id
 from liangping.core.models import Role, User
 from liangping.core.scope import AnyUser
 from liangping.projects.models import Project, Visit
@@ -23,8 +24,8 @@ def visits_queryset(user: AnyUser, filters: Mapping[str, str]) -> QuerySet[Visit
         .annotate(photo_count=Count("photos"))
         .order_by("-date", "-id")
     )
-    if (specialist := (filters.get("specialist") or "").strip()).isdigit():
-        qs = qs.filter(specialist_id=int(specialist))
+    if (specialist := parse_id(filters.get("specialist"))) is not None:
+        qs = qs.filter(specialist_id=specialist)
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(Q(project__name__icontains=q) | Q(project__code__icontains=q))
     return qs

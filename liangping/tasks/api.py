@@ -19,6 +19,7 @@ from liangping.core.api import (
     ApiError,
     InputSchema,
     OrgRef,
+    QuerySchema,
     UserRef,
     actor,
     conflict,
@@ -189,7 +190,7 @@ class TaskDetailOut(TaskOut):
     can_record_milestone: bool
 
 
-class TaskFilters(Schema):
+class TaskFilters(QuerySchema):
     leader: int | None = Field(None, description="领衔市领导 ID")
     department: int | None = Field(None, description="牵头部门 ID")
     year: int | None = Field(None, description="年度")

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from liangping.core.ids import ID_MAX, ID_MIN, IdOutOfRange
 from liangping.core.models import Org, User
 from liangping.core.periods import PeriodCodeError, parse_period_code, period_label
 from liangping.core.scope import AnyUser
@@ -58,9 +59,12 @@ def current_period(code: str | None = None, today: dt.date | None = None) -> Gra
 
 def _int(value: Any) -> int | None:
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
+    if not ID_MIN <= number <= ID_MAX:
+        raise IdOutOfRange(str(value))
+    return number
 
 
 def filtered_tasks(user: AnyUser, filters: dict[str, Any]) -> QuerySet[Task]:

@@ -21,6 +21,7 @@ Every 200 page is checked for leaks: no name of an item outside the user's scope
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from liangping.api import api
+from liangping.core.models import Role
 from tests.api.test_scope_matrix import ROUTES as API_ROUTES
 from tests.api.test_scope_matrix import expected_status as api_expected_status
 from tests.security.conftest import World, changed_tables, fingerprint
@@ -639,4 +641,80 @@ def test_api_paths_outside_the_schema(world, path):
         response = users[who].get("/api/v1" + url)
         if response.status_code != statuses[who]:
             problems.append(f"GET /api/v1{url} | {who}: {response.status_code}，应为 {statuses[who]}")
+    assert not problems, "\n".join(problems)
+
+
+# -- every API operation from a session that has not passed the sign-in gate ---------------------
+
+GATE_HEADERS = ["", "x", "Bearer bogus", "Bearer lp_forged", "Basic eDp5"]
+
+
+def half_signed_in(username: str, password: str) -> Client:
+    """A session past the password step only, with the CSRF token it would send."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))
+    response = client.post(
+        reverse("login"),
+        {
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pending", ["two_factor", "password"])
+def test_every_api_operation_refuses_a_half_signed_in_session(world, settings, pending):
+    """With any Authorization header that is not an accepted token: 401 on every operation of the
+    schema, and nothing changes."""
+    from liangping.core import accounts
+    from tests.api.test_scope_matrix import _item, _url
+    from tests.cast import PASSWORD
+
+    settings.TWO_FACTOR_RELAXED = False
+    if pending == "two_factor":
+        client, expected = half_signed_in("supervisor", PASSWORD), "动态口令"
+    else:
+        accounts.create_user(
+            world.cast.secadmin,
+            username="gate-new",
+            display_name="新部门用户",
+            role=Role.DEPARTMENT,
+            org=world.cast.fagai,
+            password="Chushi#2025",
+        )
+        client, expected = half_signed_in("gate-new", "Chushi#2025"), "修改初始密码"
+    csrf = client.cookies["csrftoken"].value
+    operations = api_operations()
+    covered = {f"{r.method} {r.path}" for r in API_ROUTES}
+    assert operations <= covered, f"未覆盖的接口：{sorted(operations - covered)}"
+    problems = []
+    before = fingerprint()
+    for route in API_ROUTES:
+        item = _item(world.cast, world.ledger, route.item, "inside") if route.item else None
+        url = "/api/v1" + (_url(route, item) if route.kind == "item" else route.path)
+        body = route.body(world.cast, world.ledger, item) if route.body else None
+        for header in GATE_HEADERS:
+            extra = {"HTTP_AUTHORIZATION": header, "HTTP_X_CSRFTOKEN": csrf}
+            if route.method == "GET":
+                response = client.get(url, **extra)
+            elif route.multipart:
+                response = client.post(url, body, **extra)
+            else:
+                send = getattr(client, route.method.lower())
+                response = send(url, json.dumps(body), content_type="application/json", **extra)
+            detail = (
+                response.json().get("detail", "")
+                if response.get("Content-Type") == "application/json"
+                else ""
+            )
+            if response.status_code != 401 or expected not in str(detail):
+                problems.append(
+                    f"{route.method} {url} | {header!r}: {response.status_code} {str(detail)[:60]}"
+                )
+    changed = changed_tables(before, fingerprint())
+    assert not changed, f"被拒绝却改动了 {changed}"
     assert not problems, "\n".join(problems)
