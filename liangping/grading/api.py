@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
-from liangping.core.api import FieldErrors
+from liangping.core.api import FieldErrors, actor
 from liangping.core.models import Period
 from liangping.core.periods import PeriodCodeError
 from liangping.core.scope import sees_ledger
@@ -22,7 +22,7 @@ router = Router(tags=["红黄蓝分级"])
 def _not_for_administrators(request: HttpRequest) -> None:
     """The three administrators manage the system, not the grading (三权分立: the audit administrator
     reads the audit log only); their grading pages do not exist, nor do these answers."""
-    if not sees_ledger(request.user):
+    if not sees_ledger(actor(request)):
         raise Http404
 
 
@@ -60,7 +60,8 @@ def _period_out(period: Period, provisional: bool) -> dict[str, Any]:
 @router.get("/grading/board", summary="项目红黄蓝分级（按权限范围；未锁定时为临时结果）")
 def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
     period = _period(filters.period)
-    viewer = request.user if sees_ledger(request.user) else AnonymousUser()  # administrators: nothing
+    user = actor(request)  # the token's user or the session's: request.user knows only the session
+    viewer = user if sees_ledger(user) else AnonymousUser()  # administrators: nothing
     data = queries.project_board(viewer, period, filters.dict(exclude={"period"}))
     return {
         "period": _period_out(period, data.provisional),
@@ -154,7 +155,7 @@ def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
 @router.get("/grading/summons", summary="约谈名单（连续两期红牌）")
 def summons(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     period = _period(filters.period)
-    return {"period": _period_out(period, False), "items": services.summons_for(request.user, period)}
+    return {"period": _period_out(period, False), "items": services.summons_for(actor(request), period)}
 
 
 @router.get("/grading/periods", summary="考核期及其快照版本")

@@ -62,3 +62,26 @@ def test_ranking_and_periods(api_as, cast):
     services.lock_period(cast.supervisor, services.get_or_create_period("2022-06"))
     periods = api_as("leader").get("/grading/periods").json()
     assert periods[0]["code"] == "2022-06" and periods[0]["snapshots"] == [1]
+
+
+@pytest.mark.django_db
+def test_a_token_sees_what_its_user_sees(api_as, cast, june):
+    """A token authenticates its user for the grading answers too: the same board, ranking and unit
+    scores as the user's session (not the empty board of an anonymous visitor, nor a 404)."""
+    from django.test import Client
+
+    from liangping.core.api import create_token
+
+    def by_token(who: str, path: str) -> object:
+        _, raw = create_token(cast.secadmin, getattr(cast, who), "对接")
+        return Client().get(f"/api/v1{path}", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    session = api_as("supervisor").get("/grading/board", period="2025-06").json()
+    token = by_token("supervisor", "/grading/board?period=2025-06")
+    assert token.status_code == 200 and token.json() == session and len(session["items"]) == 2
+    leader = by_token("leader", "/grading/board?period=2025-06").json()
+    assert [i["code"] for i in leader["items"]] == ["ZZ-2025-001"]
+    for path in ("/grading/ranking", "/grading/units", "/grading/periods", "/grading/summons"):
+        assert by_token("supervisor", path).status_code == 200, path
+    assert by_token("sysadmin", "/grading/ranking").status_code == 404  # administrators: no grading
+    assert by_token("sysadmin", "/grading/board?period=2025-06").json()["items"] == []
