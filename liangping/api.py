@@ -8,6 +8,8 @@ that no longer allows the action, 422 [{"field", "message"}] for invalid input, 
 import json
 import logging
 import re
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ import ninja
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, RequestDataTooBig, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template import Context, Engine
 from django.urls import reverse
@@ -25,7 +27,7 @@ from ninja.openapi.docs import DocsBase
 
 from liangping.cases.api import router as cases_router
 from liangping.cases.services import CaseError
-from liangping.core.api import AUTH, NOT_FOUND, ApiError, FieldErrors
+from liangping.core.api import AUTH, NOT_FOUND, ApiError, FieldErrors, request_token
 from liangping.core.api import router as core_router
 from liangping.core.ids import is_out_of_range
 from liangping.grading.api import router as grading_router
@@ -81,6 +83,19 @@ class LocalSwagger(DocsBase):
             }
         )
         return HttpResponse(Engine().from_string(DOCS_PAGE).render(context))
+
+
+def signed_in_in_production(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and the docs page describe every operation: in production only signed-in users
+    (a session past the sign-in gate, or an accepted API token) read them; elsewhere they are open."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if settings.PRODUCTION and not (request.user.is_authenticated or request_token(request) is not None):
+            return JsonResponse({"detail": "请先登录后再查看接口文档"}, status=401)
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 # The errors every operation may answer (see the module docstring), documented in the schema so that
@@ -141,6 +156,7 @@ api = LiangpingAPI(
     urls_namespace="api",
     auth=AUTH,
     docs=LocalSwagger(),
+    docs_decorator=signed_in_in_production,
 )
 api.add_router("", core_router)
 api.add_router("", projects_router)

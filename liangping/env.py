@@ -6,6 +6,7 @@ so settings.py stays declarative and a typo in a variable name fails loudly.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
@@ -49,12 +50,39 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+MIN_DISTINCT = 10
+MIN_BITS = 128
+MIN_DISTINCT_TRIGRAMS = 0.75
+
+
+def key_weakness(key: str) -> str:
+    """Why `key` cannot be a production secret ("" when it can): too few different characters, too
+    little entropy for its length (estimated as length × log2(distinct characters)), or a repeated
+    pattern (most three-character pieces occur more than once). A random key passes all three: 43
+    URL-safe characters from secrets.token_urlsafe, 64 hex digits from secrets.token_hex(32)."""
+    distinct = len(set(key))
+    if distinct < MIN_DISTINCT:
+        return f"只有 {distinct} 种不同的字符（至少需要 {MIN_DISTINCT} 种）"
+    bits = len(key) * math.log2(distinct)
+    if bits < MIN_BITS:
+        return f"估计只有 {bits:.0f} 位熵（至少需要 {MIN_BITS} 位）"
+    trigrams = [key[i : i + 3] for i in range(len(key) - 2)]
+    if len(set(trigrams)) < MIN_DISTINCT_TRIGRAMS * len(trigrams):
+        return "由重复的片段组成"
+    return ""
+
+
 def secret_key(production: bool, var_dir: Path) -> str:
     """The secret key: required from the environment in production, else kept under var/."""
     key = os.environ.get("LIANGPING_SECRET_KEY", "")
     if key:
         if production and len(key) < 32:
             raise ImproperlyConfigured("LIANGPING_SECRET_KEY 太短：生产环境至少需要 32 个字符")
+        if production and (weakness := key_weakness(key)):
+            raise ImproperlyConfigured(
+                f"LIANGPING_SECRET_KEY 太简单：{weakness}。请用随机生成的密钥"
+                "（可用 python -c 'import secrets; print(secrets.token_urlsafe(50))' 生成）"
+            )
         return key
     if production:
         raise ImproperlyConfigured(

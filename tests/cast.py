@@ -20,6 +20,8 @@ from liangping.core.models import Org, OrgKind, Role, User
 from liangping.projects.models import Level, Project, Stage
 
 PASSWORD = "Liangping#2025"
+# A secret key production accepts (random-looking: see liangping.env.key_weakness).
+PRODUCTION_SECRET = "Kp4-Wm9xQ2rT7vB1nZ6cY3hF8jL0sD5gA2eU7iO4aN9lP1"
 
 
 @dataclass

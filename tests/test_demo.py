@@ -330,7 +330,8 @@ def test_serve_collects_static_files_then_becomes_gunicorn(no_exec):
     with pytest.raises(Execed):
         call_command("serve", "--bind", "127.0.0.1:8123", "--workers", "3", stdout=out)
     assert no_exec[0] == ("command", "collectstatic", {"interactive": False, "verbosity": 0})
-    _, argv, env = no_exec[1]
+    assert no_exec[1] == ("command", "createcachetable", {"verbosity": 0})
+    _, argv, env = no_exec[2]
     assert argv == serving.gunicorn_argv("127.0.0.1:8123", 3)
     assert env.get("LIANGPING_DEMO") != "1" and env["DJANGO_SETTINGS_MODULE"]
     assert "http://127.0.0.1:8123/" in out.getvalue()
@@ -385,15 +386,24 @@ def test_serve_for_real(tmp_path):
     try:
         status = None
         deadline = time.monotonic() + 30
+        headers = None
         while status is None and time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    status = response.status
+                    status, headers = response.status, response.headers
             except urllib.error.HTTPError as exc:
-                status = exc.code
+                status, headers = exc.code, exc.headers
             except OSError:
                 time.sleep(0.2)
         assert status is not None and status < 500
+        assert headers is not None and "Server" not in headers, headers.get("Server")  # no software named
+        api = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5)
+        assert api.status == 200 and "Server" not in api.headers  # the shared cache table exists too
+        api_call = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me")
+        try:
+            urllib.request.urlopen(api_call, timeout=5)
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 401 and "Server" not in exc.headers
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0].decode()

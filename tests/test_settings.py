@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from tests.cast import PRODUCTION_SECRET
+
 CHECK = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
 
 AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
@@ -31,6 +33,11 @@ def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
             "调试模式",
         ),
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "short"}, "太短"),
+        # long enough, but no secret: one character, two, a repeated pattern
+        ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "k" * 50}, "只有 1 种不同的字符"),
+        ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "ab" * 30}, "只有 2 种不同的字符"),
+        ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "0123456789abcdef" * 4}, "重复的片段"),
+        ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "abcdefghijk" * 3}, "位熵"),
         ({"LIANGPING_DEBUG": "maybe"}, "不是布尔值"),
         (
             {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "x" * 50, "LIANGPING_AUDIT_KEY": ""},
@@ -48,9 +55,24 @@ def test_production_refuses_unsafe_settings(env, message, tmp_path):
     assert message in result.stderr
 
 
+def test_random_keys_pass_the_entropy_check():
+    import secrets
+
+    from liangping.env import key_weakness
+
+    for _ in range(200):
+        assert key_weakness(secrets.token_urlsafe(50)) == ""
+        assert key_weakness(secrets.token_hex(32)) == ""
+        assert key_weakness(secrets.token_urlsafe(24)) == ""  # 32 characters, the shortest allowed
+
+
 def test_production_starts_with_a_secret_key(tmp_path):
     result = run(
-        {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "k" * 50, "LIANGPING_VAR_DIR": str(tmp_path)}
+        {
+            "LIANGPING_ENV": "production",
+            "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
+            "LIANGPING_VAR_DIR": str(tmp_path),
+        }
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

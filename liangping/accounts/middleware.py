@@ -169,6 +169,13 @@ def has_device(request: HttpRequest, user: Any) -> bool:
     return bool(known)
 
 
+@cache
+def api_docs_paths() -> tuple[str, ...]:
+    """The schema, the docs page and its assets: descriptions, not data (not counted)."""
+    docs = reverse("api:openapi-view")
+    return (reverse("api:openapi-json"), docs, docs + "assets/")
+
+
 class ApiRateLimitMiddleware:
     """At most API_RATE_PER_MINUTE requests a minute per API token, signed-in user or client address;
     beyond that 429 with a Chinese message.
@@ -183,7 +190,7 @@ class ApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if is_api(request):
+        if is_api(request) and not request.path.startswith(api_docs_paths()):
             limit = int(settings.API_RATE_PER_MINUTE)
             now = time.time()
             window = int(now // 60)

@@ -26,6 +26,8 @@ def gunicorn_argv(
         "-m",
         "gunicorn",
         "liangping.wsgi:application",
+        "--config",
+        "python:liangping.demo.gunicorn_config",  # no Server header
         "--bind",
         bind,
         "--workers",
@@ -74,8 +76,10 @@ def url_of(bind: str) -> str:
 def serve(
     stdout: TextIOBase, bind: str = DEFAULT_BIND, workers: int = DEFAULT_WORKERS, *, demo: bool = False
 ) -> NoReturn:
-    """Collect static files quietly, then become gunicorn (this process is replaced)."""
+    """Collect static files quietly, make sure the shared cache's table exists (the API rate limit
+    counts there when Redis is not configured), then become gunicorn (this process is replaced)."""
     call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     if pending := pending_migrations():
         stdout.write(f"注意：数据库还有 {pending} 个迁移未执行，请先运行 liangping migrate\n")
     argv = gunicorn_argv(bind, workers)

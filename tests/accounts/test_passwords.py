@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from liangping.accounts.validators import CharacterClassValidator
 from liangping.core.forms import UserCreateForm
 from liangping.core.models import Role
+from tests.cast import PRODUCTION_SECRET
 
 AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
 
@@ -76,6 +77,8 @@ def test_passwords_are_hashed_with_argon2id(tmp_path):
         "import django; django.setup(); from django.contrib.auth.hashers import make_password; "
         "print(make_password('Liangping#2025'))"
     )
-    result = run_settings(code, {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "k" * 50}, tmp_path)
+    result = run_settings(
+        code, {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": PRODUCTION_SECRET}, tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("argon2$argon2id$")

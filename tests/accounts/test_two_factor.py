@@ -15,7 +15,7 @@ from liangping.accounts import otp
 from liangping.core.models import AuditLog
 from tests.accounts.codes import code_for
 from tests.accounts.test_passwords import run_settings
-from tests.cast import PASSWORD
+from tests.cast import PASSWORD, PRODUCTION_SECRET
 
 ADMINS_AND_SUPERVISOR = ["sysadmin", "secadmin", "auditor", "supervisor"]
 OTHERS = ["leader", "department", "district", "specialist", "owner"]
@@ -157,7 +157,11 @@ def test_strict_pages_carry_no_banner(cast, strict):
 
 
 def test_production_refuses_to_relax_two_factor_login(tmp_path):
-    env = {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "k" * 50, "LIANGPING_DEMO_RELAX_2FA": "1"}
+    env = {
+        "LIANGPING_ENV": "production",
+        "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
+        "LIANGPING_DEMO_RELAX_2FA": "1",
+    }
     result = run_settings("import django; django.setup()", env, tmp_path)
     assert result.returncode != 0 and "生产环境不允许放宽双因素登录" in result.stderr
 
@@ -166,7 +170,9 @@ def test_production_is_strict_by_default(tmp_path):
     code = (
         "import django; django.setup(); from django.conf import settings; print(settings.TWO_FACTOR_RELAXED)"
     )
-    result = run_settings(code, {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "k" * 50}, tmp_path)
+    result = run_settings(
+        code, {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": PRODUCTION_SECRET}, tmp_path
+    )
     assert result.stdout.strip() == "False", result.stderr
 
 

@@ -166,3 +166,27 @@ def test_docs_need_nothing_from_another_origin(client):
         assert int(asset["Content-Length"]) > 0
     assert client.get(BASE + "/docs/assets/..%2Fmain.py").status_code == 404
     assert client.get(BASE + "/docs/assets/redoc.standalone.js").status_code == 404
+
+
+@pytest.mark.django_db
+def test_in_production_the_schema_and_docs_need_a_sign_in(cast, settings):
+    from django.test import Client
+
+    from liangping.core.api import create_token
+
+    settings.PRODUCTION = True
+    for path in ("/openapi.json", "/docs"):
+        response = Client().get(BASE + path)
+        assert response.status_code == 401, path
+        assert response.json()["detail"] == "请先登录后再查看接口文档"
+        # a made-up token is not a sign-in either
+        assert Client().get(BASE + path, HTTP_AUTHORIZATION="Bearer lp_made-up").status_code == 401
+    session = Client()
+    session.force_login(cast.district)
+    assert session.get(BASE + "/openapi.json").status_code == 200
+    assert session.get(BASE + "/docs").status_code == 200
+    _, raw = create_token(cast.secadmin, cast.leader, "文档")
+    assert Client().get(BASE + "/openapi.json", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    # outside production they stay open, for developers of client systems
+    settings.PRODUCTION = False
+    assert Client().get(BASE + "/openapi.json").status_code == 200

@@ -11,6 +11,7 @@ import pytest
 
 from liangping.notices.jobs import send_report_reminders
 from liangping.notices.models import Notification
+from tests.cast import PRODUCTION_SECRET
 
 SHOW = (
     "from django.conf import settings as s; "
@@ -38,7 +39,7 @@ def test_smtp_from_the_environment_in_production(tmp_path):
     out = run(
         {
             "LIANGPING_ENV": "production",
-            "LIANGPING_SECRET_KEY": "k" * 50,
+            "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
             "LIANGPING_EMAIL_HOST": "smtp.zaozhuang.example",
             "LIANGPING_EMAIL_PORT": "587",
             "LIANGPING_EMAIL_USER": "duban",
