@@ -5,7 +5,8 @@ them all out. Account names (and the pair name + address) are locked by django-a
 address alone, once its failures within the lockout window reach the failure limit, each further
 attempt must wait 1, 2, 4 … seconds after the address's last failure (at most
 LOGIN_ADDRESS_DELAY_MAX_SECONDS). An attempt made too early is answered 429 with Retry-After and is
-not counted, so waiting is always enough.
+not counted, so waiting is always enough. An attempt on an account that is locked anyway gets the
+lockout page instead, which says more.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
@@ -45,3 +47,9 @@ def wait_seconds(request: HttpRequest, now: dt.datetime | None = None) -> int:
         return 0
     remaining = (recent["last"] + dt.timedelta(seconds=delay) - now).total_seconds()
     return max(0, math.ceil(remaining))
+
+
+def account_locked(request: HttpRequest) -> bool:
+    """Whether the account name of this sign-in is locked (django-axes refuses it, uncounted)."""
+    username = str(request.POST.get("username") or "")
+    return bool(username) and AxesProxyHandler.is_locked(request, {"username": username})

@@ -48,7 +48,7 @@ class LoginView(CoreLoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         wait = throttle.wait_seconds(request)
-        if wait:
+        if wait and not throttle.account_locked(request):
             return slowed_down(request, wait)
         return super().post(request, *args, **kwargs)
 

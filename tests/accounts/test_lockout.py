@@ -163,3 +163,12 @@ def test_sign_in_and_sign_out_are_audited_with_the_address(cast):
     login, logout = AuditLog.objects.filter(action__in=["user.login", "user.logout"]).order_by("id")
     assert (login.action, login.actor, login.ip) == ("user.login", cast.leader, "10.3.3.3")
     assert (logout.action, logout.actor, logout.ip) == ("user.logout", cast.leader, "10.3.3.3")
+
+
+@pytest.mark.django_db
+def test_a_locked_account_gets_the_lockout_page_even_while_its_address_waits(cast):
+    for _ in range(5):  # one person, one address, one account: the browser's case
+        attempt("supervisor", "wrong-Password1", ip="10.50.0.1")
+    response = attempt("supervisor", PASSWORD, ip="10.50.0.1")
+    assert response.status_code == 429 and "登录已暂时锁定" in response.content.decode()
+    assert attempt("leader", PASSWORD, ip="10.50.0.1").status_code == 429  # the address still waits
