@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from liangping.cases.models import CaseKind, CaseStatus
+from liangping.cases.models import CaseKind, CaseStatus, Verdict
 from liangping.cases.queries import lead_units
 from liangping.core.forms import Form
 from liangping.core.models import Org
@@ -43,7 +43,8 @@ class AssignForm(Form):
         queryset=Org.objects.none(),
         label="协办单位（可多选）",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # A plain multi-select; cases/chips.js turns it into a searchable chip picker.
+        widget=forms.SelectMultiple(attrs={"size": 6, "data-chips": "输入单位名称搜索协办单位"}),
     )
     note = forms.CharField(label="交办意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -61,3 +62,19 @@ class ActionForm(Form):
 
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FeedbackForm(Form):
+    """The project unit's verdict on a reply."""
+
+    verdict = forms.ChoiceField(label="对答复是否满意", choices=Verdict.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="评价意见",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "不满意时请写明原因"}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["verdict"].error_messages["required"] = "请选择满意或不满意"

@@ -42,6 +42,11 @@ class CaseKind(models.TextChoices):
     SUPERVISION = "supervision", "督办事项"
 
 
+class Verdict(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: AnyUser) -> CaseQuerySet:
         q = case_scope_q(user)
@@ -121,9 +126,30 @@ class CaseStep(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField("说明", blank=True)
+    # The project unit's verdict on a reply (a "feedback" step): satisfied or not.
+    verdict = models.CharField("评价", max_length=20, choices=Verdict.choices, blank=True)
 
     class Meta:
         ordering: ClassVar = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class CaseAttachment(models.Model):
+    """A document sent with a step (a reply's 答复附件), served only to those who see the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    step = models.ForeignKey(CaseStep, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="cases/%Y/")
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+
+    def __str__(self) -> str:
+        return self.name

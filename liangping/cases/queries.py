@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
@@ -86,3 +87,27 @@ def subjects_of(cases: Iterable[Case], user: AnyUser) -> dict[int, Subject]:
         if key in found:
             out[case.pk] = found[key]
     return out
+
+
+# Where a case raised from another record came from (source_ref "kind:pk"): model, page, label.
+SOURCES = {
+    "visit": ("projects.Visit", "projects:visit_detail", "现场走访"),
+    "report": ("projects.MonthlyReport", "projects:report_detail", "月度调度"),
+}
+
+
+def source_of(case: Case, user: AnyUser) -> Subject | None:
+    """The record that raised the case (a visit, a report), linked when the user may open it."""
+    kind, _, pk = case.source_ref.partition(":")
+    if kind not in SOURCES or not pk.isdigit():
+        return None
+    label, url_name, text = SOURCES[kind]
+    try:
+        model = apps.get_model(label)
+    except LookupError:
+        return None
+    manager: Any = model._default_manager
+    obj = manager.visible_to(user).filter(pk=int(pk)).first()
+    if obj is None:
+        return Subject(text)
+    return Subject(f"{text}（{obj}）", safe_reverse(url_name, "", obj.pk))

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.case_new, name="new"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/", views.case_act, name="act"),
+    path("attachments/<int:pk>/", views.case_attachment, name="attachment"),
 ]

@@ -7,16 +7,18 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liangping.cases import services
-from liangping.cases.forms import ActionForm, AssignForm, CaseFilterForm, RegisterForm
-from liangping.cases.models import Case, CaseStatus
-from liangping.cases.queries import STATUS_TONES, filter_cases, subjects_of
+from liangping.cases.forms import ActionForm, AssignForm, CaseFilterForm, FeedbackForm, RegisterForm
+from liangping.cases.models import Case, CaseAttachment, CaseStatus
+from liangping.cases.queries import STATUS_TONES, filter_cases, source_of, subjects_of
+from liangping.core import uploads
 from liangping.core.access import roles_required
+from liangping.core.audit import record_download
 from liangping.core.config import get_setting
 from liangping.core.ids import parse_id
 from liangping.core.models import ADMIN_ROLES, Role
@@ -30,8 +32,12 @@ NOTE_LABELS = {
     "reply": ("答复内容", "请填写办理结果和答复内容（必填）", True),
     "verify": ("核实意见", "核实情况（选填）", False),
     "close": ("销号意见", "销号说明（选填）", False),
+    "verify_close": ("核实和销号意见", "核实情况和销号说明（选填）", False),
     "return": ("退回原因", "请写明退回原因（必填）", True),
 }
+# Shown instead of their parts when the same person may do both at once.
+COMBINED = {"verify_close": ("verify", "close")}
+INLINE_TYPES = {uploads.PDF.content_type, uploads.JPEG.content_type, uploads.PNG.content_type}
 
 
 def _projects() -> Any:
@@ -110,22 +116,24 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     user: Any = request.user
     allowed = services.allowed_actions(user, case)
+    hidden = {part for a, parts in COMBINED.items() if a in allowed for part in parts}
     actions = [
         {
             "name": a,
             "label": services.ACTION_LABELS[a],
             "note": NOTE_LABELS[a],
             "danger": a == "return",
+            "files": a == "reply",
         }
         for a in allowed
-        if a != "assign"
+        if a in NOTE_LABELS and a not in hidden
     ]
     assign = None
     if "assign" in allowed:
         calendar = WorkCalendar.load()
         days = int(get_setting("case_reply_workdays"))
         assign = {
-            "form": AssignForm(initial={"version": case.version}),
+            "form": AssignForm(initial={"version": case.version}, auto_id="assign-%s"),
             "days": days,
             "deadline": calendar.add_workdays(timezone.localdate(), days),
             "warning": calendar.warning(),
@@ -137,14 +145,23 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": services.ACTION_LABELS.get(s.action, s.action),
             "status": status_labels.get(s.to_status, s.to_status),
         }
-        for s in case.steps.select_related("actor__org")
+        for s in case.steps.select_related("actor__org").prefetch_related("attachments")
     ]
+    countdown = services.countdown(case, WorkCalendar.load(), timezone.localdate())
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
             "subject": subjects_of([case], user).get(case.pk),
+            "source": source_of(case, user),
+            "countdown": {"text": countdown[0], "tone": countdown[1]},
+            "escalations": [row for row in steps if row["step"].action == "escalate"],
+            "feedbacks": [row for row in steps if row["step"].action == "feedback"],
+            "feedback": FeedbackForm(initial={"version": case.version}) if "feedback" in allowed else None,
+            "max_mb": uploads.max_bytes() // (1024 * 1024),
+            "allowed_files": uploads.ALLOWED_TEXT,
+            "max_files": services.MAX_ATTACHMENTS,
             "co_orgs": list(case.co_orgs.all()),
             "steps": steps,
             "actions": actions,
@@ -176,23 +193,70 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"],
                 expected_version=data["version"],
             )
+        elif action == "feedback":
+            form = FeedbackForm(request.POST)
+            if not form.is_valid():
+                raise services.CaseError(_first_error(form))
+            data = form.cleaned_data
+            services.give_feedback(
+                user, case, data["verdict"], data["note"], expected_version=data["version"]
+            )
+        elif action == "verify_close":
+            form = ActionForm(request.POST)
+            if not form.is_valid():
+                raise services.CaseError(_first_error(form))
+            services.verify_and_close(
+                user, case, form.cleaned_data["note"], expected_version=form.cleaned_data["version"]
+            )
         elif action in NOTE_LABELS:
             form = ActionForm(request.POST)
             if not form.is_valid():
                 raise services.CaseError(_first_error(form))
+            files = [
+                (f.name or "", f.read(uploads.max_bytes() + 1), f.size)
+                for f in request.FILES.getlist("files")
+            ]
             services.advance(
-                user, case, action, form.cleaned_data["note"], expected_version=form.cleaned_data["version"]
+                user,
+                case,
+                action,
+                form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+                files=files if action == "reply" else (),
             )
         else:
             raise services.CaseError("未知操作，请刷新页面后重试")
     except services.CaseError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已{label}。")
+        messages.success(request, "已提交评价。" if action == "feedback" else f"已{label}。")
     return redirect("cases:detail", pk=case.pk)
 
 
-def _first_error(form: ActionForm | AssignForm) -> str:
+@roles_required(*LEDGER_ROLES)
+def case_attachment(request: HttpRequest, pk: int) -> Any:
+    """An attachment, for users who may see its case; never through a public media URL."""
+    visible = Case.objects.visible_to(request.user).values("pk")
+    attachment = get_object_or_404(
+        CaseAttachment.objects.filter(case__in=visible).select_related("case"), pk=pk
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件不存在") from exc
+    record_download(request.user, f"问题附件：{attachment.case.title}"[:255], attachment.name, attachment)
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type not in INLINE_TYPES,
+        filename=attachment.name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _first_error(form: ActionForm | AssignForm | FeedbackForm) -> str:
     for name, errors in form.errors.items():
         if name == "version":
             return "页面已过期，请刷新页面后再操作"

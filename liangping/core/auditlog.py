@@ -40,6 +40,7 @@ VERBS = {
     "verify": "核实",
     "close": "销号",
     "return": "退回",
+    "feedback": "评价",
     "download": "下载",
     "purge": "清理",
     "show": "查看完整信息",

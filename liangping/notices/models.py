@@ -15,6 +15,8 @@ class NoticeKind(models.TextChoices):
     REPORT_DUE = "report_due", "报送提醒"
     ESCALATION = "escalation", "超期升级"
     DIGEST = "digest", "每日汇总"
+    CASE_ASSIGNED = "case_assigned", "交办通知"
+    CASE_RETURNED = "case_returned", "退回通知"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

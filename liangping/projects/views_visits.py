@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from liangping.cases.models import Case
 from liangping.core.access import roles_required
 from liangping.core.models import Role, User
 from liangping.projects import queries, queries_visits, services
@@ -81,7 +82,11 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     qs = Visit.objects.visible_to(user).select_related("project", "specialist")
     visit = get_object_or_404(qs, pk=pk)
     photos = list(visit.photos.all())
-    return render(request, "projects/visit_detail.html", {"visit": visit, "photos": photos})
+    # The problem this visit raised (问题闭环), when the user may open it.
+    problem = Case.objects.visible_to(user).filter(source_ref=f"visit:{visit.pk}").first()
+    return render(
+        request, "projects/visit_detail.html", {"visit": visit, "photos": photos, "problem": problem}
+    )
 
 
 @visit_page

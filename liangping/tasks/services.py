@@ -15,9 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from liangping.core import images, reporting
+from liangping.core import uploads as evidence
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
-from liangping.tasks import evidence
 from liangping.tasks.models import Milestone, Task, TaskReport, TaskReportStatus
 from liangping.tasks.permissions import (
     TaskConflict,
@@ -258,7 +258,7 @@ def record_milestone(
     if upload is not None:
         try:
             kind = evidence.check(upload[0], upload[1], upload_size)
-        except evidence.EvidenceError as exc:
+        except evidence.UploadError as exc:
             raise TaskError(str(exc), field="evidence") from exc
         content = upload[1]
         if kind in (evidence.JPEG, evidence.PNG):  # a photographed document: no bombs, no EXIF/GPS

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from liangping.core import uploads as evidence
 from liangping.core.audit import record_download
 from liangping.core.models import User
-from liangping.tasks import evidence, services
+from liangping.tasks import services
 from liangping.tasks.forms import MilestoneForm, RecordForm
 from liangping.tasks.models import Milestone, Task
 from liangping.tasks.views import actor, form_error, supervisor_page, task_page

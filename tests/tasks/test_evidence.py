@@ -9,7 +9,8 @@ import zipfile
 import pytest
 from PIL import Image
 
-from liangping.tasks import evidence, services
+from liangping.core import uploads as evidence
+from liangping.tasks import services
 from liangping.tasks.services import TaskError
 from tests.tasks.conftest import PDF, docx_bytes, jpeg_bytes, png_bytes, xlsx_bytes
 from tests.trust.test_uploads import GPS_TAG, bomb_png, gps_jpeg

@@ -1,4 +1,4 @@
-"""Milestone evidence (佐证材料): what may be uploaded, judged by the file's content, not its name."""
+"""Uploaded documents (佐证材料, 答复附件): what may be uploaded, judged by the file's content, not its name."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ BY_EXTENSION = {ext: kind for kind in KINDS for ext in kind.extensions}
 CONTENT_TYPES = {kind.content_type for kind in KINDS}
 
 
-class EvidenceError(ValueError):
+class UploadError(ValueError):
     """A refused upload, with a message for people."""
 
 
@@ -78,27 +78,27 @@ def sniff(data: bytes) -> Kind | None:
 
 
 def check(name: str, data: bytes, size: int | None = None) -> Kind:
-    """The kind of an uploaded file, or EvidenceError saying what is wrong with it.
+    """The kind of an uploaded file, or UploadError saying what is wrong with it.
 
     `size` is the declared size when only the first bytes were read (a page upload reads at most
     the limit plus one byte, so a huge file is refused without being read whole)."""
     limit_mb = int(settings.LIANGPING_MAX_UPLOAD_MB)
     name = name.strip() or "未命名文件"
     if max(size or 0, len(data)) > max_bytes():
-        raise EvidenceError(f"文件“{name}”超过 {limit_mb} MB，请压缩或拆分后再上传")
+        raise UploadError(f"文件“{name}”超过 {limit_mb} MB，请压缩或拆分后再上传")
     if not data:
-        raise EvidenceError(f"文件“{name}”是空文件，请重新选择")
+        raise UploadError(f"文件“{name}”是空文件，请重新选择")
     expected = BY_EXTENSION.get(extension(name))
     if expected is None:
-        raise EvidenceError(f"不支持文件“{name}”的格式，请上传 {ALLOWED_TEXT} 文件")
+        raise UploadError(f"不支持文件“{name}”的格式，请上传 {ALLOWED_TEXT} 文件")
     actual = sniff(data)
     if actual is None:
-        raise EvidenceError(
+        raise UploadError(
             f"文件“{name}”的内容不是有效的{expected.label}（文件可能已损坏或只是改了扩展名），"
             f"请上传真实的 {ALLOWED_TEXT} 文件"
         )
     if actual is not expected:
-        raise EvidenceError(
+        raise UploadError(
             f"文件“{name}”的扩展名是 .{extension(name)}，内容却是{actual.label}，"
             f"请改正扩展名（.{actual.extensions[0]}）后再上传"
         )
