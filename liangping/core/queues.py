@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import F
+from django.db.models import Case as DbCase
+from django.db.models import F, IntegerField, Value, When
 
 from liangping.core.dashboard import _model, safe_reverse
 from liangping.core.models import ADMIN_ROLES, PeriodStatus, Role, User
@@ -80,6 +82,86 @@ def _report_queue(user: User, status: str) -> Queue | None:
     )
 
 
+AWAITING_REPLY = ("assigned", "handling")  # cases.models.AWAITING_REPLY, by value (core imports no app)
+
+
+def _overdue_first(today: dt.date) -> DbCase:
+    return DbCase(
+        When(status__in=AWAITING_REPLY, deadline__lt=today, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _case_row(c: object, today: dt.date) -> QueueRow:
+    case: Any = c
+    if case.deadline is None:
+        note, tone = f"{case.get_status_display()} · 未定期限", "grey"
+    elif case.is_overdue(today):
+        note, tone = f"{case.get_status_display()} · 已逾期（期限 {case.deadline:%Y-%m-%d}）", "red"
+    else:
+        note, tone = f"{case.get_status_display()} · 期限 {case.deadline:%Y-%m-%d}", ""
+    return QueueRow(case.title, safe_reverse("cases:detail", "", case.pk), note, tone)
+
+
+def _latest_snapshot() -> Any:
+    model = _model("grading.Snapshot")
+    if model is None:
+        return None
+    return (
+        model.objects.filter(period__status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED])
+        .select_related("period")
+        .order_by("-period__year", "-period__month", "period__kind", "-version")
+        .first()
+    )
+
+
+def _leader_queue(user: User, today: dt.date) -> Queue | None:
+    """包保市领导: one queue of their projects' overdue problems, red and yellow cards, other open
+    problems — overdue first."""
+    case_model, project_model = _model("cases.Case"), _model("projects.Project")
+    if case_model is None or project_model is None:
+        return None
+    mine = project_model.objects.filter(leader=user).values("pk")
+    cases = case_model.objects.visible_to(user).open()
+    n_cases = cases.count()
+    picked = list(
+        cases.annotate(late=_overdue_first(today)).order_by(
+            "late", F("deadline").asc(nulls_last=True), "pk"
+        )[:ROWS]
+    )
+    snapshot = _latest_snapshot()
+    items: list[Any] = []
+    n_items = 0
+    if snapshot is not None:
+        graded = snapshot.items.filter(kind="project", grade__in=["red", "yellow"], ref_id__in=mine)
+        n_items = graded.count()
+        items = list(graded.order_by("grade", "rank", "code")[:ROWS])
+    overdue = [c for c in picked if c.is_overdue(today)]
+    rest = [c for c in picked if not c.is_overdue(today)]
+    rows = [_case_row(c, today) for c in overdue]
+    rows += [
+        QueueRow(
+            i.name,
+            safe_reverse("projects:detail", "", i.ref_id) if i.ref_id else "",
+            f"{'红牌' if i.grade == 'red' else '黄牌'}（{snapshot.period.label}） · {i.reason}",
+            i.grade,
+        )
+        for i in items
+    ]
+    rows += [_case_row(c, today) for c in rest]
+    return Queue(
+        "leader",
+        "我包保的项目：逾期问题、红黄牌、未销号问题",
+        n_cases + n_items,
+        safe_reverse("projects:list", f"leader={user.pk}&grade=red,yellow")
+        if n_items
+        else safe_reverse("cases:list", "status=open"),
+        rows[:ROWS],
+        empty="包保项目没有红牌、黄牌和未销号问题",
+    )
+
+
 def _problem_queue(user: User, today: dt.date) -> Queue | None:
     model = _model("cases.Case")
     if model is None:
@@ -94,28 +176,15 @@ def _problem_queue(user: User, today: dt.date) -> Queue | None:
     total = cases.count()
     rows = list(cases.select_related("lead_org").order_by(F("deadline").asc(nulls_last=True), "pk")[:ROWS])
     list_url = safe_reverse("cases:list", "status=open")
-    out = []
-    for c in rows:
-        if c.deadline is None:
-            note, tone = f"{c.get_status_display()} · 未定期限", "grey"
-        elif c.is_overdue(today):
-            note, tone = f"{c.get_status_display()} · 已逾期（期限 {c.deadline:%Y-%m-%d}）", "red"
-        else:
-            note, tone = f"{c.get_status_display()} · 期限 {c.deadline:%Y-%m-%d}", ""
-        out.append(QueueRow(c.title, safe_reverse("cases:detail", "", c.pk), note, tone))
+    out = [_case_row(c, today) for c in rows]
     return Queue("problems", title, total, list_url, out, empty="没有未销号的问题")
 
 
 def _grade_queue(user: User) -> Queue | None:
-    snapshot_model, project_model = _model("grading.Snapshot"), _model("projects.Project")
-    if snapshot_model is None or project_model is None:
+    project_model = _model("projects.Project")
+    if _model("grading.Snapshot") is None or project_model is None:
         return None
-    snapshot = (
-        snapshot_model.objects.filter(period__status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED])
-        .select_related("period")
-        .order_by("-period__year", "-period__month", "period__kind", "-version")
-        .first()
-    )
+    snapshot = _latest_snapshot()
     title = "红牌、黄牌项目" if user.role == Role.SUPERVISOR else "我的红牌、黄牌项目"
     if snapshot is None:
         return Queue("grades", title, 0, "", empty="尚无锁定的考核期")
@@ -130,7 +199,7 @@ def _grade_queue(user: User) -> Queue | None:
         "grades",
         f"{title}（{snapshot.period.label}）",
         total,
-        safe_reverse("projects:list", "grade=red"),
+        safe_reverse("projects:list", "grade=red,yellow"),
         [
             QueueRow(
                 i.name,
@@ -153,5 +222,8 @@ def queues_for(user: User, today: dt.date) -> list[Queue]:
         queues += [_report_queue(user, "submitted"), _report_queue(user, "returned")]
     elif user.role in SUBMITTERS:
         queues.append(_report_queue(user, "returned"))
-    queues += [_problem_queue(user, today), _grade_queue(user)]
+    if user.role == Role.LEADER:
+        queues.append(_leader_queue(user, today))
+    else:
+        queues += [_problem_queue(user, today), _grade_queue(user)]
     return [q for q in queues if q is not None]

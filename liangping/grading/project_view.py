@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import CharField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
@@ -46,12 +46,14 @@ def percent(value: Any) -> str:
 
 
 def annotate_ledger(qs: QuerySet[Project], grade: str) -> tuple[QuerySet[Project], str]:
-    """Each project's grade, reason and completion in the latest locked snapshot; `grade` filters."""
+    """Each project's grade, reason and completion in the latest locked snapshot; `grade` filters
+    (one grade, or several comma-separated: the projects of any of them)."""
+    wanted = [g for g in grade.split(",") if g]
     snapshot = latest_locked_snapshot()
     if snapshot is None:
         empty = Value(None, output_field=CharField())
         qs = qs.annotate(**{GRADE: empty, GRADE_REASON: empty, COMPLETION: empty})
-        return (qs.none() if grade in ("red", "yellow", "blue") else qs), ""
+        return (qs.none() if set(wanted) & {"red", "yellow", "blue"} else qs), ""
     items = SnapshotItem.objects.filter(snapshot=snapshot, kind=ItemKind.PROJECT)
     row = items.filter(ref_id=OuterRef("pk")).order_by()
     qs = qs.annotate(
@@ -64,10 +66,12 @@ def annotate_ledger(qs: QuerySet[Project], grade: str) -> tuple[QuerySet[Project
             ),
         }
     )
-    if grade in ("red", "yellow", "blue"):
-        qs = qs.filter(pk__in=items.filter(grade=grade).values("ref_id"))
-    elif grade == NONE:
-        qs = qs.exclude(pk__in=items.exclude(grade=NONE).values("ref_id"))
+    graded = [g for g in wanted if g in ("red", "yellow", "blue")]
+    if wanted:
+        match = Q(pk__in=items.filter(grade__in=graded).values("ref_id")) if graded else Q(pk__in=[])
+        if NONE in wanted:
+            match |= ~Q(pk__in=items.exclude(grade=NONE).values("ref_id"))
+        qs = qs.filter(match)
     return qs, snapshot.period.label
 
 

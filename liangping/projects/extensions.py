@@ -20,9 +20,17 @@ COMPLETION = "snap_completion"  # the completion in per cent as text, exact, or 
 GRADE_FILTERS = {"red": "红", "yellow": "黄", "blue": "蓝", "none": "未评定"}
 
 
+def parse_grades(text: str) -> str:
+    """The grade filter as the known grades it names, comma-separated in a fixed order: "red,yellow"
+    from "yellow, red" (several grades show the projects of any of them); "" for none or unknown."""
+    wanted = {part.strip() for part in (text or "").split(",")}
+    return ",".join(g for g in GRADE_FILTERS if g in wanted)
+
+
 @dataclass(frozen=True)
 class LedgerGrades:
-    # (projects, grade filter or "") → (annotated and filtered projects, label of the graded period or "")
+    # (projects, grade filter: known grades comma-separated, or "") →
+    # (annotated and filtered projects, label of the graded period or "")
     annotate: Callable[[QuerySet[Any], str], tuple[QuerySet[Any], str]]
     # (user, project) → the context of `template`, the grade card of the project page
     card: Callable[[Any, Any], dict[str, Any]]
@@ -45,11 +53,12 @@ QS = TypeVar("QS", bound=QuerySet[Any])
 
 def annotate_grades(qs: QS, grade: str = "") -> tuple[QS, str]:
     """`qs` with GRADE, GRADE_REASON and COMPLETION of the latest locked period (filtered by
-    `grade` when it is one of GRADE_FILTERS) and that period's label; unchanged without grading."""
+    `grade`, one or several of GRADE_FILTERS comma-separated) and that period's label; unchanged
+    without grading."""
     registered = ledger_grades()
     if registered is None:
         return qs, ""
-    annotated, label = registered.annotate(qs, grade if grade in GRADE_FILTERS else "")
+    annotated, label = registered.annotate(qs, parse_grades(grade))
     return cast(QS, annotated), label
 
 

@@ -247,7 +247,10 @@ def ledger_options(user: AnyUser) -> LedgerOptions:
         leaders=_users(visible.values("leader_id")),
         departments=_orgs(visible.values("department_id")),
         specialists=_users(visible.values("specialist_id")),
-        grades=[Option(v, f"{label}牌" if v != "none" else label) for v, label in GRADE_FILTERS.items()],
+        grades=[
+            Option("red,yellow", "红牌和黄牌"),
+            *(Option(v, f"{label}牌" if v != "none" else label) for v, label in GRADE_FILTERS.items()),
+        ],
     )
 
 

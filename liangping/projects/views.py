@@ -30,9 +30,17 @@ def actor(request: HttpRequest) -> User:
     return user
 
 
+# Filters that may be given several times (?grade=red&grade=yellow): their values are joined by commas.
+MULTI_PARAMS = ("grade",)
+
+
 def params(request: HttpRequest) -> dict[str, str]:
-    """The query string as one value per name (the last one wins)."""
-    return {k: str(v) for k, v in request.GET.items()}
+    """The query string as one value per name (the last one wins; MULTI_PARAMS: all, comma-joined)."""
+    values = {k: str(v) for k, v in request.GET.items()}
+    for name in MULTI_PARAMS:
+        if len(request.GET.getlist(name)) > 1:
+            values[name] = ",".join(v for v in request.GET.getlist(name) if v)
+    return values
 
 
 def paginate(qs: QuerySet[Any], request: HttpRequest) -> tuple[Page, list[Any]]:

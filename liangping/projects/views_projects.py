@@ -15,7 +15,7 @@ from liangping.core.audit import record
 from liangping.core.dashboard import safe_reverse
 from liangping.core.privacy import mask_phone
 from liangping.projects import queries, services
-from liangping.projects.extensions import ledger_grades
+from liangping.projects.extensions import ledger_grades, parse_grades
 from liangping.projects.forms import ProjectForm
 from liangping.projects.models import Project
 from liangping.projects.views import (
@@ -36,6 +36,8 @@ FILTER_NAMES = ("district", "stage", "level", "industry", "leader", "department"
 @ledger_page
 def project_list(request: HttpRequest) -> HttpResponse:
     values = params(request)
+    if values.get("grade"):
+        values["grade"] = parse_grades(values["grade"])
     sort = values.get("sort", "")
     due_month = queries.latest_due_month()
     qs, graded_period = queries.ledger_queryset(request.user, values, sort, due_month)

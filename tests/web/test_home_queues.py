@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from liangping.cases import services as cases
+from liangping.cases.models import Case
 from liangping.core.models import AuditLog
 from liangping.grading import services as grading
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
@@ -109,12 +110,33 @@ def test_leader_sees_own_red_and_yellow_items_of_the_locked_period(client: Clien
     report(cast.inside, 6, ReportStatus.APPROVED)  # 40 % at 50 % time progress: yellow
     grading.lock_period(cast.supervisor, grading.get_or_create_period("2025-06"), confirm_unreviewed=True)
     client.force_login(cast.leader)
-    grades = queue(client.get("/").content.decode(), "grades")
-    assert "我的红牌、黄牌项目（2025年6月）" in grades and "示例动力电池项目" in grades
-    assert "黄牌 · 滞后时序进度10个百分点" in grades
+    grades = queue(client.get("/").content.decode(), "leader")
+    assert "我包保的项目" in grades and "示例动力电池项目" in grades
+    assert "黄牌（2025年6月） · 滞后时序进度10个百分点" in grades
+    assert f"leader={cast.leader.pk}&amp;grade=red,yellow" in grades
     client.force_login(cast.leader2)  # the outside project has no report: also yellow, but not the leader's
-    other = queue(client.get("/").content.decode(), "grades")
+    other = queue(client.get("/").content.decode(), "leader")
     assert "示例动力电池项目" not in other and "示例智慧物流项目" in other
+
+
+@pytest.mark.django_db
+def test_leader_queue_puts_overdue_problems_first(client: Client, cast: Cast) -> None:
+    Project.objects.update(plan_year=2025)
+    report(cast.inside, 6, ReportStatus.APPROVED)
+    grading.lock_period(cast.supervisor, grading.get_or_create_period("2025-06"), confirm_unreviewed=True)
+    later = cases.register(cast.supervisor, "施工用水待接入", subject=cast.inside)
+    cases.assign(cast.supervisor, later, cast.fagai)
+    late = cases.register(cast.supervisor, "环评批复超期", subject=cast.inside)
+    cases.assign(cast.supervisor, late, cast.fagai)
+    Case.objects.filter(pk=late.pk).update(deadline=timezone.localdate() - dt.timedelta(days=10))
+    cases.register(cast.supervisor, "不相干项目的问题", subject=cast.outside)
+    client.force_login(cast.leader)
+    page = client.get("/").content.decode()
+    assert 'id="queue-problems"' not in page and 'id="queue-grades"' not in page
+    mine = queue(page, "leader")
+    order = [mine.index(t) for t in ("环评批复超期", "示例动力电池项目", "施工用水待接入")]
+    assert order == sorted(order), mine
+    assert "已逾期" in mine and "共 3 项" in mine and "不相干项目的问题" not in mine
 
 
 @pytest.mark.django_db

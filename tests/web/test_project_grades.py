@@ -127,3 +127,19 @@ def test_timeline_filters_by_kind_and_the_page_lists_open_problems(client: Clien
         client.get(f"/projects/{cast.inside.pk}/?kind=stage").content.decode().split('id="timeline"', 1)[1]
     )
     assert "<b>问题</b>" not in stages
+
+
+@pytest.mark.django_db
+def test_ledger_filters_by_several_grades(client: Client, cast: Cast, locked_june: None) -> None:
+    """查看全部 of the start page's 红牌、黄牌 queue shows both: ?grade=red,yellow or the name twice."""
+    client.force_login(cast.supervisor)
+    for query in ("grade=red,yellow", "grade=yellow,red", "grade=red&grade=yellow"):
+        page = client.get(f"/projects/?{query}").content.decode()
+        assert list(rows_of(page)) == ["ZZ-2025-001"], query
+        assert '<option value="red,yellow" selected>红牌和黄牌</option>' in page
+    assert sorted(rows_of(client.get("/projects/?grade=yellow,blue").content.decode())) == [
+        "ZZ-2025-001",
+        "ZZ-2025-002",
+    ]
+    assert list(rows_of(client.get("/projects/?grade=none,red").content.decode())) == []
+    assert len(rows_of(client.get("/projects/?grade=purple").content.decode())) == 2  # unknown: no filter
