@@ -206,6 +206,11 @@ def test_cases_follow_their_steps(demo_output):
             and steps[0].to_status == "registered"
         )
         assert steps[0].actor == case.registered_by and steps[0].at == case.registered_at
+        escalations = [s for s in steps if s.action == "escalate"]
+        for step in escalations:  # written by the overdue job over the demo's last working days
+            assert step.actor is None and step.from_status == step.to_status and case.deadline
+            assert case.deadline < step.at.date() <= TODAY
+        steps = [s for s in steps if s.action != "escalate"]
         for prev, step in itertools.pairwise(steps):
             sources, target = TRANSITIONS[step.action]
             assert (
@@ -431,3 +436,71 @@ def test_grading_demo_published_quarters_tasks_and_indicators(demo_output):
     assert Task.objects.count() == 12
     assert q3.summary["tasks"]["red"] >= 1
     assert IndicatorValue.objects.filter(year=2022, month=6).count() == 15 * 16
+
+
+def test_the_demo_has_the_messages_the_jobs_send(demo_output):
+    """Reminders, escalations, digests and 交办 messages, made by the real jobs over the demo's last
+    working days (a 消息 page that is always empty teaches people to ignore it)."""
+    from liangping.notices.models import Escalation, NoticeKind, Notification
+
+    kinds = Counter(Notification.objects.values_list("kind", flat=True))
+    for kind in (NoticeKind.REPORT_DUE, NoticeKind.ESCALATION, NoticeKind.DIGEST, NoticeKind.CASE_ASSIGNED):
+        assert kinds[kind] > 0, kind
+    assert "消息提醒" in demo_output
+    escalated = Escalation.objects.select_related("case")
+    assert escalated and all(e.case.deadline < e.escalated_on <= TODAY for e in escalated)
+    from liangping.core.workdays import WorkCalendar
+    from liangping.demo.reminders import DAYS
+
+    calendar = WorkCalendar.load()
+    workdays = sum(calendar.is_workday(TODAY - dt.timedelta(days=n)) for n in range(DAYS))
+    supervisor = User.objects.filter(role=Role.SUPERVISOR).first()
+    assert Notification.objects.filter(recipient=supervisor, kind=NoticeKind.DIGEST).count() == workdays
+
+
+def test_demo_starts_the_job_queue_beside_the_server(no_exec, demo_output, monkeypatch):
+    started: list[tuple[list[str], dict[str, str]]] = []
+
+    class Popen:
+        pid = 4242
+
+        def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+            started.append((argv, env))
+
+    monkeypatch.setattr(serving.subprocess, "Popen", Popen)
+    out = io.StringIO()
+    with pytest.raises(Execed):
+        call_command("demo", "--today", TODAY.isoformat(), "--workers", "1", stdout=out)
+    [(argv, env)] = started
+    assert argv[-5:] == ["worker", "--workers", "1", "--worker-type", "thread"]
+    assert env["LIANGPING_STOP_WITH"] == str(os.getpid())  # the server's id after exec
+    assert "后台任务已随之启动" in out.getvalue()
+    with pytest.raises(Execed):
+        call_command("serve", "--workers", "1", stdout=io.StringIO())
+    assert len(started) == 1  # `liangping serve` leaves the queue to `liangping worker`
+
+
+def test_the_worker_stops_when_the_server_is_gone(tmp_path):
+    """The parent starts a consumer and exits at once; the consumer notices and stops."""
+    env = {**os.environ, "LIANGPING_VAR_DIR": str(tmp_path / "var"), "LIANGPING_ENV": "development"}
+    env.pop("DATABASE_URL", None)
+    parent = (
+        "import os, subprocess, sys\n"
+        "from liangping.demo.serving import worker_argv\n"
+        "p = subprocess.Popen(worker_argv(), env={**os.environ, 'LIANGPING_STOP_WITH': str(os.getpid())},"
+        " stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "print(p.pid)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", parent], env=env, cwd=ROOT, capture_output=True, timeout=60)
+    pid = int(done.stdout.decode().split()[-1])
+    deadline = time.monotonic() + 45
+    alive = True
+    while alive and time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            time.sleep(0.5)
+        except ProcessLookupError:
+            alive = False
+    if alive:
+        os.kill(pid, 9)
+    assert not alive, "the consumer outlived the process that started it"

@@ -26,6 +26,7 @@ from liangping.demo.casework import CaseSpec, plan_cases
 from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor, City
+from liangping.demo.reminders import run_reminder_jobs
 from liangping.demo.story import load_story
 from liangping.projects.models import MonthlyReport, Project, StageEvent, Visit
 
@@ -65,6 +66,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created.update(load_grading_demo(today))
         result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
         result.created.update(publish_quarters(today))
+        result.created["消息提醒"] = run_reminder_jobs(today)
         if result.changed:
             record(
                 None,

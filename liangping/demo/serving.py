@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Mapping
 from io import TextIOBase
@@ -11,6 +12,8 @@ from typing import NoReturn
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
+
+from liangping.notices.queue import STOP_WITH
 
 DEFAULT_BIND = "127.0.0.1:8000"
 DEFAULT_WORKERS = 2
@@ -60,6 +63,19 @@ def serve_env(base: Mapping[str, str], *, demo: bool = False) -> dict[str, str]:
     return env
 
 
+def worker_argv() -> list[str]:
+    """The job queue's consumer (`liangping worker`) with one thread: enough for a demo."""
+    return [sys.executable, "-m", "liangping.cli", "worker", "--workers", "1", "--worker-type", "thread"]
+
+
+def start_worker(env: Mapping[str, str]) -> subprocess.Popen[bytes]:
+    """Start the consumer beside the server so reminders and escalations arrive in the demo.
+
+    This process becomes the server (exec keeps its id); the consumer stops once that process is
+    gone, however the server was stopped (Ctrl+C also reaches both)."""
+    return subprocess.Popen(worker_argv(), env={**env, STOP_WITH: str(os.getpid())})
+
+
 def pending_migrations() -> int:
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
@@ -84,6 +100,10 @@ def serve(
         stdout.write(f"注意：数据库还有 {pending} 个迁移未执行，请先运行 liangping migrate\n")
     argv = gunicorn_argv(bind, workers)
     stdout.write(f"亮屏正在启动：{url_of(bind)}（{workers} 个进程 × {THREADS} 个线程，按 Ctrl+C 停止）\n")
+    env = serve_env(os.environ, demo=demo)
+    if demo:
+        worker = start_worker(env)
+        stdout.write(f"后台任务已随之启动（进程 {worker.pid}）：超期升级、报送提醒和每日汇总按时送达，随服务一起停止\n")
     stdout.flush()
     connections.close_all()
-    os.execve(argv[0], argv, serve_env(os.environ, demo=demo))
+    os.execve(argv[0], argv, env)

@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from liangping.cases.models import Case, CaseStep
 from liangping.core.audit import record
@@ -39,6 +40,15 @@ UNIT_ROLES = (Role.DEPARTMENT, Role.DISTRICT)
 
 def day_text(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def run_time(day: dt.date) -> dt.datetime:
+    """When a job's records for `day` are stamped: now, or 08:00 of that day when the job is run
+    for a day already past (catching up, or the demo city's last working days)."""
+    now = timezone.now()
+    if day >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
 
 
 def ancestor_ids(org: Org) -> list[int]:
@@ -208,10 +218,16 @@ def _escalate(case: Case, late: int, targets: list[User], today: dt.date) -> Esc
         f"超过答复期限（{day_text(case.deadline)}）{late} 个工作日仍未答复，"
         f"系统已报{unit}负责人督促办理。通知：{names}"
     )
+    at = run_time(today)
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
-                case=case, deadline=case.deadline, overdue_workdays=late, escalated_on=today, recipients=names
+                case=case,
+                deadline=case.deadline,
+                overdue_workdays=late,
+                escalated_on=today,
+                recipients=names,
+                created_at=at,
             )
             CaseStep.objects.create(
                 case=case,
@@ -219,6 +235,7 @@ def _escalate(case: Case, late: int, targets: list[User], today: dt.date) -> Esc
                 from_status=case.status,
                 to_status=case.status,
                 actor=None,
+                at=at,
                 note=note,
             )
             record(

@@ -11,6 +11,10 @@ Read by settings.py, so nothing here imports Django models.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ImproperlyConfigured
 
 QUEUE_NAME = "liangping"
+# Set by `liangping demo` for the consumer it starts beside the server: the server's process id.
+STOP_WITH = "LIANGPING_STOP_WITH"
 
 
 def huey_settings(environment: str, var_dir: Path, redis_url: str = "", workers: int = 2) -> dict[str, Any]:
@@ -62,3 +68,17 @@ def at_local_time(hour: int, minute: int, time_zone: str | None = None) -> Calla
 
     validate.__name__ = f"daily_at_{hour:02d}{minute:02d}"
     return validate
+
+
+def stop_with_parent(parent: int, every: float = 1.0) -> threading.Thread:
+    """Stop this process (SIGTERM, which huey's consumer handles) once `parent` is no longer its
+    parent: the server that started it has exited, however it was stopped."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=watch, name="stop-with-parent", daemon=True)
+    thread.start()
+    return thread
