@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.core.files.base import ContentFile
 
 from liangping.cases.models import Case, CaseAttachment, CaseKind, CaseStatus, CaseStep, Verdict
-from liangping.core import uploads
+from liangping.core import images, uploads
 from liangping.core.audit import record
 from liangping.core.config import get_setting
 from liangping.core.hooks import emit
@@ -116,7 +116,10 @@ def check_uploads(files: Iterable[Upload]) -> list[tuple[str, bytes, uploads.Kin
     for name, data, size in files:
         try:
             kind = uploads.check(name, data, size)
-        except uploads.UploadError as exc:
+            if kind in (uploads.JPEG, uploads.PNG):  # a photographed document: no bombs, no EXIF/GPS
+                images.inspect(name, data)
+                data = images.stored_bytes(data)
+        except (uploads.UploadError, images.ImageRefused) as exc:
             raise CaseError(str(exc)) from exc
         checked.append((name.strip()[:200] or f"附件.{kind.extensions[0]}", data, kind))
     return checked
