@@ -119,6 +119,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "periods": pickers.ranked_windows(),
             "top10": top10,
             "top5": top5,
+            "ranked": any(b.home for b in boards),  # an export only of a ranking with values
         },
     )
 

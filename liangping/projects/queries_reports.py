@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from liangping.core.models import AuditLog
 from liangping.core.scope import AnyUser
-from liangping.projects import services
+from liangping.projects import queries, services
 from liangping.projects.models import MonthlyReport, Project, ProjectQuerySet
 from liangping.projects.queries import due_deadline
 
@@ -183,3 +183,18 @@ def report_history(report: MonthlyReport) -> list[Step]:
             )
         )
     return steps
+
+
+def report_list_month(user: AnyUser, today: dt.date | None = None) -> dt.date:
+    """The month the reports list opens on: the month being collected once a report of it is in,
+    else the latest month with a report the user may see (so it never opens on an empty month while
+    reports exist), else the month being collected."""
+    collecting = queries.reporting_month(today)
+    latest = (
+        MonthlyReport.objects.visible_to(user)
+        .filter(month__lte=collecting)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first()
+    )
+    return latest or collecting

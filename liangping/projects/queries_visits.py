@@ -45,16 +45,37 @@ def visit_tone(count: int, target: int, current: bool) -> str:
     return "yellow"
 
 
-def visit_stats(user: User, today: dt.date | None = None, weeks: int = 8) -> dict[str, Any]:
-    """Visits per specialist per ISO week: the supervisor sees every specialist, a specialist
-    only their own row. Those with the fewest visits come first. Four queries."""
-
-    today = today or timezone.localdate()
-    mondays = week_starts(today, weeks)
-    target = int(get_setting("visit_target_per_week"))
+def _people(user: User) -> Any:
     people = User.objects.filter(role=Role.SPECIALIST, is_active=True)
-    if user.role != Role.SUPERVISOR:
-        people = people.filter(pk=user.pk)
+    return people if user.role == Role.SUPERVISOR else people.filter(pk=user.pk)
+
+
+def stats_end(user: User, today: dt.date | None = None, weeks: int = 8) -> dt.date:
+    """The day the statistics end on when none is asked for: today while the last `weeks` weeks
+    have visits, else the latest visit's day, so the page does not open on empty weeks (one query)."""
+    today = today or timezone.localdate()
+    latest = (
+        Visit.objects.filter(specialist__in=_people(user), date__lte=today)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return latest if latest is not None and latest < week_starts(today, weeks)[0] else today
+
+
+def visit_stats(
+    user: User, today: dt.date | None = None, weeks: int = 8, now: dt.date | None = None
+) -> dict[str, Any]:
+    """Visits per specialist per ISO week, the `weeks` weeks up to `today`: the supervisor sees every
+    specialist, a specialist only their own row. Those with the fewest visits come first. Four
+    queries. `now` (default today) says which week is still running."""
+
+    now = now or timezone.localdate()
+    today = min(today or now, now)
+    mondays = week_starts(today, weeks)
+    this_monday = week_starts(now, 1)[0]
+    target = int(get_setting("visit_target_per_week"))
+    people = _people(user)
     counts: dict[tuple[int, dt.date], int] = {}
     per_week = (
         Visit.objects.filter(specialist__in=people, date__gte=mondays[0], date__lte=today)
@@ -75,7 +96,7 @@ def visit_stats(user: User, today: dt.date | None = None, weeks: int = 8) -> dic
     for person in people.select_related("org"):
         numbers = [counts.get((person.pk, monday), 0) for monday in mondays]
         cells = [
-            {"count": n, "tone": visit_tone(n, target, monday == mondays[-1])}
+            {"count": n, "tone": visit_tone(n, target, monday == this_monday)}
             for n, monday in zip(numbers, mondays, strict=True)
         ]
         rows.append(
@@ -91,8 +112,17 @@ def visit_stats(user: User, today: dt.date | None = None, weeks: int = 8) -> dic
         {
             "label": f"第{m.isocalendar()[1]}周",
             "range": f"{m:%m-%d}~{m + dt.timedelta(days=6):%m-%d}",
-            "current": m == mondays[-1],
+            "current": m == this_monday,
         }
         for m in mondays
     ]
-    return {"weeks": header, "rows": rows, "target": target}
+    earlier = mondays[0] - dt.timedelta(days=1)
+    later = min(today + dt.timedelta(weeks=weeks), now) if mondays[-1] < this_monday else None
+    return {
+        "weeks": header,
+        "rows": rows,
+        "target": target,
+        "end": today,
+        "earlier": earlier.isoformat(),
+        "later": later.isoformat() if later else "",
+    }

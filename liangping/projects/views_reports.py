@@ -25,7 +25,7 @@ AMOUNT_FIELDS = ("month_investment", "ytd_investment", "progress", "problems", "
 @ledger_page
 def report_list(request: HttpRequest) -> HttpResponse:
     values = params(request)
-    month = queries.parse_month(values.get("month")) or queries.reporting_month()
+    month = queries.parse_month(values.get("month")) or queries_reports.report_list_month(request.user)
     state = values.get("status", "")
     qs = queries_reports.month_reports_queryset(request.user, month)
     qs = queries_reports.filter_month_reports(qs, month, "", values.get("q", ""))

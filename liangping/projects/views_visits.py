@@ -4,6 +4,7 @@ through the visit's scope, never from a public media URL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -106,5 +107,10 @@ def visit_photo(request: HttpRequest, pk: int) -> Any:
 
 @roles_required(Role.SUPERVISOR, Role.SPECIALIST)
 def visit_stats(request: HttpRequest) -> HttpResponse:
-    stats = queries_visits.visit_stats(actor(request))
+    user = actor(request)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = queries_visits.stats_end(user)
+    stats = queries_visits.visit_stats(user, end)
     return render(request, "projects/visit_stats.html", stats)

@@ -45,7 +45,8 @@ class GradePeriod:
 
 
 def current_period(code: str | None = None, today: dt.date | None = None) -> GradePeriod:
-    """The period named by `code` (2025-06, 2025Q2 …), else the month that ended most recently."""
+    """The period named by `code` (2025-06, 2025Q2 …), else the latest month that has ended and has
+    progress reported (one query), else the month that ended most recently."""
     if code:
         try:
             _kind, year, month = parse_period_code(code)
@@ -53,8 +54,11 @@ def current_period(code: str | None = None, today: dt.date | None = None) -> Gra
         except PeriodCodeError:
             pass
     today = today or timezone.localdate()
-    last = today.replace(day=1) - dt.timedelta(days=1)
-    return GradePeriod(last.year, last.month)
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    # The latest month with progress reported, so the page never opens on an empty month.
+    reported = TaskReport.objects.filter(month__lte=last).order_by("-month").values_list("month", flat=True)
+    month = reported.first() or last
+    return GradePeriod(month.year, month.month)
 
 
 def _int(value: Any) -> int | None:

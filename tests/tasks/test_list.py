@@ -164,7 +164,9 @@ def test_the_live_grade_matches_the_rule_for_a_hand_computed_case(cast, client):
     detail = client.get(reverse("tasks:detail", args=[late.pk]), {"period": "2025-06"}).content.decode()
     assert "2025年6月分级（实时）" in detail and "节点逾期：用地报批" in detail
     detail = client.get(reverse("tasks:detail", args=[late.pk])).content.decode()
-    assert "不评定" in detail  # today's period is not in the task's year
+    assert "2025年6月分级（实时）" in detail  # no period asked: the latest month with progress reported
+    detail = client.get(reverse("tasks:detail", args=[late.pk]), {"period": "2026-01"}).content.decode()
+    assert "不评定" in detail  # a period outside the task's year
 
 
 def test_a_task_of_another_year_is_not_graded_for_the_period(cast, client):
