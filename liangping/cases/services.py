@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
-
-from django.core.files.base import ContentFile
 
 from liangping.cases.models import Case, CaseAttachment, CaseKind, CaseStatus, CaseStep, Verdict
 from liangping.core import images, uploads

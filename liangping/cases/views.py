@@ -142,6 +142,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     steps = [
         {
             "step": s,
+            "action": s.action,
             "label": services.ACTION_LABELS.get(s.action, s.action),
             "status": status_labels.get(s.to_status, s.to_status),
         }
@@ -156,8 +157,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subject": subjects_of([case], user).get(case.pk),
             "source": source_of(case, user),
             "countdown": {"text": countdown[0], "tone": countdown[1]},
-            "escalations": [row for row in steps if row["step"].action == "escalate"],
-            "feedbacks": [row for row in steps if row["step"].action == "feedback"],
+            "escalations": [row for row in steps if row["action"] == "escalate"],
+            "feedbacks": [row for row in steps if row["action"] == "feedback"],
             "feedback": FeedbackForm(initial={"version": case.version}) if "feedback" in allowed else None,
             "max_mb": uploads.max_bytes() // (1024 * 1024),
             "allowed_files": uploads.ALLOWED_TEXT,
@@ -181,7 +182,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     label = services.ACTION_LABELS.get(action, "")
     try:
         if action == "assign":
-            form: AssignForm | ActionForm = AssignForm(request.POST)
+            form: AssignForm | ActionForm | FeedbackForm = AssignForm(request.POST)
             if not form.is_valid():
                 raise services.CaseError(_first_error(form))
             data = form.cleaned_data

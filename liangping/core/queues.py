@@ -126,9 +126,9 @@ def _leader_queue(user: User, today: dt.date) -> Queue | None:
     cases = case_model.objects.visible_to(user).open()
     n_cases = cases.count()
     picked = list(
-        cases.annotate(late=_overdue_first(today)).order_by(
-            "late", F("deadline").asc(nulls_last=True), "pk"
-        )[:ROWS]
+        cases.annotate(late=_overdue_first(today)).order_by("late", F("deadline").asc(nulls_last=True), "pk")[
+            :ROWS
+        ]
     )
     snapshot = _latest_snapshot()
     items: list[Any] = []

@@ -1,4 +1,4 @@
-"""Uploaded documents (佐证材料, 答复附件): what may be uploaded, judged by the file's content, not its name."""
+"""Uploaded documents (佐证材料, 答复附件): what may be uploaded, judged by content, not by name."""
 
 from __future__ import annotations
 

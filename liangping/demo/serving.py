@@ -103,7 +103,9 @@ def serve(
     env = serve_env(os.environ, demo=demo)
     if demo:
         worker = start_worker(env)
-        stdout.write(f"后台任务已随之启动（进程 {worker.pid}）：超期升级、报送提醒和每日汇总按时送达，随服务一起停止\n")
+        stdout.write(
+            f"后台任务已随之启动（进程 {worker.pid}）：超期升级、报送提醒和每日汇总按时送达，随服务一起停止\n"
+        )
     stdout.flush()
     connections.close_all()
     os.execve(argv[0], argv, env)

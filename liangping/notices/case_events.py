@@ -76,9 +76,8 @@ def notify_returned(case: Case, actor: User, note: str = "", **_: object) -> lis
     recipients: list[User] = []
     if case.lead_org is not None:
         recipients += unit_accounts([case.lead_org])[case.lead_org.pk]
-    reply = (
-        CaseStep.objects.filter(case=case, action="reply").select_related("actor").order_by("-at", "-id").first()
-    )
+    replies = CaseStep.objects.filter(case=case, action="reply").select_related("actor")
+    reply = replies.order_by("-at", "-id").first()
     if reply is not None and reply.actor is not None and reply.actor.pk not in {u.pk for u in recipients}:
         recipients.append(reply.actor)
     url = reverse("cases:detail", args=[case.pk])
@@ -88,7 +87,10 @@ def notify_returned(case: Case, actor: User, note: str = "", **_: object) -> lis
             kind=NoticeKind.CASE_RETURNED,
             key=f"case_returned:case:{case.pk}:{case.return_count}",
             title=f"问题答复被退回：{case.title}",
-            body=f"{actor.name}退回了问题“{case.title}”的答复。退回原因：{note or '未说明'}。请重新办理并答复。",
+            body=(
+                f"{actor.name}退回了问题“{case.title}”的答复。"
+                f"退回原因：{note or '未说明'}。请重新办理并答复。"
+            ),
             url=url,
         )
         for user in recipients

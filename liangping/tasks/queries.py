@@ -57,8 +57,8 @@ def current_period(code: str | None = None, today: dt.date | None = None) -> Gra
     last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     # The latest month with progress reported, so the page never opens on an empty month.
     reported = TaskReport.objects.filter(month__lte=last).order_by("-month").values_list("month", flat=True)
-    month = reported.first() or last
-    return GradePeriod(month.year, month.month)
+    opened: dt.date = reported.first() or last
+    return GradePeriod(opened.year, opened.month)
 
 
 def _int(value: Any) -> int | None:

@@ -134,7 +134,9 @@ def test_pages_offer_the_exports(cast):
     assert "/sheets/export/ranking.xlsx" not in ranking  # no indicator values that month: nothing to export
     gdp = Indicator.objects.get(name="地区生产总值")
     for growth, city in enumerate(City.objects.filter(name__in=["济南", "枣庄"])):
-        IndicatorValue.objects.create(indicator=gdp, city=city, year=2025, month=6, growth=Decimal(growth + 3))
+        IndicatorValue.objects.create(
+            indicator=gdp, city=city, year=2025, month=6, growth=Decimal(growth + 3)
+        )
     ranking = c.get(reverse("grading:ranking"), {"period": "2025-06"}).content.decode()
     assert "/sheets/export/ranking.xlsx?period=2025-06" in ranking
     download = c.get("/sheets/export/grades.xlsx", {"period": "2025-06", "grade": "red"})
