@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from liangping.cases.models import CaseAttachment
 from liangping.core.models import CalendarDay, CalendarYear, Period, Role
 from liangping.grading import services as grading
 from liangping.grading.models import Snapshot
@@ -58,12 +60,14 @@ class World:
     period: Period  # published
     snapshot: Snapshot
     notice: Notification  # the project unit's, unread
+    attachment_in: CaseAttachment
+    attachment_out: CaseAttachment
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
         if kind == "project":
             return getattr(self.cast, where)
-        if kind in ("milestone", "job"):
+        if kind in ("milestone", "job", "attachment"):
             return getattr(self, f"{kind}_{side}")
         if kind == "photo":
             return self.ledger.item("visit", where).photos.first()
@@ -95,6 +99,14 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         path = write_xlsx(tmp_path / f"{code}.xlsx", [[*LEDGER_HEADER, "年度"], [*ledger_row(code), 2026]])
         upload = SimpleUploadedFile(path.name, path.read_bytes())
         made.append(jobs.create_job(who, "projects", upload))
+    attachments = []
+    for where in ("inside", "outside"):
+        case = ledger.item("case", where)
+        attachment = CaseAttachment(
+            case=case, step=case.steps.first(), name="答复附件.pdf", content_type="application/pdf", size=len(PDF)
+        )
+        attachment.file.save(f"case{case.pk}.pdf", ContentFile(PDF), save=True)
+        attachments.append(attachment)
     period = grading.get_or_create_period("2025-05")
     snapshot = grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
     grading.publish_period(cast.supervisor, period)
@@ -117,6 +129,8 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
             title="请按时报送月度调度",
             url="/projects/",
         ),
+        attachment_in=attachments[0],
+        attachment_out=attachments[1],
     )
 
 

@@ -69,6 +69,7 @@ SEES: dict[str, dict[str, set[str]]] = {
     "project": PROJECT_SEES,
     "report": PROJECT_SEES,
     "case": PROJECT_SEES,
+    "attachment": PROJECT_SEES,  # a case's attachment: whoever sees the case
     "visit": VISIT_SEES,
     "photo": VISIT_SEES,
     "task": TASK_SEES,
@@ -265,6 +266,7 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {"title": "篡改", "description": "篡改"},
     ),
     "cases:detail": Page(of("cases:detail", "case"), LEDGER, "case"),
+    "cases:attachment": Page(of("cases:attachment", "attachment"), LEDGER, "attachment"),
     "cases:act": Page(
         of("cases:act", "case"),
         LEDGER,
