@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from liangping.cases.models import CaseKind, CaseStatus, Verdict
 from liangping.cases.queries import lead_units
 from liangping.core.forms import Form
 from liangping.core.models import Org
+
+
+class OrgSelectMultiple(forms.SelectMultiple):
+    """A multi-select of units whose options carry the units' short names (市工信局 for
+    市工业和信息化局), so the chip picker finds a unit by either."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        org = getattr(option["value"], "instance", None)
+        if org is not None and getattr(org, "aliases", ""):
+            option["attrs"]["data-aliases"] = org.aliases
+        return option
 
 
 class CaseFilterForm(Form):
@@ -44,7 +58,7 @@ class AssignForm(Form):
         label="协办单位（可多选）",
         required=False,
         # A plain multi-select; cases/chips.js turns it into a searchable chip picker.
-        widget=forms.SelectMultiple(attrs={"size": 6, "data-chips": "输入单位名称搜索协办单位"}),
+        widget=OrgSelectMultiple(attrs={"size": 6, "data-chips": "输入单位名称或简称搜索协办单位"}),
     )
     note = forms.CharField(label="交办意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -60,7 +60,8 @@
     function matches() {
       var q = input.value.trim().toLowerCase();
       return options().filter(function (opt) {
-        return !opt.selected && opt.value && (!q || opt.text.toLowerCase().indexOf(q) !== -1);
+        var names = (opt.text + " " + (opt.getAttribute("data-aliases") || "")).toLowerCase();
+        return !opt.selected && opt.value && (!q || names.indexOf(q) !== -1);
       });
     }
 
@@ -121,9 +122,9 @@
         renderList();
         event.preventDefault();
       } else if (event.key === "Enter") {
-        if (found.length && input.value.trim()) {
-          choose(found[Math.max(active, 0)]);
-          event.preventDefault();  // choosing, not submitting the form
+        if (input.value.trim()) {
+          event.preventDefault();  // Enter in the search box chooses; it never submits the form
+          if (found.length) { choose(found[Math.max(active, 0)]); }
         }
       } else if (event.key === "Escape") {
         list.hidden = true;
