@@ -139,8 +139,11 @@ class CaseIn(InputSchema):
 
 
 class CaseActionIn(InputSchema):
-    action: Literal["assign", "handle", "reply", "verify", "close", "return"]
-    note: str = Field("", max_length=5000, description="说明；答复和退回必填")
+    action: Literal["assign", "handle", "reply", "verify", "close", "verify_close", "return", "feedback"]
+    note: str = Field("", max_length=5000, description="说明；答复和退回必填，不满意的评价必填")
+    verdict: Literal["satisfied", "unsatisfied", ""] = Field(
+        "", description="项目单位对答复的评价（feedback 时必填）：satisfied 满意，unsatisfied 不满意"
+    )
     lead_org: int | None = Field(None, description="牵头单位（交办时必填）")
     co_orgs: list[int] = Field(default_factory=list, description="协办单位")
     version: int = Field(..., description="读取时的版本号")
@@ -199,6 +202,8 @@ def _may_ever(user: User, case: Case, action: str) -> bool:
     """Whether this user's role could take the action on this case in some state."""
     if action in ("handle", "reply"):
         return services.is_handler(user, case)
+    if action == "feedback":
+        return user.role == Role.OWNER
     return user.role == Role.SUPERVISOR
 
 
@@ -231,6 +236,14 @@ def act_on_case(request: HttpRequest, case_id: int, payload: CaseActionIn) -> Ca
     if payload.action == "assign":
         lead, co = _orgs(payload)
         services.assign(user, case, lead, co, note=payload.note.strip(), expected_version=payload.version)
+    elif payload.action == "feedback":
+        if not payload.verdict:
+            raise field_error("verdict", "请选择满意或不满意")
+        if payload.verdict == "unsatisfied" and not payload.note.strip():
+            raise field_error("note", "不满意时请写明原因")
+        services.give_feedback(user, case, payload.verdict, payload.note, expected_version=payload.version)
+    elif payload.action == "verify_close":
+        services.verify_and_close(user, case, payload.note, expected_version=payload.version)
     else:
         if payload.action in ("reply", "return") and not payload.note.strip():
             raise field_error("note", "请填写答复内容" if payload.action == "reply" else "退回必须写明原因")

@@ -108,3 +108,25 @@ def test_case_filters_and_queries(api_as, cast, ledger):
         c = cases.register(cast.supervisor, f"问题{i}", subject=cast.inside)
         cases.assign(cast.supervisor, c, cast.fagai, [cast.gongxin])
     assert count() == small
+
+
+@pytest.mark.django_db
+def test_feedback_and_verify_close_through_the_api(api_as, cast):
+    case = cases.register(cast.supervisor, "用地指标未落实", subject=cast.inside)
+    cases.assign(cast.supervisor, case, cast.fagai)
+    cases.advance(cast.department, case, "reply", "已落实")
+    owner, supervisor = api_as("owner"), api_as("supervisor")
+    detail = owner.get(f"/cases/{case.pk}").json()
+    assert detail["allowed_actions"] == ["feedback"]
+    no_verdict = act(owner, case.pk, detail["version"], "feedback")
+    assert no_verdict.status_code == 422 and no_verdict.json()["detail"][0]["field"] == "verdict"
+    no_reason = act(owner, case.pk, detail["version"], "feedback", verdict="unsatisfied")
+    assert no_reason.status_code == 422 and no_reason.json()["detail"][0]["field"] == "note"
+    done = act(owner, case.pk, detail["version"], "feedback", verdict="satisfied")
+    assert done.status_code == 200, done.content.decode()
+    assert done.json()["steps"][-1]["action_label"] == "项目单位评价"
+    assert act(supervisor, case.pk, done.json()["version"], "feedback", verdict="satisfied").status_code == 403
+    version = supervisor.get(f"/cases/{case.pk}").json()["version"]
+    closed = act(supervisor, case.pk, version, "verify_close", note="核实无误").json()
+    assert closed["status"] == "closed"
+    assert [s["action"] for s in closed["steps"]][-2:] == ["verify", "close"]
