@@ -125,7 +125,8 @@ def test_feedback_and_verify_close_through_the_api(api_as, cast):
     done = act(owner, case.pk, detail["version"], "feedback", verdict="satisfied")
     assert done.status_code == 200, done.content.decode()
     assert done.json()["steps"][-1]["action_label"] == "项目单位评价"
-    assert act(supervisor, case.pk, done.json()["version"], "feedback", verdict="satisfied").status_code == 403
+    refused = act(supervisor, case.pk, done.json()["version"], "feedback", verdict="satisfied")
+    assert refused.status_code == 403
     version = supervisor.get(f"/cases/{case.pk}").json()["version"]
     closed = act(supervisor, case.pk, version, "verify_close", note="核实无误").json()
     assert closed["status"] == "closed"

@@ -103,7 +103,11 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
     for where in ("inside", "outside"):
         case = ledger.item("case", where)
         attachment = CaseAttachment(
-            case=case, step=case.steps.first(), name="答复附件.pdf", content_type="application/pdf", size=len(PDF)
+            case=case,
+            step=case.steps.first(),
+            name="答复附件.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
         )
         attachment.file.save(f"case{case.pk}.pdf", ContentFile(PDF), save=True)
         attachments.append(attachment)
