@@ -142,7 +142,7 @@ class CaseActionIn(InputSchema):
     action: Literal["assign", "handle", "reply", "verify", "close", "verify_close", "return", "feedback"]
     note: str = Field("", max_length=5000, description="说明；答复和退回必填，不满意的评价必填")
     verdict: Literal["satisfied", "unsatisfied", ""] = Field(
-        "", description="项目单位对答复的评价（feedback 时必填）：satisfied 满意，unsatisfied 不满意"
+        "", description="项目单位对答复的评价（评价时必填）：满意或不满意"
     )
     lead_org: int | None = Field(None, description="牵头单位（交办时必填）")
     co_orgs: list[int] = Field(default_factory=list, description="协办单位")
