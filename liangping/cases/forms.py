@@ -18,8 +18,8 @@ class OrgSelectMultiple(forms.SelectMultiple):
 
     def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         option: dict[str, Any] = super().create_option(*args, **kwargs)
-        org = getattr(option["value"], "instance", None)
-        if org is not None and getattr(org, "aliases", ""):
+        org: Org | None = getattr(option["value"], "instance", None)
+        if org is not None and org.aliases:
             option["attrs"]["data-aliases"] = org.aliases
         return option
 
