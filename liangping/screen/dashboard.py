@@ -123,16 +123,18 @@ def _compute_live(user: AnyUser, period: Period) -> dict[str, Any]:
 
 def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
     """Drill-down links on the public data: district → grading board; project → detail page, but only
-    for the projects this user may open (one query)."""
+    for the projects this user may open. The public data names a project by its code (项目编号), never
+    by its id: the codes resolve to projects within the user's scope (one query), the rest get no link
+    (and their detail pages answer 404 to this user anyway)."""
     if not data.get("published"):
         return data
     code = data["as_of"]["period"]
-    rows = data["red"] + data["yellow"]
-    ids = {r["ref_id"] for r in rows if r["ref_id"]}
-    visible = set(Project.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = data["red"][:LIST_LIMIT] + data["yellow"][:LIST_LIMIT]
+    codes = {r["code"] for r in rows if r["code"]}
+    visible = Project.objects.visible_to(user).filter(code__in=codes).values_list("code", "pk")
     links: dict[str, Any] = {
         "districts": {d["name"]: board_url(code, district=d["name"]) for d in data["districts"]},
-        "projects": {i: reverse("projects:detail", args=[i]) for i in visible},
+        "projects": {c: reverse("projects:detail", args=[pk]) for c, pk in visible},
         "blue": board_url(code, grade="blue"),
         "red": board_url(code, grade="red"),
         "yellow": board_url(code, grade="yellow"),
@@ -141,9 +143,9 @@ def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
         **data,
         "links": links,
         "limit": LIST_LIMIT,
-        "red_rows": [{**r, "url": links["projects"].get(r["ref_id"], "")} for r in data["red"][:LIST_LIMIT]],
+        "red_rows": [{**r, "url": links["projects"].get(r["code"], "")} for r in data["red"][:LIST_LIMIT]],
         "yellow_rows": [
-            {**r, "url": links["projects"].get(r["ref_id"], "")} for r in data["yellow"][:LIST_LIMIT]
+            {**r, "url": links["projects"].get(r["code"], "")} for r in data["yellow"][:LIST_LIMIT]
         ],
         "district_rows": [{**d, "url": links["districts"][d["name"]]} for d in data["districts"]],
     }

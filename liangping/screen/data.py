@@ -4,6 +4,8 @@ Only published periods are read, and only from their frozen snapshot: never live
 locked-but-unpublished or open period, whatever a caller asks. `snapshot_data(snapshot)` is the one
 function both the screen and the disclosure build on, so their numbers agree by construction.
 Queries are constant whatever the number of projects; the result is cached per snapshot.
+The data is public: it names everything by its natural key (项目编号 and task codes, indicator, org and
+unit names, the period code and the snapshot's version), never by a database id.
 """
 
 from __future__ import annotations
@@ -133,7 +135,6 @@ def _as_of(snapshot: Snapshot) -> dict[str, Any]:
         "period": period.code,
         "label": period.label,
         "kind": period.kind,
-        "snapshot_id": snapshot.pk,
         "version": snapshot.version,
         "locked_at": _iso(snapshot.created_at),
         "published_at": _iso(period.published_at),
@@ -142,10 +143,9 @@ def _as_of(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def _project_row(code: str, name: str, district: str, department: str, leader: str, reason: str,
-                 ref_id: int | None, figures: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+                 figures: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     completion, gap = dec(figures.get("completion")), dec(figures.get("gap"))
     return {
-        "ref_id": ref_id,
         "code": code,
         "name": name,
         "district": district,
@@ -163,14 +163,14 @@ def _projects(snapshot: Snapshot, tp: Decimal) -> dict[str, Any]:
     overall = Tally()
     by_district: dict[str, Tally] = {}
     lists: dict[str, list[tuple[Decimal, dict[str, Any]]]] = {"red": [], "yellow": []}
-    for code, name, district, department, leader, grade, reason, ref_id, figures in snapshot.items.filter(
+    for code, name, district, department, leader, grade, reason, figures in snapshot.items.filter(
         kind=ItemKind.PROJECT
-    ).values_list("code", "name", "district", "department", "leader", "grade", "reason", "ref_id", "figures"):
+    ).values_list("code", "name", "district", "department", "leader", "grade", "reason", "figures"):
         overall.add(grade, figures)
         by_district.setdefault(district or "未填写", Tally()).add(grade, figures)
         if grade in lists:
             gap = dec(figures.get("gap"))
-            row = _project_row(code, name, district, department, leader, reason, ref_id, figures)
+            row = _project_row(code, name, district, department, leader, reason, figures)
             lists[grade].append((gap if gap is not None else Decimal(0), row))
     order = {
         n: i for i, n in enumerate(Org.objects.filter(kind=OrgKind.DISTRICT).values_list("name", flat=True))
@@ -225,7 +225,6 @@ def _ranking(snapshot: Snapshot) -> dict[str, Any]:
         city = home.city
         indicators.append(
             {
-                "id": b.indicator_id,
                 "name": b.name,
                 "unit": b.unit,
                 "growth": exact(home.growth),
