@@ -106,7 +106,8 @@ def _updater(model: type[models.Model], fields: list[str]) -> Callable[[list[Any
 def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
     """INSERT unsaved objects, one statement per batch and transaction. Primary keys are NOT set on the
     objects (look them up by a unique field afterwards); auto_now/auto_now_add and defaults apply as in
-    save(). Under a journal a batch is one multi-row INSERT … RETURNING, to record the new keys."""
+    save(). Under a journal a batch is one INSERT … RETURNING (of UNNESTed arrays on PostgreSQL, of a
+    multi-row VALUES list elsewhere), to record the new keys."""
     if not objs:
         return
     meta: Any = model._meta
@@ -121,14 +122,39 @@ def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     prepare = [_preparer(f, connection, adding=True) for f in fields]
     columns = ", ".join(qn(f.column) for f in fields)
+    head, returning = f"INSERT INTO {qn(meta.db_table)} ({columns})", f"RETURNING {qn(meta.pk.column)}"
+    unnest = _unnest(fields, connection)
+    if unnest is not None:
+        # PostgreSQL: one array per column, so the statement is short and the same for every chunk. A
+        # VALUES list of a thousand rows is a new statement of 25,000 placeholders each time, which the
+        # driver parses afresh: a quarter of a 10,000-row import.
+        sql = f"{head} SELECT * FROM UNNEST({unnest}) {returning}"
+        for batch in chunks(objs, journal.chunk_size()):
+            with journal.chunk(), connection.cursor() as cursor:
+                columns_of = [[p(obj) for obj in batch] for p in prepare]
+                cursor.execute(sql, columns_of)
+                log.created(model, [pk for (pk,) in cursor.fetchall()])
+        return
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
     for batch in chunks(objs, size):
         values = ", ".join([marks] * len(batch))
-        sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {values} RETURNING {qn(meta.pk.column)}"
         with journal.chunk(), connection.cursor() as cursor:
-            cursor.execute(sql, [p(obj) for obj in batch for p in prepare])
+            cursor.execute(f"{head} VALUES {values} {returning}", [p(obj) for obj in batch for p in prepare])
             log.created(model, [pk for (pk,) in cursor.fetchall()])
+
+
+def _unnest(fields: list[Any], connection: Any) -> str | None:
+    """The UNNEST arguments ("%s::varchar[], …") that insert `fields` on PostgreSQL, as Django's own
+    bulk_create builds them; None elsewhere or for a field that cannot travel as an array."""
+    if connection.vendor != "postgresql":
+        return None
+    for f in fields:
+        target = f.target_field if f.is_relation else f
+        if hasattr(f, "get_placeholder") or target.get_internal_type() not in connection.data_types:
+            return None
+    # without the type's parameters: varchar[] rather than varchar(50)[] (no silent truncation)
+    return ", ".join(f"(%s)::{f.db_type(connection).split('(')[0]}[]" for f in fields)
 
 
 def create_objects(model: type[models.Model], objs: list[Any]) -> None:

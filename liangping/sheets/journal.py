@@ -122,9 +122,8 @@ class Journal:
     def created(self, model: type[models.Model], pks: Iterable[Any]) -> None:
         label = model._meta.label_lower
         assert self.run is not None, "journal entries are written inside a chunk"
-        rows = [ImportChange(run=self.run, model=label, object_pk=pk) for pk in pks]
-        ImportChange.objects.bulk_create(rows, batch_size=1000)
-        self._count(label, len(rows))
+        n = _write_changes([(self.run.pk, label, pk, None) for pk in pks])
+        self._count(label, n)
 
     def before_update(self, model: type[models.Model], pks: list[Any], fields: list[str]) -> None:
         """Record the current values of `fields` of the rows about to be updated."""
@@ -132,22 +131,39 @@ class Journal:
         meta: Any = model._meta
         attnames = [meta.get_field(f).attname for f in fields]
         old = model._base_manager.filter(pk__in=pks).values_list("pk", *attnames)
-        rows = [
-            ImportChange(
-                run=self.run,
-                model=meta.label_lower,
-                object_pk=values[0],
-                before={name: _plain(v) for name, v in zip(fields, values[1:], strict=True)},
-            )
-            for values in old
-        ]
-        ImportChange.objects.bulk_create(rows, batch_size=1000)
-        self._count(meta.label_lower, len(rows))
+        before = ImportChange._meta.get_field("before")
+        n = _write_changes(
+            [
+                (
+                    self.run.pk,
+                    meta.label_lower,
+                    values[0],
+                    before.get_db_prep_save(
+                        {name: _plain(v) for name, v in zip(fields, values[1:], strict=True)}, connection
+                    ),
+                )
+                for values in old
+            ]
+        )
+        self._count(meta.label_lower, n)
 
     def _count(self, label: str, n: int) -> None:
         if label == self.main_model:
             self.written += n
             self.on_write(self.written, max(self.planned(), self.written))
+
+
+def _write_changes(rows: list[tuple[Any, str, Any, Any]]) -> int:
+    """INSERT journal rows (run, model, object_pk, before as the database stores it) in one executemany:
+    one per written row, so building ImportChange objects and bulk_create's SQL cost more than the rows
+    they journal (a fifth of a 10,000-row import)."""
+    if rows:
+        meta: Any = ImportChange._meta
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(meta.get_field(n).column) for n in ("run", "model", "object_pk", "before"))
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)", rows)
+    return len(rows)
 
 
 def active() -> Journal | None:
