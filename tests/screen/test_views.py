@@ -156,6 +156,10 @@ def test_dashboard_live_part_is_scoped_to_the_leader(world):
     assert "示例智慧物流项目" in published
     assert reverse("projects:detail", args=[world.cast.outside.pk]) not in html
     assert reverse("projects:detail", args=[world.cast.inside.pk]) in html
+    # the public rows name projects by code; the link is resolved within the leader's scope, and the
+    # project outside it stays a 404 however its address is reached
+    leader = client_for(world.cast.leader)
+    assert leader.get(reverse("projects:detail", args=[world.cast.outside.pk])).status_code == 404
 
 
 @pytest.mark.django_db
