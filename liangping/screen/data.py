@@ -38,7 +38,7 @@ from liangping.screen.figures import (
 )
 from liangping.screen.trend import trend
 
-SCHEMA = 3  # bump when the shape of the data changes: old cache entries and ETags then miss
+SCHEMA = 4  # bump when the shape of the data changes: old cache entries and ETags then miss
 CACHE_SECONDS = 24 * 3600
 SCREEN_LIST_MAX = 100  # rows of each list the lobby screen rotates through
 NOT_PUBLISHED: dict[str, Any] = {"published": False}
