@@ -15,34 +15,50 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.urls import reverse
-from django.utils import timezone
 
-from liangping.core.models import Period, PeriodStatus
+from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, sees_everything
 from liangping.grading.models import RuleSet
 from liangping.grading.queries import Board, project_board, resolve_period
 from liangping.grading.rules import NONE
 from liangping.projects.models import MonthlyReport, Project
+from liangping.projects.queries_reports import report_list_month
 from liangping.screen.data import screen_data
 from liangping.screen.figures import GRADE_KEYS, fixed, points
 
 LIST_LIMIT = 10
 
 
-def live_period(code: str | None, today: dt.date | None = None) -> Period:
-    """The period asked for, else the month that ended most recently if it is still open, else the
-    month in progress."""
+def live_period(code: str | None, user: AnyUser, today: dt.date | None = None) -> Period:
+    """The period asked for, else the latest month with data: the month being collected once a
+    report of it is in, else the latest month with a report the user may see (the reports list's
+    rule), else the month being collected. Never an empty month while reports exist."""
     if code:
         try:
             return resolve_period(code)
         except PeriodCodeError:
             pass
-    period = resolve_period(None)
-    if period.status == PeriodStatus.OPEN:
-        return period
-    today = today or timezone.localdate()
-    return resolve_period(period_code("month", today.year, today.month))
+    month = report_list_month(user, today)
+    return resolve_period(period_code(PeriodKind.MONTH, month.year, month.month))
+
+
+def live_periods(user: AnyUser, period: Period, limit: int = 36) -> list[Period]:
+    """What the live half's picker offers, newest first: every stored period and every month with a
+    report the user may see (as an unsaved open month); an unsaved period shown is offered by the
+    picker itself (two queries)."""
+    stored = list(Period.objects.all()[:limit])
+    have = {(p.kind, p.year, p.month) for p in [*stored, period]}
+    months = MonthlyReport.objects.visible_to(user).order_by("-month").values_list("month", flat=True)
+    extra = [
+        Period.build(PeriodKind.MONTH, m.year, m.month)
+        for m in months.distinct()[:limit]
+        if (PeriodKind.MONTH, m.year, m.month) not in have
+    ]
+    ordered = sorted(
+        stored + extra, key=lambda p: (p.year, p.month, p.kind != PeriodKind.MONTH), reverse=True
+    )
+    return ordered[:limit]
 
 
 def board_url(period: str, **filters: str) -> str:
@@ -152,4 +168,9 @@ def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
-    return {"published": _published(user, screen_data()), "live": _live(user, live_period(code))}
+    period = live_period(code, user)
+    return {
+        "published": _published(user, screen_data()),
+        "live": _live(user, period),
+        "periods": live_periods(user, period),
+    }

@@ -41,7 +41,7 @@ PAGES = {
     "summons": ("/grading/summons/?period=2025-06", 10),
     "indicators": ("/indicators/", 6),
     "screen_data": ("/screen/data.json", 1),
-    "dashboard": ("/screen/dashboard/?period=2025-07", 10),
+    "dashboard": ("/screen/dashboard/?period=2025-07", 11),  # with its period picker
 }
 PUBLIC = {"screen_data"}  # polled by kiosks without a session: measured signed out
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from liangping.projects.queries import month_label, reporting_month, shift_month
 from liangping.screen.data import screen_data
 from tests.screen.world import add_unpublished, report
 
@@ -166,3 +167,23 @@ def test_dashboard_live_part_is_scoped_to_the_leader(world):
 def test_dashboard_with_nothing_published(cast):
     html = client_for(cast.supervisor).get(reverse("screen:dashboard")).content.decode()
     assert "暂无已发布的数据" in html
+
+
+def live_title(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html.split('id="sd-live">', 1)[1].split("</h2>", 1)[0])
+
+
+@pytest.mark.django_db
+def test_dashboard_live_half_opens_on_the_latest_month_with_reports(cast):
+    collecting = reporting_month()
+    older = shift_month(collecting, -3)
+    report(cast.outside, older, "1000")
+    html = client_for(cast.supervisor).get(reverse("screen:dashboard")).content.decode()
+    assert month_label(older) in live_title(html)  # not the empty month being collected
+    assert 'name="period"' in html and f'<option value="{older:%Y-%m}" selected' in html
+    report(cast.inside, collecting, "1000")
+    html = client_for(cast.supervisor).get(reverse("screen:dashboard")).content.decode()
+    assert month_label(collecting) in live_title(html)
+    assert f'<option value="{older:%Y-%m}"' in html  # still offered
+    html = client_for(cast.supervisor).get(reverse("screen:dashboard"), {"period": f"{older:%Y-%m}"})
+    assert month_label(older) in live_title(html.content.decode())  # asked for: kept
