@@ -12,7 +12,9 @@ from liangping.core.models import ADMIN_ROLES, User
 from liangping.core.periods import PeriodCodeError
 from liangping.grading import pickers, queries
 from liangping.grading.rules import GRADE_LABELS
+from liangping.indicators.models import IndicatorValue
 from liangping.indicators.ranking import DISTANCE_LEGEND, distance_text
+from liangping.projects.models import Project
 from liangping.sheets.registry import Exporter, Progress, register_exporter
 from liangping.sheets.writing import OutColumn, write_rows
 
@@ -171,6 +173,7 @@ def register() -> None:
             ledger_user,
             _named("分级结果"),
             describe_filters,
+            lambda user: Project.objects.visible_to(user).exists(),
         )
     )
     register_exporter(
@@ -182,5 +185,6 @@ def register() -> None:
             ledger_user,
             _named("16市指标排名"),
             describe_filters,
+            lambda user: IndicatorValue.objects.exists(),
         )
     )

@@ -179,5 +179,6 @@ def register() -> None:
             sees_ledger,
             export_name,
             describe_filters,
+            lambda user: Project.objects.visible_to(user).exists(),
         )
     )

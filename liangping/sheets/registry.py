@@ -37,7 +37,8 @@ class Exporter:
     `user` None means no scope (the command line without --as); the web always passes the person.
     `filename` names the download; `name_for(filters)`, when given, names it after what it holds
     (分级结果_2026年11月.xlsx). `describe(filters)` gives the filters in words, names not ids
-    ({"所属区（市）": "薛城区"}), for the file's notes and the audit log.
+    ({"所属区（市）": "薛城区"}), for the file's notes and the audit log. `has_rows(user)`, when
+    given, says whether the unfiltered export would hold any row: no page offers an empty table.
     """
 
     name: str
@@ -47,9 +48,14 @@ class Exporter:
     allowed: Callable[[User], bool]
     name_for: Callable[[Mapping[str, str]], str] | None = None
     describe: Callable[[Mapping[str, str]], dict[str, str]] | None = None
+    has_rows: Callable[[User], bool] | None = None
 
     def filename_for(self, filters: Mapping[str, str]) -> str:
         return self.name_for(filters) if self.name_for is not None else self.filename
+
+    def offered_to(self, user: User) -> bool:
+        """Whether a page offers this export to `user`: allowed, and not an empty table."""
+        return self.allowed(user) and (self.has_rows is None or self.has_rows(user))
 
     def describe_filters(self, filters: Mapping[str, str]) -> dict[str, str]:
         return self.describe(filters) if self.describe is not None else dict(filters)

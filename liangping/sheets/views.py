@@ -82,7 +82,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "importers": registry.importers(),
-        "exporters": registry.exporters(),
+        "exporters": [e for e in registry.exporters() if e.offered_to(user)],
         "recent": ImportJob.objects.filter(user=user)[:5],
     }
     return render(request, "sheets/import.html", context, status=400 if form.errors else 200)

@@ -227,3 +227,12 @@ def test_an_interrupted_job_is_shown_as_such(supervisor_client, tmp_path):
     os.utime(jobs.progress_path(job.pk), (old, old))
     page = supervisor_client.get(reverse("sheets:job", args=[job.pk])).content.decode()
     assert "可能因服务重启而中断" in page
+
+
+def test_import_page_offers_no_export_of_an_empty_table(supervisor_client, cast):
+    """An export button is offered only for a table with rows: none for an empty ledger."""
+    html = supervisor_client.get(reverse("sheets:import")).content.decode()
+    assert "下载项目台账（.xlsx）" in html  # the cast's projects
+    Project.objects.all().delete()
+    html = supervisor_client.get(reverse("sheets:import")).content.decode()
+    assert "下载项目台账（.xlsx）" not in html and "下载项目分级（.xlsx）" not in html
