@@ -16,8 +16,9 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liangping.core import accounts, approvals
 from liangping.core.audit import record
-from liangping.core.models import Role, User
+from liangping.core.models import AccountChange, User
 
 RECOVERY_CODES = 10
 TOTP_NAME = "动态口令"
@@ -109,14 +110,14 @@ def disable(user: User, *, required: bool) -> None:
 
 
 def can_reset(actor: User) -> bool:
-    return actor.is_authenticated and actor.is_active and actor.role == Role.SECADMIN
+    return accounts.can_reset_password(actor)
 
 
-@transaction.atomic
-def reset(actor: User, user: User, reason: str = "") -> None:
+def reset(actor: User, user: User, reason: str = "") -> User | AccountChange:
     """The security administrator removes a user's authenticator and recovery codes (a lost phone):
-    the user enrols again at the next sign-in."""
-    if not can_reset(actor):
-        raise TwoFactorError("只有安全管理员可以重置双因素登录")
-    _delete_devices(user)
-    record(actor, "user.otp_reset", user, changes={"two_factor": ["（原设备）", "已重置"]}, reason=reason)
+    the user enrols again at the next sign-in. For a privileged account this is a request that a second
+    administrator must approve (core.approvals)."""
+    try:
+        return approvals.reset_two_factor(actor, user, reason=reason)
+    except accounts.AccountError as exc:
+        raise TwoFactorError(str(exc)) from exc

@@ -24,7 +24,7 @@ from liangping.accounts.forms import ConfirmPasswordForm, PasswordChangeForm, Se
 from liangping.accounts.middleware import HAS_DEVICE, MUST_CHANGE
 from liangping.core.access import roles_required
 from liangping.core.audit import record
-from liangping.core.models import Role, User
+from liangping.core.models import AccountChange, Role, User
 from liangping.core.views import LoginView as CoreLoginView
 
 RECOVERY_SESSION = "lp_new_recovery_codes"
@@ -218,12 +218,18 @@ def security(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SECADMIN)
 @require_POST
 def otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    """安全管理员 resets a user's two-factor login (lost phone)."""
+    """安全管理员 resets a user's two-factor login (lost phone); a privileged account's reset waits for a
+    second administrator's approval."""
     target = get_object_or_404(User, pk=pk)
     try:
-        otp.reset(request.user, target, reason=request.POST.get("reason", "").strip())  # type: ignore[arg-type]
+        outcome = otp.reset(request.user, target, reason=request.POST.get("reason", "").strip())  # type: ignore[arg-type]
     except otp.TwoFactorError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"已重置账号“{target.username}”的双因素登录，该用户下次登录时需重新绑定")
+        if isinstance(outcome, AccountChange):
+            messages.info(request, f"已提交重置“{target.username}”双因素登录的申请，待另一位管理员批准后生效")
+        else:
+            messages.success(
+                request, f"已重置账号“{target.username}”的双因素登录，该用户下次登录时需重新绑定"
+            )
     return redirect("core:user_edit", pk=target.pk)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import F
 
 from liangping.core.audit import diff, record, snapshot
-from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.models import PRIVILEGED_ROLES, Org, OrgKind, Role, User
 
 USER_FIELDS = ["username", "display_name", "phone", "role", "org", "is_active"]
 EDITABLE_USER_FIELDS = ["display_name", "phone", "role", "org", "is_active"]
@@ -30,6 +31,33 @@ class AccountError(ValueError):
 
 def can_manage_users(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.role in USER_ADMINS
+
+
+def may_manage_roles(actor: User, *roles: str) -> bool:
+    """三权分立: the system administrator never manages an auditor account (neither creates, changes,
+    resets, disables it, nor makes anyone an auditor or turns an auditor into anything else)."""
+    if not can_manage_users(actor):
+        return False
+    return not (actor.role == Role.SYSADMIN and Role.AUDITOR in roles)
+
+
+def may_manage(actor: User, target: User) -> bool:
+    return may_manage_roles(actor, target.role)
+
+
+def needs_approval(*roles: str) -> bool:
+    """A change touching a privileged account (the three administrators, supervisors) needs a second
+    administrator's approval (core.approvals)."""
+    return any(role in PRIVILEGED_ROLES for role in roles)
+
+
+def update_needs_approval(user: User, values: dict[str, Any]) -> bool:
+    """A role change to or from a privileged role, or re-enabling a privileged account. Editing the name,
+    phone or org, and disabling (which only removes access), take effect at once."""
+    new_role = values.get("role", user.role)
+    if new_role != user.role and needs_approval(user.role, new_role):
+        return True
+    return bool(values.get("is_active")) and not user.is_active and needs_approval(user.role)
 
 
 def can_reset_password(user: User) -> bool:
@@ -63,17 +91,46 @@ def create_user(
     password: str,
     phone: str = "",
 ) -> User:
+    check_create(actor, username=username, role=role, org=org)
+    if needs_approval(role):
+        raise AccountError(APPROVAL_NEEDED)
+    return apply_create(actor, username, display_name, role, org, phone, make_password(password))
+
+
+APPROVAL_NEEDED = (
+    "涉及特权账号（系统管理员、安全管理员、审计管理员、督查人员）的新建、角色变更和重置"
+    "须经另一位管理员批准，请提交申请"
+)
+SYSADMIN_NOT_AUDITOR = "系统管理员不能管理审计管理员账号（三权分立）"
+
+
+def check_create(actor: User, *, username: str, role: str, org: Org | None) -> None:
     if not can_manage_users(actor):
         raise AccountError("只有系统管理员和安全管理员可以新建账号")
     if role not in Role.values:
         raise AccountError("请选择一个有效的角色")
+    if not may_manage_roles(actor, role):
+        raise AccountError(SYSADMIN_NOT_AUDITOR)
     _check_role_org(role, org)
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError("该用户名已被使用")
+
+
+def apply_create(
+    actor: User | None,
+    username: str,
+    display_name: str,
+    role: str,
+    org: Org | None,
+    phone: str,
+    password_hash: str,
+    reason: str = "",
+) -> User:
+    """Create the account (checks done by the caller): directly, or once a request is approved."""
     user = User(username=username, display_name=display_name, phone=phone, role=role, org=org)
-    user.set_password(password)
+    user.password = password_hash
     user.save()
-    record(actor, "user.create", user, changes=diff({}, snapshot(user, USER_FIELDS)))
+    record(actor, "user.create", user, changes=diff({}, snapshot(user, USER_FIELDS)), reason=reason)
     return user
 
 
@@ -82,8 +139,17 @@ def update_user(
     actor: User, user: User, values: dict[str, Any], *, expected_version: int, reason: str = ""
 ) -> User:
     """Change name, phone, role, org or active flag; refuse if someone saved the account meanwhile."""
+    check_update(actor, user, values)
+    if update_needs_approval(user, values):
+        raise AccountError(APPROVAL_NEEDED)
+    return apply_update(actor, user, values, expected_version=expected_version, reason=reason)
+
+
+def check_update(actor: User, user: User, values: dict[str, Any]) -> None:
     if not can_manage_users(actor):
         raise AccountError("只有系统管理员和安全管理员可以修改账号")
+    if not may_manage_roles(actor, user.role, values.get("role", user.role)):
+        raise AccountError(SYSADMIN_NOT_AUDITOR)
     unknown = set(values) - set(EDITABLE_USER_FIELDS)
     if unknown:
         raise AccountError(f"不能修改：{'、'.join(sorted(unknown))}")
@@ -94,6 +160,11 @@ def update_user(
     if values.get("role", user.role) not in Role.values:
         raise AccountError("请选择一个有效的角色")
     _check_role_org(values.get("role", user.role), values.get("org", user.org))
+
+
+def apply_update(
+    actor: User, user: User, values: dict[str, Any], *, expected_version: int, reason: str = ""
+) -> User:
     before = snapshot(user, USER_FIELDS)
     for key, value in values.items():
         setattr(user, key, value)
@@ -112,12 +183,26 @@ def update_user(
 
 @transaction.atomic
 def reset_password(actor: User, user: User, password: str) -> None:
+    check_reset(actor, user)
+    if needs_approval(user.role):
+        raise AccountError(APPROVAL_NEEDED)
+    apply_password(actor, user, make_password(password))
+
+
+def check_reset(actor: User, user: User) -> None:
+    """Resetting a password or two-factor login: the security administrator's, never on his own account
+    (he changes his own password on 账号安全)."""
     if not can_reset_password(actor):
-        raise AccountError("只有安全管理员可以重置密码")
-    user.set_password(password)
-    User.objects.filter(pk=user.pk).update(password=user.password, version=F("version") + 1)
+        raise AccountError("只有安全管理员可以重置密码和双因素登录")
+    if user.pk == actor.pk:
+        raise AccountError("不能重置自己的账号，请在“账号安全”中修改密码")
+
+
+def apply_password(actor: User, user: User, password_hash: str, reason: str = "") -> None:
+    User.objects.filter(pk=user.pk).update(password=password_hash, version=F("version") + 1)
+    user.password = password_hash
     user.version += 1
-    record(actor, "user.password_reset", user, changes={"password": ["******", "（已重置）"]})
+    record(actor, "user.password_reset", user, changes={"password": ["******", "（已重置）"]}, reason=reason)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from liangping.core.config import DEFAULTS
-from liangping.core.models import AuditLog, Role, User
+from liangping.core.models import PRIVILEGED_ROLES, AccountChange, AuditLog, Role, User
 
 VERBS = {
     "create": "新建",
@@ -63,6 +63,10 @@ VERBS = {
     "revoke": "撤销",
     "escalate": "逾期升级督办",
     "approve_batch": "批量审核通过",
+    "change_request": "提交特权账号变更申请",
+    "change_approve": "批准特权账号变更",
+    "change_reject": "驳回特权账号变更",
+    "change_withdraw": "撤回特权账号变更申请",
 }
 NOUNS = {
     "user": "用户",
@@ -165,9 +169,47 @@ def is_model(object_type: str) -> bool:
     return True
 
 
-def filter_entries(params: dict[str, Any]) -> QuerySet[AuditLog]:
+# Events on privileged accounts the auditor must see at a glance (三权分立): the two-person requests and
+# decisions, and every administrative change to an account that is, or was, privileged.
+APPROVAL_ACTIONS = (
+    "user.change_request",
+    "user.change_approve",
+    "user.change_reject",
+    "user.change_withdraw",
+)
+ACCOUNT_ACTIONS = ("user.create", "user.update", "user.password_reset", "user.otp_reset")
+
+
+def privileged_account_ids() -> set[str]:
+    """Accounts holding a privileged role now, or ever the subject of a two-person request (one query)."""
+    now = User.objects.order_by().filter(role__in=PRIVILEGED_ROLES).values_list("pk", flat=True)
+    ever = AccountChange.objects.order_by().exclude(target=None).values_list("target_id", flat=True)
+    return {str(pk) for pk in now.union(ever)}
+
+
+def privileged_q(ids: set[str]) -> Q:
+    return Q(action__in=APPROVAL_ACTIONS) | Q(
+        action__in=ACCOUNT_ACTIONS, object_type=User._meta.label_lower, object_id__in=ids
+    )
+
+
+def is_privileged_event(entry: AuditLog, ids: set[str]) -> bool:
+    if entry.action in APPROVAL_ACTIONS:
+        return True
+    return (
+        entry.action in ACCOUNT_ACTIONS
+        and entry.object_type == User._meta.label_lower
+        and entry.object_id in ids
+    )
+
+
+def filter_entries(params: dict[str, Any], privileged_ids: set[str] | None = None) -> QuerySet[AuditLog]:
     """The log, newest first, narrowed by the cleaned filter values."""
     qs = AuditLog.objects.order_by("-at", "-id")
+    if params.get("privileged"):
+        qs = qs.filter(
+            privileged_q(privileged_ids if privileged_ids is not None else privileged_account_ids())
+        )
     actor = (params.get("actor") or "").strip()
     if actor:
         qs = qs.filter(Q(actor__username=actor) | Q(actor_name__icontains=actor))

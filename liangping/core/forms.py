@@ -216,6 +216,7 @@ class AuditFilterForm(Form):
     action = forms.ChoiceField(label="操作", required=False)
     since = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    privileged = forms.BooleanField(label="只看特权账号事件", required=False)
 
     def __init__(
         self,

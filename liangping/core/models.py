@@ -80,6 +80,8 @@ class Role(models.TextChoices):
 
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Accounts whose creation, role change or reset needs a second administrator (two-person rule).
+PRIVILEGED_ROLES = frozenset({*ADMIN_ROLES, Role.SUPERVISOR})
 
 
 class User(AbstractUser):
@@ -254,8 +256,68 @@ class Period(models.Model):
         return period_bounds(self.kind, self.year, self.month)[1]
 
 
+class ChangeKind(models.TextChoices):
+    CREATE = "create", "新建账号"
+    UPDATE = "update", "修改账号"
+    PASSWORD_RESET = "password_reset", "重置密码"
+    OTP_RESET = "otp_reset", "重置双因素登录"
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", "待批准"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class AccountChange(models.Model):
+    """A change to a privileged account waiting for a second administrator (core.approvals).
+    Nothing happens to the account until another administrator approves it."""
+
+    kind = models.CharField("类型", max_length=20, choices=ChangeKind.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING, db_index=True
+    )
+    target = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="账号"
+    )
+    target_name = models.CharField("用户名", max_length=150)
+    roles = models.CharField("涉及角色", max_length=60)  # "old,new" or one role
+    # what to do once approved: field values, org id, a password *hash* (never a password)
+    payload = models.JSONField(default=dict, blank=True)
+    target_version = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField("原因", blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="审批人"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-requested_at", "-id"]
+        verbose_name = "特权账号变更申请"
+        verbose_name_plural = "特权账号变更申请"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.target_name}"
+
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    def role_labels(self) -> str:
+        return " → ".join(Role(r).label for r in self.role_list())
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "只读"
+    WRITE = "write", "读写"
+
+
 class ApiToken(models.Model):
-    """A personal token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+    """A personal token for the JSON API. Only its SHA-256 is stored; the token is shown once.
+    A read-only token is refused every unsafe method; an expired or revoked one is refused outright."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="用户")
     name = models.CharField("名称", max_length=100)
@@ -263,6 +325,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
     revoked = models.BooleanField("已吊销", default=False)
+    scope = models.CharField("权限", max_length=10, choices=TokenScope.choices, default=TokenScope.WRITE)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

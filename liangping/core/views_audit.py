@@ -16,7 +16,9 @@ from liangping.core.auditlog import (
     filter_choices,
     filter_entries,
     is_model,
+    is_privileged_event,
     object_type_label,
+    privileged_account_ids,
 )
 from liangping.core.forms import AuditFilterForm
 from liangping.core.models import Role
@@ -30,7 +32,8 @@ def audit(request: HttpRequest) -> HttpResponse:
     object_types, actions = filter_choices()
     form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
     params = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(filter_entries(params), PAGE_SIZE).get_page(request.GET.get("page"))
+    privileged = privileged_account_ids()
+    page = Paginator(filter_entries(params, privileged), PAGE_SIZE).get_page(request.GET.get("page"))
     type_labels = dict(object_types)
     rows = [
         {
@@ -39,6 +42,7 @@ def audit(request: HttpRequest) -> HttpResponse:
             "object_type": type_labels.get(e.object_type) or object_type_label(e.object_type),
             "numbered": bool(e.object_id) and is_model(e.object_type),
             "changes": describe(e),
+            "privileged": is_privileged_event(e, privileged),
         }
         for e in page.object_list
     ]

@@ -24,7 +24,7 @@ def test_no_account_of_the_cast_or_made_by_an_administrator_carries_extra_powers
     from liangping.core import accounts
 
     accounts.create_user(
-        cast.sysadmin, username="x1", display_name="甲", role=Role.AUDITOR, org=None, password=PASSWORD
+        cast.sysadmin, username="x1", display_name="甲", role=Role.LEADER, org=None, password=PASSWORD
     )
     assert not User.objects.filter(is_superuser=True).exists()
     assert not User.objects.filter(is_staff=True).exists()

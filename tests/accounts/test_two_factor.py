@@ -12,7 +12,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liangping.accounts import otp
-from liangping.core.models import AuditLog
+from liangping.core import approvals
+from liangping.core.models import AccountChange, AuditLog
 from tests.accounts.codes import code_for
 from tests.accounts.test_passwords import run_settings
 from tests.cast import PASSWORD, PRODUCTION_SECRET
@@ -137,10 +138,14 @@ def test_the_security_administrator_resets_a_lost_phone(cast, strict, settings):
     admin = sign_in("secadmin")
     response = admin.post(f"/accounts/users/{cast.supervisor.pk}/2fa-reset/", {"reason": "手机丢失"})
     assert response.status_code == 302
+    # a supervisor's account is privileged: the reset waits for a second administrator
+    assert TOTPDevice.objects.filter(user=cast.supervisor).exists()
+    change = AccountChange.objects.get(kind="otp_reset")
+    sign_in("sysadmin").post(f"/users/changes/{change.pk}/decide/", {"decision": "approve"})
     assert not TOTPDevice.objects.filter(user=cast.supervisor).exists()
     entry = AuditLog.objects.get(action="user.otp_reset")
     assert entry.actor == cast.secadmin and entry.object_id == str(cast.supervisor.pk)
-    assert entry.reason == "手机丢失" and entry.ip == "10.5.5.5"
+    assert entry.reason.endswith("手机丢失") and entry.ip == "10.5.5.5"
     for who in ["sysadmin", "auditor", "supervisor"]:
         assert sign_in(who).post(f"/accounts/users/{cast.leader.pk}/2fa-reset/").status_code == 404
 
@@ -189,7 +194,7 @@ def test_a_reset_during_a_session_sends_the_user_to_enrol_again(cast, strict):
     client = sign_in("supervisor")
     enrol(client, cast.supervisor)
     second = sign_in("supervisor")  # waiting at the code prompt
-    otp.reset(cast.secadmin, cast.supervisor)
+    approvals.approve(cast.sysadmin, otp.reset(cast.secadmin, cast.supervisor))  # type: ignore[arg-type]
     response = second.get("/accounts/2fa/verify/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/2fa/setup/")
 

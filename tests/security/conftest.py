@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from liangping.cases.models import CaseAttachment
-from liangping.core.models import CalendarDay, CalendarYear, Period, Role
+from liangping.core import approvals
+from liangping.core.models import AccountChange, CalendarDay, CalendarYear, Period, Role
 from liangping.grading import services as grading
 from liangping.grading.models import Snapshot
 from liangping.indicators.models import Indicator
@@ -62,6 +63,7 @@ class World:
     notice: Notification  # the project unit's, unread
     attachment_in: CaseAttachment
     attachment_out: CaseAttachment
+    account_change: AccountChange  # the security administrator asks to reset the supervisor's password
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -135,6 +137,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         ),
         attachment_in=attachments[0],
         attachment_out=attachments[1],
+        account_change=approvals.reset_password(cast.secadmin, cast.supervisor, "Zq7#mVt2!pLs"),  # type: ignore[arg-type]
     )
 
 

@@ -187,6 +187,14 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {"password1": "Zq7#mVt2!pLs", "password2": "Zq7#mVt2!pLs"},
         post_actor="secadmin",
     ),
+    "core:account_changes": Page(fixed("core:account_changes"), frozenset({"sysadmin", "secadmin"})),
+    "core:account_change_decide": Page(
+        of_object("core:account_change_decide", "account_change"),
+        frozenset({"sysadmin", "secadmin"}),
+        post_only=True,
+        post=lambda w, where: {"decision": "approve"},
+        post_actor="sysadmin",
+    ),
     "core:orgs": Page(
         fixed("core:orgs"), frozenset({"sysadmin", "secadmin"}), post=lambda w, where: {"name": "篡改局"}
     ),

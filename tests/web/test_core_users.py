@@ -28,16 +28,16 @@ def new_user(**extra):
 @pytest.mark.django_db
 def test_sysadmin_creates_a_user_audited(client, cast):
     client.force_login(cast.sysadmin)
-    response = client.post("/users/new/", new_user(org=cast.city.pk))
+    response = client.post("/users/new/", new_user(role="department", org=cast.fagai.pk))
     assert response.status_code == 302 and response["Location"] == "/users/"
     user = User.objects.get(username="shenji2")
-    assert user.role == Role.AUDITOR and user.org == cast.city and user.check_password(NEW_PASSWORD)
+    assert user.role == Role.DEPARTMENT and user.org == cast.fagai and user.check_password(NEW_PASSWORD)
     entry = AuditLog.objects.get(action="user.create")
     assert entry.actor == cast.sysadmin and entry.object_id == str(user.pk)
-    assert entry.changes["role"] == [None, "auditor"]
+    assert entry.changes["role"] == [None, "department"]
     assert "password" not in entry.changes
     page = client.get("/users/").content.decode()
-    assert "shenji2" in page and "审计乙" in page and "审计管理员" in page
+    assert "shenji2" in page and "审计乙" in page and "部门用户" in page
 
 
 def test_the_form_has_one_single_choice_role():
