@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema
@@ -22,12 +23,13 @@ from pydantic_core import PydanticCustomError
 
 from liangping.core.audit import record
 from liangping.core.ids import ID_MAX, ID_MIN
-from liangping.core.models import ApiToken, Org, Role, User
+from liangping.core.models import ApiToken, Org, Role, TokenScope, User
 from liangping.core.scope import sees_ledger
 from liangping.plaintext import control_char
 
 TOKEN_PREFIX = "lp_"
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _iso_date(value: Any) -> Any:
@@ -49,14 +51,24 @@ def hash_token(raw: str) -> str:
 
 
 @transaction.atomic
-def create_token(actor: User, user: User, name: str) -> tuple[ApiToken, str]:
+def create_token(
+    actor: User,
+    user: User,
+    name: str,
+    *,
+    scope: str = TokenScope.WRITE,
+    expires_at: dt.datetime | None = None,
+) -> tuple[ApiToken, str]:
     """Issue a token for `user`. The raw token is returned once and never stored."""
     name = name.strip()
     if not name:
         raise ValueError("请填写令牌名称（例如用途或对接系统名称）")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hash_token(raw))
-    record(actor, "api_token.create", token, object_repr=f"{user} / {token.name}")
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_hash=hash_token(raw), scope=scope, expires_at=expires_at
+    )
+    changes = {"scope": [None, scope], "expires_at": [None, expires_at.isoformat() if expires_at else None]}
+    record(actor, "api_token.create", token, object_repr=f"{user} / {token.name}", changes=changes)
     return token, raw
 
 
@@ -69,18 +81,22 @@ def revoke_token(actor: User, token: ApiToken, reason: str = "") -> None:
     record(actor, "api_token.revoke", token, changes={"revoked": [False, True]}, reason=reason)
 
 
+READ_ONLY = "该接口令牌为只读，不能执行修改操作。如需修改，请向安全管理员申请读写令牌。"
+
+
 def token_for(raw: str) -> ApiToken | None:
-    """The unrevoked token of an active user matching `raw`, or None."""
+    """The unrevoked, unexpired token of an active user matching `raw`, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user", "user__org")
         .filter(key_hash=hash_token(raw), revoked=False)
+        .filter(Q(expires_at=None) | Q(expires_at__gt=now))
         .first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
@@ -112,6 +128,8 @@ class TokenAuth(HttpBearer):
         found = request_token(request)
         if found is None:
             return None
+        if found.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
+            raise ApiError(403, READ_ONLY)
         request._api_auth_kind = "token"  # type: ignore[attr-defined]
         return found.user
 

@@ -69,7 +69,7 @@ MENUS: dict[str, list[Group]] = {
         ("", [("用户与组织", "core:users"), ("参数设置", "core:settings"), ("节假日调整", "core:calendar")]),
         (SETTINGS, [RULES, CATALOGUE]),
     ],
-    Role.SECADMIN: [("", [("用户与组织", "core:users")])],
+    Role.SECADMIN: [("", [("用户与组织", "core:users"), ("接口令牌", "core:tokens")])],
     Role.AUDITOR: [("", [("审计日志", "core:audit")])],
 }
 

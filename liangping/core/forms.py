@@ -11,7 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from liangping.core.holidays import WEEKDAYS
-from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.models import PRIVILEGED_ROLES, Org, OrgKind, Role, TokenScope, User
 from liangping.plaintext import control_char, refusal
 
 
@@ -154,6 +154,17 @@ class UserEditForm(Form):
 class PasswordResetForm(PasswordPairMixin):
     password1 = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput, strip=False)
+
+
+class TokenIssueForm(Form):
+    user = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).exclude(role__in=PRIVILEGED_ROLES).order_by("username"),
+        label="账号",
+        empty_label="（请选择）",
+    )
+    name = forms.CharField(label="名称（用途或对接系统）", max_length=100)
+    scope = forms.ChoiceField(label="权限", choices=TokenScope.choices, initial=TokenScope.READ)
+    until = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class UserFilterForm(Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liangping.core import views_admin, views_audit, views_users
+from liangping.core import views_admin, views_audit, views_tokens, views_users
 
 app_name = "core"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("users/<int:pk>/password/", views_users.user_password, name="user_password"),
     path("users/changes/", views_users.account_changes, name="account_changes"),
     path("users/changes/<int:pk>/decide/", views_users.account_change_decide, name="account_change_decide"),
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
     path("orgs/", views_users.orgs, name="orgs"),
     path("settings/", views_admin.settings_page, name="settings"),
     path("calendar/", views_admin.calendar_page, name="calendar"),

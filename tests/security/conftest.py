@@ -17,7 +17,8 @@ from django.db import connection
 
 from liangping.cases.models import CaseAttachment
 from liangping.core import approvals
-from liangping.core.models import AccountChange, CalendarDay, CalendarYear, Period, Role
+from liangping.core.api import create_token
+from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Period, Role
 from liangping.grading import services as grading
 from liangping.grading.models import Snapshot
 from liangping.indicators.models import Indicator
@@ -64,6 +65,7 @@ class World:
     attachment_in: CaseAttachment
     attachment_out: CaseAttachment
     account_change: AccountChange  # the security administrator asks to reset the supervisor's password
+    api_token: ApiToken  # the district user's
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -137,6 +139,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         ),
         attachment_in=attachments[0],
         attachment_out=attachments[1],
+        api_token=create_token(cast.secadmin, cast.district, "矩阵")[0],
         account_change=approvals.reset_password(cast.secadmin, cast.supervisor, "Zq7#mVt2!pLs"),  # type: ignore[arg-type]
     )
 

@@ -195,6 +195,24 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {"decision": "approve"},
         post_actor="sysadmin",
     ),
+    "core:tokens": Page(
+        fixed("core:tokens"),
+        frozenset({"secadmin"}),
+        post=lambda w, where: {
+            "user": w.cast.department.pk,
+            "name": "篡改",
+            "scope": "write",
+            "until": "2099-01-01",
+        },
+        post_refused=404,
+    ),
+    "core:token_revoke": Page(
+        of_object("core:token_revoke", "api_token"),
+        frozenset({"secadmin"}),
+        post_only=True,
+        post=lambda w, where: {"reason": "矩阵"},
+        post_actor="secadmin",
+    ),
     "core:orgs": Page(
         fixed("core:orgs"), frozenset({"sysadmin", "secadmin"}), post=lambda w, where: {"name": "篡改局"}
     ),
