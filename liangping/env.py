@@ -72,6 +72,58 @@ def key_weakness(key: str) -> str:
     return ""
 
 
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def private_dir(path: Path, *, tighten: bool = False) -> Path:
+    """Create `path` (and missing parents) readable by the service account only (0700); with `tighten`
+    an existing directory of the service's own (var/) is made so too."""
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    for made in [*missing, *([path] if tighten and path.stat().st_uid == os.getuid() else [])]:
+        made.chmod(PRIVATE_DIR)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make sure `path` exists and is readable by the service account only (0600), before anything
+    (SQLite, pg_dump) writes to it: SQLite gives its -wal and -shm files the database file's mode."""
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE)
+    os.close(fd)
+    path.chmod(PRIVATE_FILE)
+    return path
+
+
+def _key_file(var_dir: Path, name: str, make: str) -> str:
+    path = var_dir / name
+    if path.exists():
+        return path.read_text().strip()
+    private_dir(var_dir)
+    private_file(path)
+    path.write_text(make)
+    return make
+
+
+def field_key(production: bool, var_dir: Path) -> str:
+    """The key that encrypts secrets stored in the database (two-factor keys), kept outside it:
+    required from the environment in production, else generated into var/field_key (0600)."""
+    key = os.environ.get("LIANGPING_FIELD_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("LIANGPING_FIELD_KEY 太短：至少需要 32 个字符")
+        weakness = key_weakness(key) if production else ""
+        if weakness:
+            raise ImproperlyConfigured(f"LIANGPING_FIELD_KEY 太简单：{weakness}。请用随机生成的密钥")
+        return key
+    if production:
+        raise ImproperlyConfigured(
+            "生产环境必须设置 LIANGPING_FIELD_KEY（用于加密数据库中的动态口令密钥，须与数据库分开保管；"
+            "可用 python -c 'import secrets; print(secrets.token_urlsafe(48))' 生成）"
+        )
+    return _key_file(var_dir, "field_key", secrets.token_urlsafe(48))
+
+
 def secret_key(production: bool, var_dir: Path) -> str:
     """The secret key: required from the environment in production, else kept under var/."""
     key = os.environ.get("LIANGPING_SECRET_KEY", "")
@@ -89,14 +141,7 @@ def secret_key(production: bool, var_dir: Path) -> str:
             "生产环境必须设置 LIANGPING_SECRET_KEY"
             "（可用 python -c 'import secrets; print(secrets.token_urlsafe(50))' 生成）"
         )
-    path = var_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    return _key_file(var_dir, "secret_key", secrets.token_urlsafe(50))
 
 
 def audit_key(production: bool, var_dir: Path) -> str:

@@ -9,7 +9,17 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from liangping.env import audit_key, env_bool, env_int, env_list, env_str, secret_key
+from liangping.env import (
+    audit_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    field_key,
+    private_dir,
+    private_file,
+    secret_key,
+)
 from liangping.notices.queue import huey_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,7 +35,10 @@ PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env_bool("LIANGPING_DEBUG", ENVIRONMENT == "development")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("生产环境不允许开启调试模式：请去掉 LIANGPING_DEBUG 或设为 0")
+private_dir(VAR_DIR, tighten=True)
 SECRET_KEY = secret_key(PRODUCTION, VAR_DIR)
+# Encrypts two-factor keys in the database (liangping.accounts.sealing); kept outside the database.
+FIELD_KEY = field_key(PRODUCTION, VAR_DIR)
 ALLOWED_HOSTS = env_list("LIANGPING_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("LIANGPING_CSRF_TRUSTED_ORIGINS", [])
 
@@ -76,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "liangping.accounts.headers.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "liangping.core.middleware.AuditContextMiddleware",
@@ -116,11 +130,15 @@ if DATABASE_URL:
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("LIANGPING_CONN_MAX_AGE", 60))
     }
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # the database, its -wal/-shm files and var/ are the service account's alone (0600 / 0700)
+    SQLITE_PATH = Path(env_str("LIANGPING_SQLITE_PATH", str(VAR_DIR / "liangping.sqlite3")))
+    private_dir(SQLITE_PATH.parent)
+    if SQLITE_PATH.name != ":memory:":
+        private_file(SQLITE_PATH)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("LIANGPING_SQLITE_PATH", str(VAR_DIR / "liangping.sqlite3")),
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
@@ -216,6 +234,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or not STATIC_MANIFEST
 MEDIA_ROOT = Path(env_str("LIANGPING_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# uploads (photos, evidence, import files) are the service account's alone
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

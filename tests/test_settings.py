@@ -13,12 +13,14 @@ from tests.cast import PRODUCTION_SECRET
 CHECK = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
 
 AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+FIELD_KEY = "Fk3-pQ8wR2tY6uI0oP4aS9dG1hJ5kL7zX3cV8bN2mQ6wE0rT"
 
 
 def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings")
     clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
+    clean.setdefault("LIANGPING_FIELD_KEY", FIELD_KEY)  # likewise
     return subprocess.run(
         [sys.executable, "-c", CHECK], env=clean, capture_output=True, text=True, timeout=60
     )
@@ -29,7 +31,11 @@ def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     [
         ({"LIANGPING_ENV": "production"}, "LIANGPING_SECRET_KEY"),
         (
-            {"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "x" * 50, "LIANGPING_DEBUG": "1"},
+            {
+                "LIANGPING_ENV": "production",
+                "LIANGPING_SECRET_KEY": "x" * 50,
+                "LIANGPING_DEBUG": "1",
+            },
             "调试模式",
         ),
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "short"}, "太短"),
@@ -38,6 +44,30 @@ def run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "ab" * 30}, "只有 2 种不同的字符"),
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "0123456789abcdef" * 4}, "重复的片段"),
         ({"LIANGPING_ENV": "production", "LIANGPING_SECRET_KEY": "abcdefghijk" * 3}, "位熵"),
+        (
+            {
+                "LIANGPING_ENV": "production",
+                "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
+                "LIANGPING_FIELD_KEY": "",
+            },
+            "LIANGPING_FIELD_KEY",
+        ),
+        (
+            {
+                "LIANGPING_ENV": "production",
+                "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
+                "LIANGPING_FIELD_KEY": "short",
+            },
+            "LIANGPING_FIELD_KEY 太短",
+        ),
+        (
+            {
+                "LIANGPING_ENV": "production",
+                "LIANGPING_SECRET_KEY": PRODUCTION_SECRET,
+                "LIANGPING_FIELD_KEY": "f" * 48,
+            },
+            "LIANGPING_FIELD_KEY 太简单",
+        ),
         ({"LIANGPING_DEBUG": "maybe"}, "不是布尔值"),
         (
             {

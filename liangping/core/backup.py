@@ -26,6 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from liangping.core import backupchain
 from liangping.core.audit import record
 from liangping.core.models import AuditLog, User
+from liangping.env import private_dir, private_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -99,7 +100,7 @@ def backup(path: Path, actor: Any = None, using: str = DEFAULT_DB_ALIAS) -> dict
     path = Path(path)
     if path.exists() and path.is_dir():
         raise BackupError(f"{path} 是一个目录，请给出备份文件名")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     record(actor, "system.backup", None, object_type="core.backup", object_repr=f"备份数据库到 {path.name}")
     held = counts(using)
     connection = connections[using]
@@ -107,6 +108,7 @@ def backup(path: Path, actor: Any = None, using: str = DEFAULT_DB_ALIAS) -> dict
         connection.ensure_connection()
         tmp = path.with_name(path.name + ".part")
         tmp.unlink(missing_ok=True)
+        private_file(tmp)  # a backup holds everything: the service account's alone (0600)
         target = sqlite3.connect(tmp)
         try:
             connection.connection.backup(target, pages=PAGES_PER_STEP)
@@ -115,6 +117,7 @@ def backup(path: Path, actor: Any = None, using: str = DEFAULT_DB_ALIAS) -> dict
         tmp.replace(path)
     elif connection.vendor == "postgresql":
         settings_dict = connection.settings_dict
+        private_file(path)
         args = [
             _tool("pg_dump"),
             "-Fc",
@@ -125,6 +128,7 @@ def backup(path: Path, actor: Any = None, using: str = DEFAULT_DB_ALIAS) -> dict
             settings_dict["NAME"],
         ]
         _run(args, _pg_env(settings_dict), "pg_dump 备份")
+        private_file(path)
     else:
         raise BackupError(f"暂不支持备份 {connection.vendor} 数据库，请用该数据库自带的备份工具")
     return held

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ImproperlyConfigured
 
+from liangping.env import private_dir, private_file
+
 QUEUE_NAME = "liangping"
 # Set by `liangping demo` for the consumer it starts beside the server: the server's process id.
 STOP_WITH = "LIANGPING_STOP_WITH"
@@ -43,7 +45,8 @@ def huey_settings(environment: str, var_dir: Path, redis_url: str = "", workers:
         config.update(huey_class="huey.RedisHuey", url=redis_url)
     else:
         if environment != "test":
-            var_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(var_dir)
+            private_file(var_dir / "huey.sqlite3")
         config.update(huey_class="huey.SqliteHuey", filename=str(var_dir / "huey.sqlite3"))
     return config
 

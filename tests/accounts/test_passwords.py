@@ -16,6 +16,7 @@ from liangping.core.models import Role
 from tests.cast import PRODUCTION_SECRET
 
 AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+FIELD_KEY = "Fk3-pQ8wR2tY6uI0oP4aS9dG1hJ5kL7zX3cV8bN2mQ6wE0rT"
 
 
 @pytest.mark.parametrize(
@@ -68,6 +69,7 @@ def run_settings(code: str, env: dict[str, str], tmp_path) -> subprocess.Complet
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "DATABASE_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings", LIANGPING_VAR_DIR=str(tmp_path))
     clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
+    clean.setdefault("LIANGPING_FIELD_KEY", FIELD_KEY)  # likewise
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=60)
 
 

@@ -20,12 +20,14 @@ SHOW = (
 )
 
 AUDIT_KEY = "Au7-kV2pL9sR4tW8yZ1bC6dF3gH5jK0mQ2eU7iO9aS4l"
+FIELD_KEY = "Fk3-pQ8wR2tY6uI0oP4aS9dG1hJ5kL7zX3cV8bN2mQ6wE0rT"
 
 
 def run(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("LIANGPING_") and k != "REDIS_URL"}
     clean.update(env, DJANGO_SETTINGS_MODULE="liangping.settings", LIANGPING_VAR_DIR=str(tmp_path))
     clean.setdefault("LIANGPING_AUDIT_KEY", AUDIT_KEY)  # required in production; "" tests its absence
+    clean.setdefault("LIANGPING_FIELD_KEY", FIELD_KEY)  # likewise
     return subprocess.run([sys.executable, "-c", SHOW], env=clean, capture_output=True, text=True, timeout=60)
 
 
