@@ -1,21 +1,22 @@
 """Two-factor login with an authenticator app (TOTP, RFC 6238) and one-time recovery codes.
 
-Each action runs in one transaction and writes the audit log. Devices are django-otp's:
-one confirmed TOTPDevice per user, and one StaticDevice holding the unused recovery codes.
+Each action runs in one transaction and writes the audit log. Devices (accounts.models) are
+django-otp devices whose secrets are not stored in clear: one confirmed SealedTOTPDevice per user
+(key encrypted), and one RecoveryCodeDevice holding digests of the unused recovery codes.
 """
 
 from __future__ import annotations
 
 import base64
-from binascii import unhexlify
 
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
 from django_otp import devices_for_user, user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticToken
 
+from liangping.accounts.models import RecoveryCode, RecoveryCodeDevice, SealedTOTPDevice
+from liangping.accounts.sealing import code_digest
 from liangping.core import accounts, approvals
 from liangping.core.audit import record
 from liangping.core.models import AccountChange, User
@@ -29,17 +30,19 @@ class TwoFactorError(ValueError):
     """A refused two-factor action, with a message for people."""
 
 
-def pending_device(user: User) -> TOTPDevice:
+def pending_device(user: User) -> SealedTOTPDevice:
     """The user's unconfirmed authenticator (made on first visit to the set-up page)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=False)
+        device = SealedTOTPDevice.objects.create(
+            user=user, name=TOTP_NAME, confirmed=False, sealed_key=SealedTOTPDevice.new_key()
+        )
     return device
 
 
-def secret_of(device: TOTPDevice) -> str:
+def secret_of(device: SealedTOTPDevice) -> str:
     """The key in base32, grouped by four, for typing into an app by hand."""
-    text = base64.b32encode(unhexlify(device.key.encode())).decode().rstrip("=")
+    text = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
@@ -51,15 +54,17 @@ def qr_data_uri(text: str) -> str:
 
 def new_recovery_codes(user: User) -> list[str]:
     """Replace the user's recovery codes with RECOVERY_CODES fresh ones; each works once."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": STATIC_NAME})
-    device.token_set.all().delete()
+    device, _ = RecoveryCodeDevice.objects.get_or_create(user=user, defaults={"name": STATIC_NAME})
+    device.codes.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(device=device, digest=code_digest(code)) for code in codes]
+    )
     return codes
 
 
 @transaction.atomic
-def confirm_enrolment(user: User, device: TOTPDevice, token: str) -> list[str]:
+def confirm_enrolment(user: User, device: SealedTOTPDevice, token: str) -> list[str]:
     """Confirm the authenticator with a code it shows; returns the new recovery codes."""
     if device.user_id != user.pk or device.confirmed:
         raise TwoFactorError("该动态口令设备无效，请刷新页面重新绑定")
@@ -69,13 +74,13 @@ def confirm_enrolment(user: User, device: TOTPDevice, token: str) -> list[str]:
         raise TwoFactorError("动态口令不正确：请输入验证器应用中当前显示的 6 位数字")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    SealedTOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = new_recovery_codes(user)
     record(user, "user.otp_enroll", user, changes={"two_factor": ["未绑定", "已绑定"]})
     return codes
 
 
-def verify(user: User, token: str) -> TOTPDevice | StaticDevice | None:
+def verify(user: User, token: str) -> SealedTOTPDevice | RecoveryCodeDevice | None:
     """The device that accepts this code (a 6-digit code or a recovery code), or None."""
     for device in devices_for_user(user, confirmed=True):
         if device.verify_token(token):
@@ -93,7 +98,7 @@ def regenerate_recovery_codes(user: User) -> list[str]:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def _delete_devices(user: User) -> int:

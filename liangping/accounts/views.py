@@ -16,12 +16,11 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liangping.accounts import otp, policy, throttle
 from liangping.accounts.forms import ConfirmPasswordForm, PasswordChangeForm, SeparatedLoginForm, TokenForm
 from liangping.accounts.middleware import HAS_DEVICE, MUST_CHANGE
+from liangping.accounts.models import RecoveryCodeDevice, SealedTOTPDevice
 from liangping.core.access import roles_required
 from liangping.core.audit import record
 from liangping.core.models import AccountChange, Role, User
@@ -103,7 +102,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = otp.verify(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            if isinstance(device, StaticDevice):
+            if isinstance(device, RecoveryCodeDevice):
                 left = otp.remaining_recovery_codes(user)
                 messages.warning(
                     request, f"已使用一个恢复码，还剩 {left} 个。恢复码不足时请在“账号安全”中重新生成。"
@@ -133,7 +132,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         except otp.TwoFactorError as exc:
             form.add_error("token", str(exc))
         else:
-            otp_login(request, TOTPDevice.objects.get(pk=device.pk))
+            otp_login(request, SealedTOTPDevice.objects.get(pk=device.pk))
             request.session[HAS_DEVICE] = True
             request.session[RECOVERY_SESSION] = codes
             return redirect(with_next("accounts:recovery_codes", request))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from liangping.accounts.models import SealedTOTPDevice as TOTPDevice
 
 
 def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:

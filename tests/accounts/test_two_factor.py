@@ -8,10 +8,10 @@ import re
 import pytest
 from django.core.checks import run_checks
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liangping.accounts import otp
+from liangping.accounts.models import RecoveryCode
+from liangping.accounts.models import SealedTOTPDevice as TOTPDevice
 from liangping.core import approvals
 from liangping.core.models import AccountChange, AuditLog
 from tests.accounts.codes import code_for
@@ -96,7 +96,7 @@ def test_a_recovery_code_works_once(cast, strict):
     assert "还剩 9 个" in client.get("/projects/").content.decode()
     other = sign_in("supervisor")
     assert other.post("/accounts/2fa/verify/", {"token": codes[0]}).status_code == 200  # refused
-    assert StaticToken.objects.filter(device__user=cast.supervisor).count() == otp.RECOVERY_CODES - 1
+    assert RecoveryCode.objects.filter(device__user=cast.supervisor).count() == otp.RECOVERY_CODES - 1
 
 
 @pytest.mark.django_db

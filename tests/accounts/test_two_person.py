@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
 
+from liangping.accounts.models import RecoveryCodeDevice as StaticDevice
 from liangping.core import accounts, approvals
 from liangping.core.accounts import AccountError
 from liangping.core.models import AccountChange, AuditLog, ChangeStatus, Role, User

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
+from liangping.accounts.models import SealedTOTPDevice as TOTPDevice
 from tests.accounts.codes import code_for
 from tests.browser.conftest import DESKTOP
 from tests.cast import PASSWORD
