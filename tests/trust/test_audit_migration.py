@@ -79,3 +79,7 @@ def test_a_broken_legacy_chain_is_resealed_and_the_break_recorded():
     rekey = AuditLog.objects.order_by("-id").first()
     assert rekey.changes["legacy_intact"] is False and rekey.changes["legacy_broken_id"] == ids[1]
     assert auditchain.verify(AuditLog).broken is None
+    # leave the schema complete for the tests that follow (later core migrations)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
