@@ -176,10 +176,18 @@ class ProjectDetailOut(ProjectOut):
     can_edit: bool
     can_submit_report: bool
     can_record_visit: bool
+    warnings: list[str] = Field(
+        [], description="需要核对但不妨碍保存的数据，如年度计划投资大于总投资；没有时为空列表"
+    )
 
     @staticmethod
     def resolve_stage_history(obj: Project) -> Any:
         return list(obj.stage_events.all())
+
+    @staticmethod
+    def resolve_warnings(obj: Project) -> list[str]:
+        warning = services.plan_warning(obj.total_investment, obj.annual_plan)
+        return [warning] if warning else []
 
 
 ORDERINGS = [

@@ -90,9 +90,6 @@ class ProjectForm(PlainTextMixin, forms.ModelForm):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", "计划竣工时间不能早于计划开工时间")
-        total, plan = data.get("total_investment"), data.get("annual_plan")
-        if total is not None and plan is not None and plan > total:
-            self.add_error("annual_plan", "年度计划投资不能大于总投资")
         if "stage" in self.changed_data:
             if not (data.get("reason") or "").strip():
                 self.add_error("reason", "变更建设阶段必须填写原因")

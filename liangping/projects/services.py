@@ -112,6 +112,14 @@ def create_project(actor: User, values: dict[str, Any], reason: str = "") -> Pro
 
 
 @transaction.atomic
+def plan_warning(total: Decimal | None, plan: Decimal | None) -> str:
+    """年度计划投资 above 总投资 is unusual (most often a unit slip), not impossible: the form, the
+    API and the import all save it and say so in these words; an empty string when it is not."""
+    if total is None or plan is None or plan <= total:
+        return ""
+    return f"年度计划投资（{plan:,.2f} 万元）大于总投资（{total:,.2f} 万元），请核对金额和单位"
+
+
 def update_project(
     actor: User,
     project: Project,

@@ -124,6 +124,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 messages.success(request, f"已保存项目“{project.name}”")
+                if warning := services.plan_warning(project.total_investment, project.annual_plan):
+                    messages.warning(request, warning)
                 return redirect("projects:detail", pk=project.pk)
     else:
         form = ProjectForm(instance=project, initial={"version": project.version})

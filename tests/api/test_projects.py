@@ -213,6 +213,26 @@ def test_patch_validation_messages(api_as, cast, change, field, message):
 
 
 @pytest.mark.django_db
+def test_patch_annual_plan_above_total_is_saved_with_a_warning(api_as, cast):
+    client = api_as("supervisor")
+    body = {"version": cast.inside.version, "total_investment": "100", "annual_plan": "200"}
+    response = client.patch(f"/projects/{cast.inside.pk}", body)
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["warnings"] == [
+        "年度计划投资（200.00 万元）大于总投资（100.00 万元），请核对金额和单位"
+    ]
+    assert Project.objects.get(pk=cast.inside.pk).annual_plan == 200
+    ok = client.patch(
+        f"/projects/{cast.inside.pk}", {"version": cast.inside.version + 1, "annual_plan": "50"}
+    )
+    assert ok.status_code == 200 and ok.json()["warnings"] == []
+    refused = client.patch(
+        f"/projects/{cast.inside.pk}", {"version": cast.inside.version + 2, "annual_plan": "-1"}
+    )
+    assert refused.status_code == 422
+
+
+@pytest.mark.django_db
 def test_patch_without_version_is_refused(api_as, cast):
     response = api_as("supervisor").patch(f"/projects/{cast.inside.pk}", {"name": "无版本"})
     assert response.status_code == 422

@@ -192,11 +192,26 @@ def test_field_errors_in_chinese(client: Client, cast: Cast) -> None:
     ]:
         assert message in errors, errors
     assert "请按提示修改标红的内容后再保存" in html
-    data = form_data(p, total_investment="100", annual_plan="200")
-    html = client.post(f"/projects/{p.pk}/edit/", data).content.decode()
-    assert "年度计划投资不能大于总投资" in errors_of(html)
     p.refresh_from_db()
     assert p.version == 1 and p.name == "示例动力电池项目"
+
+
+@pytest.mark.django_db
+def test_annual_plan_above_total_is_saved_with_a_warning(cast: Cast) -> None:
+    """年度计划投资 > 总投资 is unusual, not impossible: saved, and the project page says to check it."""
+    client = Client()
+    client.force_login(cast.supervisor)
+    p = cast.inside
+    response = client.post(f"/projects/{p.pk}/edit/", form_data(p, total_investment="100", annual_plan="200"))
+    assert response.status_code == 302, errors_of(response.content.decode())
+    html = client.get(response["Location"]).content.decode()
+    assert "年度计划投资（200.00 万元）大于总投资（100.00 万元），请核对" in html
+    assert 'class="msg warning"' in html
+    p.refresh_from_db()
+    assert p.version == 2 and p.annual_plan == 200 and p.total_investment == 100
+    assert AuditLog.objects.filter(action="project.update", object_id=str(p.pk)).exists()
+    html = client.post(f"/projects/{p.pk}/edit/", form_data(p, annual_plan="-1")).content.decode()
+    assert "年度计划投资不能为负数" in errors_of(html)  # still refused
 
 
 @pytest.mark.django_db

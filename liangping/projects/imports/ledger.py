@@ -17,7 +17,7 @@ from liangping.core.audit import diff, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
-from liangping.projects.services import PROJECT_FIELDS
+from liangping.projects.services import PROJECT_FIELDS, plan_warning
 from liangping.sheets.bulk import audit_entry, chunks, create_objects, insert_rows, record_many, update_rows
 from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
@@ -129,13 +129,8 @@ class ProjectLedgerImport:
         values["total_investment"] = r.money(row, "total_investment", required=True)
         if not self._blank(row, "annual_plan"):
             values["annual_plan"] = r.money(row, "annual_plan")
-        total, plan = values["total_investment"], values.get("annual_plan")
-        if total is not None and plan is not None and plan > total:
-            r.warn(
-                row,
-                "annual_plan",
-                f"年度计划投资（{plan:,.2f} 万元）大于总投资（{total:,.2f} 万元），请核对金额和单位",
-            )
+        if warning := plan_warning(values["total_investment"], values.get("annual_plan")):
+            r.warn(row, "annual_plan", warning)
         if not self._blank(row, "plan_year"):
             values["plan_year"] = self._plan_year(row)
         elif values.get("annual_plan") is not None and not r.has("plan_year"):
