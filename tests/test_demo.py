@@ -425,7 +425,9 @@ def test_grading_demo_published_quarters_tasks_and_indicators(demo_output):
     published = list(Period.objects.filter(status=PeriodStatus.PUBLISHED).order_by("year", "month"))
     assert [p.code for p in published] == ["2022Q2", "2026Q2", "2026Q3"]
     q2 = Snapshot.objects.get(period=published[1])
-    assert q2.summary["previous"] == "2022Q2"  # the demo year's quarters continue from the seeds' 2022 H1
+    # 2026Q1 is not locked: 2022Q2 is not the period before 2026Q2, so no rank changes against it
+    assert q2.summary["previous"] is None
+    assert not q2.items.filter(kind=ItemKind.PROJECT).exclude(prev_rank=None).exists()
     q3 = Snapshot.objects.get(period=published[2])
     assert q3.summary["previous"] == "2026Q2"
     assert q3.items.filter(kind=ItemKind.PROJECT).exclude(prev_rank=None).count() > 150  # rank changes show

@@ -72,14 +72,17 @@ def test_the_docx_and_the_public_page_read_like_the_article(h1):
     assert f"累计完成投资{ov['ytd_investment']}亿元" in html and "14项居全省16市前十位" in html
 
 
-def test_every_published_period_has_yellow_cards_and_the_later_ones_follow_2022(demo):
+def test_every_published_period_has_yellow_cards_and_runs_need_the_adjacent_quarter(demo):
     published = Period.objects.filter(status=PeriodStatus.PUBLISHED).order_by("year", "month")
     assert [p.code for p in published] == ["2022Q2", "2026Q2", "2026Q3"]
     for period in published:
         data = snapshot_data(services.current_snapshot(period))
         assert data["overview"]["projects"]["yellow"] > 0 and data["yellow"], period.code
         assert data["overview"]["projects"]["red"] > 0, period.code
-    assert services.previous_locked(published[1]) == published[0]
+    # a run of red cards or a rank change needs the adjacent quarter: 2026Q3 follows 2026Q2, but
+    # 2026Q2 does not follow 2022Q2
+    assert services.adjacent_locked(published[2]) == published[1]
+    assert services.adjacent_locked(published[1]) is None
 
 
 def test_2022_plans_stay_in_the_snapshot_and_the_ledger_is_back_in_the_demo_year(demo):

@@ -39,6 +39,13 @@ def period_label(kind: str, year: int, month: int) -> str:
     return f"{year}年第{QUARTER_NAMES[month // 3 - 1]}季度"
 
 
+def previous_period_end(kind: str, year: int, month: int) -> tuple[int, int]:
+    """(year, end month) of the adjacent earlier period of the same kind: 2026Q1 before 2026Q2,
+    2025-12 before 2026-01."""
+    month -= 1 if kind == "month" else 3
+    return (year - 1, month + 12) if month < 1 else (year, month)
+
+
 def period_bounds(kind: str, year: int, month: int) -> tuple[dt.date, dt.date]:
     first_month = month if kind == "month" else month - 2
     return dt.date(year, first_month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])

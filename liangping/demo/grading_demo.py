@@ -137,7 +137,8 @@ def load_grading_demo(today: dt.date) -> dict[str, int]:
 
 
 def publish_quarters(today: dt.date) -> dict[str, int]:
-    """The last two quarters locked and published (after any earlier period, so rank changes show)."""
+    """The last two quarters locked and published, oldest first: the later one's rank changes and summons
+    list are against the earlier one, the quarter just before it."""
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     locked = 0
     for code in quarters_to_publish(today):

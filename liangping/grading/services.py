@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from liangping.core.audit import record
 from liangping.core.models import Period, PeriodStatus, Role, User
-from liangping.core.periods import parse_period_code, period_code
+from liangping.core.periods import parse_period_code, period_code, previous_period_end
 from liangping.core.scope import AnyUser
 from liangping.grading.compute import GradedProject, GradedTask, grade_projects, grade_tasks, project_ranks
 from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
@@ -113,16 +113,14 @@ def current_snapshot(period: Period) -> Snapshot | None:
     return Snapshot.objects.filter(period=period).order_by("-version").first()
 
 
-def previous_locked(period: Period) -> Period | None:
-    """The most recent earlier period of the same kind that has been locked."""
-    return (
-        Period.objects.filter(kind=period.kind, status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED])
-        .exclude(pk=period.pk)
-        .filter(year__lte=period.year)
-        .exclude(year=period.year, month__gte=period.month)
-        .order_by("-year", "-month")
-        .first()
-    )
+def adjacent_locked(period: Period) -> Period | None:
+    """The adjacent earlier period of the same kind (2026Q1 before 2026Q2, 2026-05 before 2026-06) when it
+    is locked or published, else None: an open or missing period in between breaks a run of red cards
+    and leaves a rank without a previous one."""
+    year, month = previous_period_end(period.kind, period.year, period.month)
+    return Period.objects.filter(
+        kind=period.kind, year=year, month=month, status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED]
+    ).first()
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -241,7 +239,7 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
         raise NeedsConfirmation(unreviewed_reports(period))
     ruleset = active_ruleset()
     graded = grade_projects(period.year, period.month, ruleset.rules)
-    before = previous_locked(period)
+    before = adjacent_locked(period)
     prev_snapshot = current_snapshot(before) if before else None
     prev_ranks: dict[tuple[str, int | None, str], int] = {}
     if prev_snapshot is not None:
@@ -331,8 +329,8 @@ def summons_for(user: User | AnyUser, period: Period) -> list[dict[str, Any]]:
 
 
 def summons_list(period: Period) -> list[dict[str, Any]]:
-    """Projects red in this period's snapshot and in the snapshots of the locked periods just before it,
-    as many in a row as the rule set that graded this snapshot asks (default 2: 约谈)."""
+    """Projects red in this period's snapshot and in the snapshots of the adjacent periods just before it
+    (each locked), as many in a row as the rule set that graded this snapshot asks (default 2: 约谈)."""
     snap = current_snapshot(period)
     if snap is None:
         return []
@@ -340,7 +338,7 @@ def summons_list(period: Period) -> list[dict[str, Any]]:
     red = set(snap.items.filter(kind=ItemKind.PROJECT, grade="red").values_list("ref_id", flat=True))
     before, earlier = period, []
     for _ in range(wanted - 1):
-        prior = previous_locked(before)
+        prior = adjacent_locked(before)
         prev = current_snapshot(prior) if prior else None
         if prior is None or prev is None:
             return []

@@ -169,3 +169,70 @@ def test_summons_needs_the_configured_number_of_red_periods(cast, june):
 
 def test_unit_score_weights():
     assert score(2, 1, 4, {"blue": "3", "yellow": "1"}) == Decimal(700) / 12
+
+
+def _ranked(snapshot, kind=ItemKind.PROJECT):
+    return {i.code or i.name: i.prev_rank for i in snapshot.items.filter(kind=kind)}
+
+
+@pytest.mark.django_db
+def test_summons_and_rank_changes_need_the_adjacent_period_not_the_last_locked_one(cast):
+    """2022Q2 and 2026Q2 are both red, nothing is locked in between: no run of two, no rank change.
+    With 2026Q1 locked the run is consecutive: summoned, and the ranks change against 2026Q1."""
+    Project.objects.update(plan_year=None)
+    report(cast.outside, dt.date(2022, 6, 1), "1000")  # 5 % against 50 %: red
+    report(cast.inside, dt.date(2022, 6, 1), "150000")
+    for month in (3, 6):  # `outside` was due to start in 2025-09 and has not: red in 2026
+        report(cast.outside, dt.date(2026, month, 1), "100")
+        report(cast.inside, dt.date(2026, month, 1), str(25000 * month))
+    h1_2022 = services.get_or_create_period("2022Q2")
+    services.lock_period(cast.supervisor, h1_2022)
+    q2 = services.get_or_create_period("2026Q2")
+    snap = services.lock_period(cast.supervisor, q2)
+    q2.refresh_from_db()
+    red = set(snap.items.filter(kind=ItemKind.PROJECT, grade="red").values_list("code", flat=True))
+    assert "ZZ-2025-002" in red
+    assert services.summons_list(q2) == []  # 2022Q2 is four years back, not the period before
+    assert snap.summary["previous"] is None
+    assert set(_ranked(snap).values()) == {None}  # no adjacent snapshot: no rank change (—)
+    assert set(_ranked(snap, ItemKind.DISTRICT).values()) == {None}
+
+    services.reopen_period(cast.supervisor, q2, "补锁第一季度")
+    q1 = services.lock_period(cast.supervisor, services.get_or_create_period("2026Q1"))
+    snap = services.lock_period(cast.supervisor, q2)
+    q2.refresh_from_db()
+    summons = services.summons_list(q2)
+    assert [s["code"] for s in summons] == ["ZZ-2025-002"]
+    assert summons[0]["previous_period"] == "2026年第一季度"
+    assert snap.summary["previous"] == "2026Q1"
+    before = {i.ref_id: i.rank for i in q1.items.filter(kind=ItemKind.PROJECT)}
+    now = {i.ref_id: i.prev_rank for i in snap.items.filter(kind=ItemKind.PROJECT)}
+    assert now == before and now[cast.inside.pk] is not None
+    assert None not in _ranked(snap, ItemKind.DISTRICT).values()
+
+
+@pytest.mark.django_db
+def test_an_open_month_in_between_breaks_the_run(cast):
+    Project.objects.update(plan_year=None)
+    for month in (4, 5, 6):
+        report(cast.outside, dt.date(2026, month, 1), "100")
+    services.lock_period(cast.supervisor, services.get_or_create_period("2026-04"))
+    may = services.get_or_create_period("2026-05")  # exists, still open
+    june = services.get_or_create_period("2026-06")
+    snap = services.lock_period(cast.supervisor, june)
+    june.refresh_from_db()
+    assert services.summons_list(june) == [] and set(_ranked(snap).values()) == {None}
+    services.lock_period(cast.supervisor, may)
+    services.reopen_period(cast.supervisor, june, "5月已锁定")
+    services.lock_period(cast.supervisor, june)
+    june.refresh_from_db()
+    assert [s["code"] for s in services.summons_list(june)] == ["ZZ-2025-002"]
+
+
+def test_the_period_before_is_the_adjacent_one_of_the_same_kind():
+    from liangping.core.periods import previous_period_end
+
+    assert previous_period_end("quarter", 2026, 6) == (2026, 3)
+    assert previous_period_end("quarter", 2026, 3) == (2025, 12)
+    assert previous_period_end("month", 2026, 6) == (2026, 5)
+    assert previous_period_end("month", 2026, 1) == (2025, 12)
