@@ -45,7 +45,8 @@ def test_kiosk_survives_the_server_going_away(page, live_server, console_errors,
     banner = page.locator("#s-stale")
     banner.wait_for(state="visible", timeout=8000)
     assert STALE.match(banner.inner_text()), banner.inner_text()
-    assert page.locator("#s-asof").inner_text().startswith("2026年第三季度")
+    assert page.locator("#s-asof").inner_text() == "2026年9月30日"  # the cut-off day and the period, kept
+    assert page.locator("#s-published").inner_text().startswith("2026年第三季度")
     assert page.locator("#k-total").text_content() == "207"  # the last good data, kept
     page.wait_for_function(
         "() => document.body.getAttribute('data-current') !== 'districts'", timeout=8000
@@ -64,13 +65,14 @@ def test_kiosk_survives_the_server_going_away(page, live_server, console_errors,
     q3 = Period.objects.get(code="2026Q3")
     services.reopen_period(supervisor, q3, "更正9月调度")
     page.wait_for_function(
-        "() => document.getElementById('s-asof').textContent.startsWith('2026年第二季度')", timeout=8000
+        "() => document.getElementById('s-published').textContent.startsWith('2026年第二季度')", timeout=8000
     )
+    assert page.locator("#s-asof").inner_text() == "2026年6月30日"
     assert page.evaluate("window.screenRenders") > renders
     services.lock_period(supervisor, q3, confirm_unreviewed=True)
     services.publish_period(supervisor, q3)
     page.wait_for_function(
-        "() => document.getElementById('s-asof').textContent.startsWith('2026年第三季度')", timeout=8000
+        "() => document.getElementById('s-published').textContent.startsWith('2026年第三季度')", timeout=8000
     )
     assert page.evaluate("window.__sameDocument") == "yes"  # never reloaded
     assert real_errors(console_errors) == []
