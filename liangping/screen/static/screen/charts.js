@@ -72,7 +72,7 @@
                  textStyle: { color: "#fff", fontSize: rem(2.6), fontWeight: 700, fontFamily: FONT },
                  subtextStyle: { color: MUTED, fontSize: rem(1.1), fontFamily: FONT }, itemGap: rem(0.2) },
         series: [{
-          type: "pie", radius: ["46%", "70%"], center: ["50%", "50%"], avoidLabelOverlap: true,
+          type: "pie", radius: stacked() ? ["38%", "58%"] : ["46%", "70%"], center: ["50%", "50%"], avoidLabelOverlap: true,
           itemStyle: { borderColor: "#071a33", borderWidth: rem(0.15) },
           label: { color: INK, fontSize: rem(1.1), fontFamily: FONT, formatter: "{b}\n{c} 个", lineHeight: rem(1.5) },
           labelLine: { length: rem(0.8), length2: rem(0.8), lineStyle: { width: rem(0.08) } },
@@ -87,6 +87,41 @@
         splitLine: { lineStyle: { color: LINE } },
       };
     }
+    /* Where each line's value label goes, point by point. Below the point when another line's point lies
+     * just above it (closer than a tenth of the highest value), above when one lies just below, so that
+     * two close lines (yellow 13 and red 15) never print their labels on top of each other; otherwise on
+     * the side its own line does not cross (below a point the line leaves upwards). */
+    function labelSides(lines) {
+      var top = Math.max.apply(null, [1].concat.apply([1], lines));
+      function near(v, w) { return v !== null && w !== null && w !== undefined && Math.abs(w - v) < top / 10; }
+      return lines.map(function (line, k) {
+        return line.map(function (v, i) {
+          var above = false, below = false;
+          lines.forEach(function (other, j) {
+            var w = other[i];
+            if (j === k || !near(v, w)) return;
+            if (w > v || (w === v && j < k)) above = true; else below = true;
+          });
+          if (above) return "bottom";
+          if (below) return "top";
+          var prev = i > 0 ? line[i - 1] : null, next = i + 1 < line.length ? line[i + 1] : null;
+          var upCrossed = (next !== null && next > v) || (prev !== null && prev > v);
+          var downCrossed = (next !== null && next < v) || (prev !== null && prev < v);
+          return upCrossed && !downCrossed ? "bottom" : "top";
+        });
+      });
+    }
+    function withSides(values, sides) {
+      return values.map(function (v, i) { return { value: v, label: { position: sides[i] } }; });
+    }
+    function periodAxis(points) {
+      /* on a phone the period's name breaks after the year, so that every period keeps its label */
+      return Object.assign({ type: "category", data: points.map(function (p) { return p.label; }), boundaryGap: true }, axisCommon(),
+        { axisLabel: { color: INK, fontSize: rem(1.1), fontFamily: FONT, lineHeight: rem(1.4), margin: rem(stacked() ? 1.3 : 0.6),
+                       interval: stacked() && points.length <= 4 ? 0 : "auto",
+                       formatter: function (label) { return stacked() ? label.replace("年", "年\n") : label; } } });
+    }
+
     function districtGradesOption(d) {
       var names = d.map(function (x) { return x.name; });
       var series = ["blue", "yellow", "red", "none"].map(function (g) {
@@ -134,31 +169,37 @@
 
     function trendCompletionOption(points) {
       /* investment completion against time progress, one point per published period */
+      var completion = points.map(function (p) { return num(p.completion); });
+      var progress = points.map(function (p) { return num(p.time_progress); });
+      var sides = labelSides([completion, progress]);
       return Object.assign(base(), {
         legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1.1), fontFamily: FONT }, itemWidth: rem(1.6), itemHeight: rem(0.8) },
-        grid: { left: rem(0.5), right: rem(2), top: rem(3), bottom: rem(0.3), containLabel: true },
-        xAxis: Object.assign({ type: "category", data: points.map(function (p) { return p.label; }), boundaryGap: true }, axisCommon()),
+        grid: { left: rem(0.5), right: rem(2.5), top: rem(4.4), bottom: rem(0.3), containLabel: true },
+        xAxis: periodAxis(points),
         yAxis: Object.assign({ type: "value", min: 0 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(1.1), formatter: "{value}%" } }),
         series: [
           { name: "投资完成率", type: "line", symbolSize: rem(0.8), lineStyle: { width: rem(0.2), color: "#4cc9f0" }, itemStyle: { color: "#4cc9f0" },
             label: { show: true, color: INK, fontSize: rem(1.1), fontFamily: FONT, formatter: function (p) { return points[p.dataIndex].completion_text + "%"; } },
-            data: points.map(function (p) { return num(p.completion); }) },
+            data: withSides(completion, sides[0]) },
           { name: "时序进度", type: "line", symbolSize: rem(0.6), lineStyle: { width: rem(0.15), type: "dashed", color: "#ffd166" }, itemStyle: { color: "#ffd166" },
-            label: { show: true, position: "bottom", color: "#ffd166", fontSize: rem(1.1), fontFamily: FONT, formatter: function (p) { return points[p.dataIndex].time_progress_text + "%"; } },
-            data: points.map(function (p) { return num(p.time_progress); }) },
+            label: { show: true, color: "#ffd166", fontSize: rem(1.1), fontFamily: FONT, formatter: function (p) { return points[p.dataIndex].time_progress_text + "%"; } },
+            data: withSides(progress, sides[1]) },
         ],
       });
     }
     function trendGradesOption(points) {
       /* blue / yellow / red project counts, one point per published period */
+      var grades = ["blue", "yellow", "red"];
+      var lines = grades.map(function (g) { return points.map(function (p) { return p[g]; }); });
+      var sides = labelSides(lines);
       return Object.assign(base(), {
         legend: { top: 0, itemGap: rem(1), textStyle: { color: INK, fontSize: rem(1.1), fontFamily: FONT }, itemWidth: rem(1.6), itemHeight: rem(0.8) },
-        grid: { left: rem(0.5), right: rem(2), top: rem(3), bottom: rem(0.3), containLabel: true },
-        xAxis: Object.assign({ type: "category", data: points.map(function (p) { return p.label; }), boundaryGap: true }, axisCommon()),
+        grid: { left: rem(0.5), right: rem(2.5), top: rem(4.4), bottom: rem(0.3), containLabel: true },
+        xAxis: periodAxis(points),
         yAxis: Object.assign({ type: "value", minInterval: 1 }, axisCommon(), { axisLabel: { color: MUTED, fontSize: rem(1.1) } }),
-        series: ["blue", "yellow", "red"].map(function (g) {
+        series: grades.map(function (g, k) {
           return { name: NAMES[g], type: "line", symbolSize: rem(0.7), lineStyle: { width: rem(0.18), color: COLORS[g] }, itemStyle: { color: COLORS[g] },
-                   label: { show: true, color: COLORS[g], fontSize: rem(1.1), fontFamily: FONT }, data: points.map(function (p) { return p[g]; }) };
+                   label: { show: true, color: COLORS[g], fontSize: rem(1.1), fontFamily: FONT }, data: withSides(lines[k], sides[k]) };
         }),
       });
     }
