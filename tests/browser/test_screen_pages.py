@@ -10,9 +10,12 @@ from tests.screen.browser_city import (
     SCREEN_4K,
     canvases_drawn,
     cjk_renders,
+    clashing_trend_labels,
+    cut_numbers,
     demo_city,
     open_screen,
     overflowing_panels,
+    period_labels_shown,
     real_errors,
     small_text,
 )
@@ -36,8 +39,12 @@ def test_every_page_at_1920_and_3840(page, live_server, offline, console_errors,
             assert not page.locator("#s-stale").is_visible()
             assert all(canvases_drawn(page, f"#p-{key}")), f"{key}: a chart is blank"
             assert overflowing_panels(page) == [], f"{key} at {name}"
+            assert cut_numbers(page) == [], f"{key} at {name}: numbers cut"
             shot(page, f"screen-{key}-{name}")
         assert cjk_renders(page)
+    # the trend: yellow 13 and red 15 (2022Q2, 2026Q2) lie close, their labels go either side
+    open_screen(page, f"{live_server.url}/screen/?interval=0&page=trend")
+    assert clashing_trend_labels(page) == []
     # what the pages show, read back
     open_screen(page, f"{live_server.url}/screen/?interval=0&page=ranking")
     assert page.locator("#t-ranking tr").count() == 15
@@ -77,6 +84,8 @@ def test_the_phone_stacks_every_page(page, live_server, offline, console_errors,
     page.wait_for_timeout(300)
     assert page.locator("#s-asof").is_visible()
     assert all(canvases_drawn(page, "#s-pages")) and cjk_renders(page)
+    # three periods on a 390 px axis: each keeps its name (broken after the year)
+    assert period_labels_shown(page, "c-trend-completion") and period_labels_shown(page, "c-trend-grades")
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "screen-phone-390")
     assert real_errors(console_errors) == []

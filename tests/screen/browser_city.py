@@ -106,3 +106,53 @@ def small_text(page, minimum_rem: float) -> list[str]:  # type: ignore[no-untype
         }""",
         minimum_rem,
     )
+
+
+def cut_numbers(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Number cells of the visible page whose text is cut (ellipsis): a score of 100.00 must show whole."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.s-page.active td.num')).filter((td) => {
+            if (!td.getClientRects().length) return false;
+            const range = document.createRange();
+            range.selectNodeContents(td);
+            const style = getComputedStyle(td);
+            const room = td.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+            return range.getBoundingClientRect().width > room + 0.5;
+        }).map((td) => td.textContent.trim())"""
+    )
+
+
+def clashing_trend_labels(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Points of the grade trend where two lines lie close (under a tenth of the highest count) and print
+    their value labels on the same side: the labels would overlap."""
+    return page.evaluate(
+        """() => {
+            const chart = window.echarts.getInstanceByDom(document.getElementById('c-trend-grades'));
+            const series = chart.getOption().series;
+            const value = (d) => (d !== null && typeof d === 'object' ? d.value : d);
+            const side = (s, d) =>
+                (d && d.label && d.label.position) || (s.label && s.label.position) || 'top';
+            const top = Math.max(1, ...series.flatMap((s) => s.data.map(value)));
+            const out = [];
+            series.forEach((a, i) => series.forEach((b, j) => {
+                if (j <= i) return;
+                a.data.forEach((d, k) => {
+                    const e = b.data[k];
+                    if (Math.abs(value(d) - value(e)) < top / 10 && side(a, d) === side(b, e))
+                        out.push(a.name + '/' + b.name + ' #' + k + ': ' + side(a, d));
+                });
+            }));
+            return out;
+        }"""
+    )
+
+
+def period_labels_shown(page, chart_id: str) -> bool:  # type: ignore[no-untyped-def]
+    """Does every period on the chart's axis keep its label (none dropped for lack of room)?"""
+    return page.evaluate(
+        """(id) => {
+            const axis = window.echarts.getInstanceByDom(document.getElementById(id)).getOption().xAxis[0];
+            return axis.axisLabel.interval === 0 && axis.data.length > 0;
+        }""",
+        chart_id,
+    )
