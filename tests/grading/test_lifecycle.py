@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from liangping.core.models import AuditLog, PeriodStatus
@@ -222,6 +224,10 @@ def test_an_open_month_in_between_breaks_the_run(cast):
     snap = services.lock_period(cast.supervisor, june)
     june.refresh_from_db()
     assert services.summons_list(june) == [] and set(_ranked(snap).values()) == {None}
+    client = Client()
+    client.force_login(cast.supervisor)
+    page = client.get(reverse("grading:summons"), {"period": "2026-06"}).content.decode()
+    assert "紧邻的上一期" in page and "ZZ-2025-002" not in page
     services.lock_period(cast.supervisor, may)
     services.reopen_period(cast.supervisor, june, "5月已锁定")
     services.lock_period(cast.supervisor, june)
