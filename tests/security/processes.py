@@ -46,8 +46,13 @@ def run(args: Sequence[str | Path], db: Path, timeout: float = 300) -> subproces
 
 
 def copy_db(template: Path, target: Path) -> Path:
+    """A copy of the database file with the audit key it was sealed with (var/audit_key beside it): the
+    audit chain of a copy verifies only with the key of the original."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
+    key = template.parent / "audit_key"
+    if key.exists() and not (target.parent / "audit_key").exists():
+        shutil.copyfile(key, target.parent / "audit_key")
     return target
 
 
