@@ -60,8 +60,11 @@ def annotate_ledger(qs: QuerySet[Project], grade: str) -> tuple[QuerySet[Project
         **{
             GRADE: Subquery(row.values("grade")[:1]),
             GRADE_REASON: Subquery(row.values("reason")[:1]),
+            # without a report the rules count the investment as 0; the list shows no completion
             COMPLETION: Subquery(
-                row.annotate(c=KeyTextTransform("completion", "figures")).values("c")[:1],
+                row.exclude(figures__ytd_investment=None)
+                .annotate(c=KeyTextTransform("completion", "figures"))
+                .values("c")[:1],
                 output_field=CharField(),
             ),
         }
@@ -80,12 +83,20 @@ def _open_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
-def _grade_view(grade: str, reason: str, completion: Any, time_progress: Any, gap: Any) -> dict[str, Any]:
+UNREPORTED = "未报送"
+
+
+def _grade_view(
+    grade: str, reason: str, completion: Any, time_progress: Any, gap: Any, reported: bool
+) -> dict[str, Any]:
+    """A graded project without a report has no completion (the rules count its investment as 0):
+    it reads 未报送, never 0.0%."""
+    unreported = grade != NONE and not reported
     return {
         "grade": grade,
         "label": GRADE_LABELS.get(grade, "未评定"),
         "reason": reason,
-        "completion": percent(completion),
+        "completion": UNREPORTED if unreported else percent(completion),
         "time_progress": percent(time_progress),
         "gap": None if gap in (None, "") else Decimal(str(gap)).quantize(TENTH, rounding=ROUND_HALF_UP),
     }
@@ -102,7 +113,7 @@ def _locked_card(project: Project) -> dict[str, Any] | None:
         return card | {"grade": "", "label": "", "reason": "锁定时尚未列入台账"}
     f = item.figures
     figures = (f.get("completion"), f.get("time_progress"), f.get("gap"))
-    return card | _grade_view(item.grade, item.reason, *figures)
+    return card | _grade_view(item.grade, item.reason, *figures, f.get("ytd_investment") is not None)
 
 
 def _provisional(project: Project, month: dt.date, rules: dict[str, Any], reports: dict[dt.date, Any]):  # type: ignore[no-untyped-def]
@@ -122,7 +133,7 @@ def _provisional(project: Project, month: dt.date, rules: dict[str, Any], report
     result = grade_project(facts, month_end(month.year, month.month), rules)
     label = f"{month.year}年{month.month}月"
     return {"period": label} | _grade_view(
-        result.grade, result.reason, result.completion, result.time_progress, result.gap
+        result.grade, result.reason, result.completion, result.time_progress, result.gap, report is not None
     )
 
 

@@ -143,3 +143,25 @@ def test_ledger_filters_by_several_grades(client: Client, cast: Cast, locked_jun
     ]
     assert list(rows_of(client.get("/projects/?grade=none,red").content.decode())) == []
     assert len(rows_of(client.get("/projects/?grade=purple").content.decode())) == 2  # unknown: no filter
+
+
+@pytest.mark.django_db
+def test_unreported_project_shows_no_completion_rather_than_null_or_zero(client: Client, cast: Cast) -> None:
+    """A project with no report in the locked period has no completion: its snapshot figure is a JSON
+    null, which must read as nothing (「—」 on the page), never the text null nor 0."""
+    Project.objects.update(plan_year=2025)
+    MonthlyReport.objects.create(
+        project=cast.inside, month=dt.date(2025, 6, 1), month_investment=Decimal(1),
+        ytd_investment=Decimal("120000"), status=ReportStatus.APPROVED, submitted_at=timezone.now(),
+    )  # fmt: skip
+    grading.lock_period(cast.supervisor, grading.get_or_create_period("2025-06"), confirm_unreviewed=True)
+    client.force_login(cast.supervisor)
+    rows = rows_of(client.get("/projects/").content.decode())
+    unreported = rows["ZZ-2025-002"]
+    assert "null" not in unreported and "0.0%" not in unreported and "None" not in unreported
+    assert "40.0%" in rows["ZZ-2025-001"]
+    html = client.get(f"/projects/{cast.outside.pk}/").content.decode()
+    card = html.split('id="grade-card"', 1)[1].split('id="open-problems"', 1)[0]
+    shown = re.sub(r"<script[^>]*>.*?</script>", "", card, flags=re.S)  # the chart's data may hold null
+    assert "完成率 未报送" in shown
+    assert "null" not in shown and "完成率 0" not in shown and "None" not in shown
