@@ -6,11 +6,16 @@ resubmission and a review are updates guarded by the version that was read (opti
 SQLite ignores select_for_update). Each step writes its audit entry. The caller checks who may do
 it and what the values mean; `conflict` turns the stored report into the caller's own conflict
 error, with who saved it and when.
+
+`report_history` reads a report's steps back from the audit log for its 报送与审核记录; the caller
+says which audit actions are its own and how a resubmission's changed figure reads.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -18,7 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from liangping.core.audit import diff, record, snapshot
-from liangping.core.models import User
+from liangping.core.config import get_setting
+from liangping.core.models import AuditLog, User
 
 SUBMITTED, APPROVED, RETURNED = "submitted", "approved", "returned"
 
@@ -108,3 +114,74 @@ def review(
         reason=note.strip(),
     )
     return report
+
+
+def due_date(month: dt.date) -> dt.date:
+    """Reports for a month are due by day N of the following month (setting report_due_day)."""
+    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt.replace(day=min(int(get_setting("report_due_day")), 28))
+
+
+def due_deadline(month: dt.date) -> dt.datetime:
+    """The first moment after the due day: a report submitted from then on is late."""
+    after = due_date(month) + dt.timedelta(days=1)
+    return dt.datetime.combine(after, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+@dataclass
+class Step:
+    """One step in a report's history: a submission, a return (with its reason) or an approval."""
+
+    label: str
+    tone: str
+    at: dt.datetime
+    actor: str
+    note: str = ""
+    late: bool = False
+
+
+STEPS = {
+    "submit": ("首次报送", "blue"),
+    "resubmit": ("重新报送", "blue"),
+    "return": ("退回", "red"),
+    "approve": ("审核通过", "blue"),
+}
+ChangeNote = Callable[[dict[str, Any]], str]
+
+
+def report_history(report: Any, *, action: str, change_note: ChangeNote | None = None) -> list[Step]:
+    """Every submission, return and approval of `report`, oldest first (one query, two if the
+    report's first submitter or reviewer is not loaded).
+
+    `action` is the prefix its write steps were audited under (`report`, `task_report`);
+    `change_note` turns a resubmission's audited changes into its note (empty: none). The audit log
+    holds the steps; a report written before it kept them (or loaded as demo data) shows its first
+    submission and its latest review from the report itself."""
+    deadline = due_deadline(report.month)
+    actions = {f"{action}.{step}": step for step in STEPS}
+    entries = AuditLog.objects.filter(
+        object_type=report._meta.label_lower, object_id=str(report.pk), action__in=list(actions)
+    ).order_by("at", "id")
+    steps: list[Step] = []
+    for e in entries:
+        step = actions[e.action]
+        label, tone = STEPS[step]
+        note = e.reason if step in ("return", "approve") else ""
+        if step == "resubmit" and change_note is not None:
+            note = change_note(e.changes)
+        if step in ("submit", "resubmit") and e.reason and not note:
+            note = e.reason
+        late = step in ("submit", "resubmit") and e.at >= deadline
+        steps.append(Step(label, tone, e.at, e.actor_name or "—", note, late))
+    if not any(s.label == STEPS["submit"][0] for s in steps):
+        first_at = report.first_submitted_at or report.submitted_at
+        first = report.first_submitted_by if report.first_submitted_at else report.submitted_by
+        steps.insert(
+            0, Step(*STEPS["submit"], first_at, getattr(first, "name", "—"), late=first_at >= deadline)
+        )
+    if report.reviewed_at and not any(s.at == report.reviewed_at for s in steps):
+        returned = report.status == RETURNED
+        who = report.reviewed_by.name if report.reviewed_by else "—"
+        label, tone = STEPS["return" if returned else "approve"]
+        steps.append(Step(label, tone, report.reviewed_at, who, report.review_note))
+    return steps

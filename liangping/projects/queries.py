@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from liangping.cases.models import Case, CaseStatus
+from liangping.core import reporting
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Org, Role, User
 from liangping.core.scope import AnyUser, role_of
@@ -102,8 +103,7 @@ def recent_months(today: dt.date | None = None, count: int = 24) -> list[tuple[s
 
 def due_deadline(month: dt.date) -> dt.datetime:
     """The first moment after the due day: a report submitted from then on is late."""
-    after = services.report_due_date(month) + dt.timedelta(days=1)
-    return dt.datetime.combine(after, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return reporting.due_deadline(month)
 
 
 # --- who may do what --------------------------------------------------------------------------

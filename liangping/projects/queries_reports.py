@@ -11,7 +11,8 @@ from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Value, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from liangping.core.models import AuditLog
+from liangping.core import reporting
+from liangping.core.reporting import Step
 from liangping.core.scope import AnyUser
 from liangping.projects import queries, services
 from liangping.projects.models import MonthlyReport, Project, ProjectQuerySet
@@ -114,75 +115,15 @@ def month_report_rows(projects: list[Any], month: dt.date) -> list[dict[str, Any
     return rows
 
 
-@dataclass
-class Step:
-    """One step in a report's history: a submission, a return (with its reason) or an approval."""
-
-    label: str
-    tone: str
-    at: dt.datetime
-    actor: str
-    note: str = ""
-    late: bool = False
-
-
-HISTORY_ACTIONS = {
-    "report.submit": ("首次报送", "blue"),
-    "report.resubmit": ("重新报送", "blue"),
-    "report.return": ("退回", "red"),
-    "report.approve": ("审核通过", "blue"),
-}
+def _ytd_change(changes: dict[str, Any]) -> str:
+    if change := changes.get("ytd_investment"):
+        return f"累计完成投资 {change[0]} → {change[1]} 万元"
+    return ""
 
 
 def report_history(report: MonthlyReport) -> list[Step]:
-    """Every submission, return and approval of `report`, oldest first (two queries).
-
-    The audit log holds the steps; a report written before it kept them (or loaded as demo data)
-    shows its first submission and its latest review from the report itself."""
-    deadline = due_deadline(report.month)
-    entries = AuditLog.objects.filter(
-        object_type=MonthlyReport._meta.label_lower,
-        object_id=str(report.pk),
-        action__in=list(HISTORY_ACTIONS),
-    ).order_by("at", "id")
-    steps: list[Step] = []
-    for e in entries:
-        label, tone = HISTORY_ACTIONS[e.action]
-        note = e.reason if e.action in ("report.return", "report.approve") else ""
-        if e.action == "report.resubmit" and (change := e.changes.get("ytd_investment")):
-            note = f"累计完成投资 {change[0]} → {change[1]} 万元"
-        if e.action in ("report.submit", "report.resubmit") and e.reason and not note:
-            note = e.reason
-        steps.append(
-            Step(
-                label, tone, e.at, e.actor_name or "—", note, e.action.endswith("submit") and e.at >= deadline
-            )
-        )
-    if not any(s.label == "首次报送" for s in steps):
-        first = report.first_by
-        steps.insert(
-            0,
-            Step(
-                "首次报送",
-                "blue",
-                report.first_at,
-                getattr(first, "name", "—"),
-                late=report.first_at >= deadline,
-            ),
-        )
-    if report.reviewed_at and not any(s.at == report.reviewed_at for s in steps):
-        returned = report.status == "returned"
-        who = report.reviewed_by.name if report.reviewed_by else "—"
-        steps.append(
-            Step(
-                "退回" if returned else "审核通过",
-                "red" if returned else "blue",
-                report.reviewed_at,
-                who,
-                report.review_note,
-            )
-        )
-    return steps
+    """Every submission, return and approval of `report`, oldest first."""
+    return reporting.report_history(report, action="report", change_note=_ytd_change)
 
 
 def report_list_month(user: AnyUser, today: dt.date | None = None) -> dt.date:

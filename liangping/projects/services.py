@@ -15,7 +15,6 @@ from liangping.cases import services as cases
 from liangping.cases.models import Case
 from liangping.core import images, reporting
 from liangping.core.audit import diff, record, snapshot
-from liangping.core.config import get_setting
 from liangping.core.models import Role, User
 from liangping.projects.models import (
     MonthlyReport,
@@ -165,8 +164,7 @@ def update_project(
 
 def report_due_date(month: dt.date) -> dt.date:
     """Reports for a month are due by day N of the following month (setting report_due_day)."""
-    nxt = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt.replace(day=min(int(get_setting("report_due_day")), 28))
+    return reporting.due_date(month)
 
 
 def _check_amounts(month_investment: Decimal, ytd_investment: Decimal) -> None:

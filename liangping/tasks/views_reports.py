@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from liangping.core import reporting
 from liangping.core.models import User
 from liangping.tasks import queries, services
 from liangping.tasks.forms import ReportForm, ReviewForm, report_months
@@ -28,6 +30,18 @@ def _report(user: User, pk: int) -> TaskReport:
 
 def _month_label(month: dt.date) -> str:
     return f"{month.year}年{month.month}月"
+
+
+def _value_change(task: Task) -> reporting.ChangeNote:
+    """A resubmission's note: how the cumulative actual value changed."""
+
+    def note(changes: dict[str, Any]) -> str:
+        if change := changes.get("actual_value"):
+            before = "—" if change[0] is None else change[0]
+            return f"累计完成值 {before} → {change[1]} {task.target_unit}".strip()
+        return ""
+
+    return note
 
 
 def _submit(
@@ -153,5 +167,6 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "completion": completion,
         "may_review": services.can_review(user) and report.status == TaskReportStatus.SUBMITTED,
         "may_edit": may_edit,
+        "history": reporting.report_history(report, action="task_report", change_note=_value_change(task)),
     }
     return render(request, "tasks/report_detail.html", context)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from liangping.core.models import AuditLog
+from liangping.tasks import services
 from liangping.tasks.models import Milestone, Task, TaskReport
 from tests.tasks.conftest import PDF
 
@@ -236,3 +237,34 @@ def test_a_month_already_reported_opens_the_existing_report(cast, login, tasks):
     )
     assert "2025年5月的进展已由发改员于" in again.content.decode()
     assert "查看已报送的2025年5月进展" in again.content.decode()
+
+
+def test_the_report_page_shows_its_submissions_returns_and_approval(cast, login, tasks):
+    report = services.review_report(
+        cast.supervisor,
+        tasks.report_in,
+        approve=False,
+        note="佐证材料不全，请补充",
+        expected_version=tasks.report_in.version,
+    )
+    report = services.submit_report(
+        cast.department,
+        tasks.inside,
+        report.month,
+        actual_value=Decimal(90),
+        progress="已签约90个",
+        expected_version=report.version,
+    )
+    services.review_report(
+        cast.supervisor, report, approve=True, note="同意", expected_version=report.version
+    )
+    page = login(cast.supervisor).get(reverse("tasks:report_detail", args=[report.pk])).content.decode()
+    history = page[page.index('id="report-history"') :]
+    steps = [history.index(s) for s in ("首次报送", "退回", "重新报送", "审核通过")]
+    assert steps == sorted(steps)
+    assert f"首次报送</span> {cast.department.name}" in history
+    assert "退回原因：佐证材料不全，请补充" in history
+    assert "累计完成值 80 → 90 个" in history
+    assert "审核意见：同意" in history
+    # May's reports were due on 5 June 2025: a resubmission now is after it
+    assert "晚于报送期限" in history
