@@ -264,7 +264,7 @@ def _summons(doc: Any, data: dict[str, Any]) -> None:
     _heading(doc, "七、约谈名单", 1)
     rows = data["summons"]
     if not rows:
-        _para(doc, "本期无连续两期红牌的项目，无约谈对象。")
+        _para(doc, f"本期无{data['summons_rule']['label']}的项目，无约谈对象。")
         return
     _table(
         doc,
@@ -272,6 +272,7 @@ def _summons(doc: Any, data: dict[str, Any]) -> None:
         [[i, s["code"], s["name"], s["leader"], s["department"], s["reason"]] for i, s in enumerate(rows, 1)],
         [1.1, 2.6, 4.6, 2, 2.6, 3.6],
     )
+    _para(doc, f"注：{data['summons_rule']['label']}的项目列入约谈名单。", size=10.5)
 
 
 def _field(paragraph: Any, instruction: str) -> None:

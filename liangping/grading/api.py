@@ -152,7 +152,7 @@ def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     }
 
 
-@router.get("/grading/summons", summary="约谈名单（连续两期红牌）")
+@router.get("/grading/summons", summary="约谈名单（连续红牌期数按评定规则，默认两期）")
 def summons(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     period = _period(filters.period)
     return {"period": _period_out(period, False), "items": services.summons_for(actor(request), period)}

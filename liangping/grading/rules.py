@@ -39,6 +39,20 @@ TIME_PROGRESS_MODES = {"month": "按月：第m月末为 m/12", "day": "按日：
 PROJECT_RULE_CODES = ("overdue_start", "overdue_finish", "no_report", "progress")
 
 
+_NUMERALS = ("两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+
+
+def consecutive_red(rules: dict[str, Any]) -> int:
+    """How many red periods in a row put a project on the summons list (约谈)."""
+    return int(rules.get("summons", {}).get("consecutive_red", DEFAULT_RULES["summons"]["consecutive_red"]))
+
+
+def summons_phrase(consecutive: int) -> str:
+    """The summons rule as people read it: 连续两期红牌, 连续三期红牌 … (2 to 12 periods)."""
+    count = _NUMERALS[consecutive - 2] if 2 <= consecutive <= 12 else str(consecutive)
+    return f"连续{count}期红牌"
+
+
 class RuleSetError(ValueError):
     """A rule set that would overlap or leave a gap, with a message naming the conflict."""
 

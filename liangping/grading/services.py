@@ -17,7 +17,7 @@ from liangping.core.periods import parse_period_code, period_code, previous_peri
 from liangping.core.scope import AnyUser
 from liangping.grading.compute import GradedProject, GradedTask, grade_projects, grade_tasks, project_ranks
 from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
-from liangping.grading.rules import DEFAULT_RULES, grade_indicator, validate
+from liangping.grading.rules import DEFAULT_RULES, consecutive_red, grade_indicator, validate
 from liangping.grading.units import unit_scores
 from liangping.indicators.services import ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
@@ -328,13 +328,20 @@ def summons_for(user: User | AnyUser, period: Period) -> list[dict[str, Any]]:
     return []
 
 
+def summons_consecutive(period: Period) -> int:
+    """The red periods in a row the summons list of `period` asks: from the rule set that graded its
+    current snapshot, else (not locked yet) from the rule set in force."""
+    snap = current_snapshot(period) if period.pk else None
+    return consecutive_red((snap.ruleset if snap else active_ruleset()).rules)
+
+
 def summons_list(period: Period) -> list[dict[str, Any]]:
     """Projects red in this period's snapshot and in the snapshots of the adjacent periods just before it
     (each locked), as many in a row as the rule set that graded this snapshot asks (default 2: 约谈)."""
     snap = current_snapshot(period)
     if snap is None:
         return []
-    wanted = int(snap.ruleset.rules.get("summons", {}).get("consecutive_red", 2))
+    wanted = consecutive_red(snap.ruleset.rules)
     red = set(snap.items.filter(kind=ItemKind.PROJECT, grade="red").values_list("ref_id", flat=True))
     before, earlier = period, []
     for _ in range(wanted - 1):

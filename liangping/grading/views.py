@@ -15,6 +15,7 @@ from liangping.core.models import ADMIN_ROLES, Period, Role
 from liangping.core.periods import PeriodCodeError
 from liangping.grading import pickers, queries, services
 from liangping.grading.models import RuleSet, Snapshot
+from liangping.grading.rules import summons_phrase
 from liangping.grading.rules_form import RuleSetForm
 from liangping.indicators.models import Indicator
 
@@ -152,7 +153,15 @@ def units(request: HttpRequest) -> HttpResponse:
 def summons(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     rows = services.summons_for(request.user, period)
-    return render(request, "grading/summons.html", {"period": period, "rows": rows, "periods": _periods()})
+    consecutive = services.summons_consecutive(period)
+    context = {
+        "period": period,
+        "rows": rows,
+        "periods": _periods(),
+        "summons_rule": summons_phrase(consecutive),
+        "earlier": "上一期" if consecutive == 2 else f"前{consecutive - 1}期",
+    }
+    return render(request, "grading/summons.html", context)
 
 
 @roles_required(Role.SUPERVISOR, Role.SYSADMIN)

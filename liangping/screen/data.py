@@ -24,7 +24,7 @@ from liangping.core.models import Org, OrgKind, Period, PeriodStatus
 from liangping.core.periods import PeriodCodeError, parse_period_code, period_label
 from liangping.grading import queries, services
 from liangping.grading.models import ItemKind, Snapshot
-from liangping.grading.rules import NONE, time_progress_on, with_defaults
+from liangping.grading.rules import NONE, consecutive_red, summons_phrase, time_progress_on, with_defaults
 from liangping.screen.figures import (
     CARD_LABELS,
     GRADE_KEYS,
@@ -38,7 +38,7 @@ from liangping.screen.figures import (
 )
 from liangping.screen.trend import trend
 
-SCHEMA = 4  # bump when the shape of the data changes: old cache entries and ETags then miss
+SCHEMA = 5  # bump when the shape of the data changes: old cache entries and ETags then miss
 CACHE_SECONDS = 24 * 3600
 SCREEN_LIST_MAX = 100  # rows of each list the lobby screen rotates through
 NOT_PUBLISHED: dict[str, Any] = {"published": False}
@@ -295,6 +295,7 @@ def snapshot_data(snapshot: Snapshot) -> dict[str, Any]:
     projects = _projects(snapshot, tp)
     tasks = _tasks(snapshot)
     ranking = _ranking(snapshot)
+    consecutive = consecutive_red(snapshot.ruleset.rules)
     overview = projects["overview"]
     overview["tasks"] = tasks["counts"]
     overview["indicators"] = {k: ranking[k] for k in ("count", "top10", "top5", "top3", "up", "down")}
@@ -314,6 +315,8 @@ def snapshot_data(snapshot: Snapshot) -> dict[str, Any]:
         "ranking": ranking,
         "units": _units(snapshot),
         "summons": [{k: row.get(k, "") for k in SUMMONS_FIELDS} for row in services.summons_list(period)],
+        # the summons rule of the rule set that graded the snapshot: how many red periods in a row
+        "summons_rule": {"consecutive_red": consecutive, "label": summons_phrase(consecutive)},
     }
 
 

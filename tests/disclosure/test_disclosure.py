@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 
 import docx
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from liangping.disclosure.document import LIST_HEADER
 from liangping.grading import services
+from liangping.grading.rules import DEFAULT_RULES
 from liangping.screen.data import screen_data, snapshot_data
 from tests.screen.world import add_unpublished
 
@@ -195,3 +197,29 @@ def test_public_page_of_a_published_period_needs_no_sign_in(world):
     for code in ("2025Q3", "2025-07", "2030Q1", "nonsense"):  # locked, open, unknown: not published
         assert anonymous.get(reverse("disclosure:public", args=[code])).status_code == 404
     assert anonymous.post(reverse("disclosure:public", args=["2025Q2"])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_summons_rule_prints_its_own_number_of_red_periods(world):
+    supervisor = world.cast.supervisor
+    client = client_for(supervisor)
+    summons_page = reverse("grading:summons") + "?period=2025Q2"
+    assert screen_data()["summons_rule"] == {"consecutive_red": 2, "label": "连续两期红牌"}
+    assert (
+        "注：连续两期红牌的项目列入约谈名单"
+        in client.get(reverse("disclosure:report", args=["2025Q2"])).content.decode()
+    )
+    services.reopen_period(supervisor, world.q2, "约谈改为连续三期红牌")
+    rules = copy.deepcopy(DEFAULT_RULES)
+    rules["summons"] = {"consecutive_red": 3}
+    services.save_ruleset(supervisor, rules, "三期连续红牌才约谈")
+    services.lock_period(supervisor, world.q2, confirm_unreviewed=True)
+    services.publish_period(supervisor, world.q2)
+    data = screen_data()
+    assert data["summons_rule"] == {"consecutive_red": 3, "label": "连续三期红牌"} and data["summons"] == []
+    page = client.get(summons_page).content.decode()
+    assert "连续三期红牌" in page and "紧邻的前2期" in page and "两期" not in page
+    html = client.get(reverse("disclosure:report", args=["2025Q2"])).content.decode()
+    assert "本期无连续三期红牌的项目" in html and "两期" not in html
+    document = docx.Document(io.BytesIO(client.get(reverse("disclosure:docx", args=["2025Q2"])).content))
+    assert "本期无连续三期红牌的项目，无约谈对象。" in [p.text for p in document.paragraphs]

@@ -233,6 +233,7 @@
   }
   function renderSummons(d) {
     var tbody = $("t-summons");
+    $("summons-rule").textContent = d.summons_rule.label;
     clear(tbody);
     if (!d.summons.length) { emptyRow(tbody, 2, "本期无约谈对象"); return; }
     d.summons.forEach(function (s) {
