@@ -61,8 +61,14 @@ format: setup
 
 test: setup browser-deps pg-client test-sqlite test-pg
 
+# Two workers (one per core), a test file per worker at a time so module fixtures are built once.
+# `liangping check` first: the keys generated under var/ on a fresh clone are written by one process.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadfile
+
 test-sqlite:
-	LIANGPING_ENV=test $(BIN)/pytest -q
+	LIANGPING_ENV=test $(BIN)/liangping check >/dev/null
+	LIANGPING_ENV=test $(BIN)/pytest -q $(PYTEST_PARALLEL)
 
 # The PostgreSQL run: DATABASE_URL if it names PostgreSQL, else the local server on 127.0.0.1:5432 if it answers.
 test-pg:
@@ -72,7 +78,7 @@ test-pg:
 	  url="$(PG_URL_DEFAULT)"; fi; \
 	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL suite skipped"; exit 0; fi; \
 	echo "PostgreSQL suite against $$url"; \
-	LIANGPING_ENV=test DATABASE_URL="$$url" $(BIN)/pytest -q -m "not browser"
+	LIANGPING_ENV=test DATABASE_URL="$$url" $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not browser"
 
 # Benchmarks (docs/benchmarks.md): a table on stdout and bench/results/latest.json. Data sets are
 # generated once under var/bench/; DATABASE_URL=postgres://… runs them on PostgreSQL.
