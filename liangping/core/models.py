@@ -84,7 +84,7 @@ ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 PRIVILEGED_ROLES = frozenset({*ADMIN_ROLES, Role.SUPERVISOR})
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: related managers from an abstract base
     """One account, one role: 三权分立 holds because no account can hold two roles."""
 
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OWNER)
