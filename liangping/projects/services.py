@@ -110,7 +110,6 @@ def create_project(actor: User, values: dict[str, Any], reason: str = "") -> Pro
     return project
 
 
-@transaction.atomic
 def plan_warning(total: Decimal | None, plan: Decimal | None) -> str:
     """年度计划投资 above 总投资 is unusual (most often a unit slip), not impossible: the form, the
     API and the import all save it and say so in these words; an empty string when it is not."""
@@ -119,6 +118,7 @@ def plan_warning(total: Decimal | None, plan: Decimal | None) -> str:
     return f"年度计划投资（{plan:,.2f} 万元）大于总投资（{total:,.2f} 万元），请核对金额和单位"
 
 
+@transaction.atomic
 def update_project(
     actor: User,
     project: Project,
