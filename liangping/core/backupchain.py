@@ -29,21 +29,7 @@ from liangping.core import auditchain
 
 AUDIT_TABLE = "core_auditlog"
 KEYED_MIGRATION = "0005_audit_keyed"
-COLUMNS = [
-    "id",
-    "prev_hash",
-    "hash",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "changes",
-    "reason",
-    "ip",
-    "at",
-]
+COLUMNS = ["id", "prev_hash", "hash", *auditchain.HASHED_FIELDS]  # the stored row, in the chain's order
 TEMP_TABLE = "lp_restore_auditlog"
 TEMP_DDL = (
     f"CREATE TEMPORARY TABLE {TEMP_TABLE} (id bigint, prev_hash text, hash text, actor_id bigint, "
