@@ -38,7 +38,7 @@ PAGES = {
     "board_open": ("/grading/?period=2025-07", 9),
     "units": ("/grading/units/?period=2025-06", 8),
     "ranking": ("/grading/ranking/?period=2025-06", 8),
-    "summons": ("/grading/summons/?period=2025-06", 10),
+    "summons": ("/grading/summons/?period=2025-06", 12),  # with the rule set that says how many reds in a row
     "indicators": ("/indicators/", 6),
     "screen_data": ("/screen/data.json", 1),
     "dashboard": ("/screen/dashboard/?period=2025-07", 11),  # with its period picker
