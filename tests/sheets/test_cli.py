@@ -110,6 +110,7 @@ def test_the_console_script_exit_status(tmp_path):
         "LIANGPING_SQLITE_PATH": str(tmp_path / "cli.sqlite3"),
         "LIANGPING_MEDIA_ROOT": str(tmp_path),
     }
+    env.pop("DATABASE_URL", None)  # the PostgreSQL run's server database is not this test's to write
     script = Path(sys.executable).with_name("liangping")
     subprocess.run([script, "migrate", "-v0"], env=env, check=True)
     good = write_xlsx(tmp_path / "good.xlsx", [["项目编号", "年月", "本月完成投资", "累计完成投资"]])
