@@ -98,9 +98,7 @@ def preview_job(job_id: int) -> None:
         )
     except Exception:
         log.exception("preview of import job %s failed", job.pk)
-        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
-        job.message = "读取文件时发生系统错误，未导入任何数据。请用 Excel 另存后重试，或联系系统管理员。"
-        job.save(update_fields=["status", "finished_at", "message"])
+        _fail(job, "读取文件时发生系统错误，未导入任何数据。请用 Excel 另存后重试，或联系系统管理员。")
         return
     finally:
         progress_path(job_id).unlink(missing_ok=True)
@@ -109,6 +107,12 @@ def preview_job(job_id: int) -> None:
     if not result.ok:
         job.message = "文件有错误，未导入任何数据。请按错误清单修改后重新上传。"
         job.save(update_fields=["message"])
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    """A job ended by a system error: failed, finished now, with what the person should do."""
+    job.status, job.finished_at, job.message = JobStatus.FAILED, timezone.now(), message
+    job.save(update_fields=["status", "finished_at", "message"])
 
 
 def _store(job: ImportJob, result: ImportResult, status: str, *, finished: bool) -> None:
@@ -237,9 +241,7 @@ def run_job(job_id: int) -> None:
         return
     except Exception:
         log.exception("import job %s failed", job_id)
-        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
-        job.message = "导入时发生系统错误，未导入任何数据。请稍后重试，或联系系统管理员。"
-        job.save(update_fields=["status", "finished_at", "message"])
+        _fail(job, "导入时发生系统错误，未导入任何数据。请稍后重试，或联系系统管理员。")
         return
     finally:
         progress_path(job_id).unlink(missing_ok=True)
