@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",
+    "liangping.province",
     "liangping.demo",
     "liangping.notices",
     "huey.contrib.djhuey",

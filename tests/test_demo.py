@@ -66,6 +66,12 @@ def test_org_tree_and_people(demo_output):
     assert "市发改委" in Org.objects.get(name="市发展改革委").alias_list()
     assert Org.objects.get(name="市城市转型促进中心").kind == OrgKind.OFFICE
     assert all(c.parent.kind == OrgKind.DISTRICT for c in Org.objects.filter(kind=OrgKind.COMPANY))
+    # GB/T 2260 codes from the shipped table; every unit is in the city's tenant
+    assert Org.objects.get(kind=OrgKind.CITY).code == "370400"
+    assert {d.name: d.code for d in districts}["枣庄高新区"] == "370471"
+    assert {d.code for d in districts} == {"370402", "370403", "370404", "370405", "370406", "370481", "370471"}
+    city = Org.objects.get(kind=OrgKind.CITY)
+    assert set(Org.objects.values_list("tenant_id", flat=True)) == {city.pk}
     roles = Counter(User.objects.values_list("role", flat=True))
     assert set(roles) == {r.value for r in Role}
     assert roles[Role.SPECIALIST] == 84

@@ -222,9 +222,12 @@ def create_org(
         raise AccountError("请填写组织名称")
     if kind not in OrgKind.values:
         raise AccountError("请选择有效的组织类型")
-    if Org.objects.filter(kind=kind, name=name).exists():
+    same = Org.objects.filter(kind=kind, name=name)
+    if kind != OrgKind.CITY:  # names are unique per kind within a city (two cities may each have a 市中区)
+        same = same.filter(tenant_id=parent.tenant_id if parent is not None else None)
+    if same.exists():
         raise AccountError(f"已有同名的{OrgKind(kind).label}“{name}”")
-    org = Org(name=name, kind=kind, parent=parent, aliases=aliases.strip(), sort=sort)
+    org = Org.under(parent, name=name, kind=kind, aliases=aliases.strip(), sort=sort)
     org.save()
     record(actor, "org.create", org, changes=diff({}, snapshot(org, ORG_FIELDS)))
     return org

@@ -14,12 +14,18 @@ from liangping.core.periods import period_bounds, period_code, period_label
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE = "province", "省"
     CITY = "city", "市"
     DISTRICT = "district", "区（市）"
     DEPARTMENT = "department", "市直部门"
     TOWN = "town", "镇街"
+    VILLAGE = "village", "村（社区）"
     COMPANY = "company", "项目单位"
     OFFICE = "office", "督查机构"
+
+
+# The five levels of administrative divisions, top down (core.divisions); the other kinds hang under them.
+DIVISION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN, OrgKind.VILLAGE)
 
 
 class OrgQuerySet(models.QuerySet["Org"]):
@@ -28,12 +34,21 @@ class OrgQuerySet(models.QuerySet["Org"]):
 
 
 class Org(models.Model):
-    """A node of the org tree. `path` is a materialised path ("/1/4/") for one-query subtrees."""
+    """A node of the org tree. `path` is a materialised path ("/1/4/") for one-query subtrees.
+
+    Divisions (province → city → district → town → village) carry their GB/T 2260 `code`. `tenant` is
+    the city a unit belongs to (a city is its own tenant); the province and its own units have none.
+    Names are unique per kind within a tenant (two cities may each have a 市中区), those of towns and
+    villages under their parent."""
 
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    code = models.CharField("区划代码", max_length=12, blank=True, default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    tenant = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     aliases = models.CharField("别名（逗号分隔）", max_length=255, blank=True)
@@ -44,7 +59,23 @@ class Org(models.Model):
     class Meta:
         ordering: ClassVar = ["sort", "id"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["kind", "name"], name="org_kind_name_unique")
+            models.UniqueConstraint(
+                fields=["tenant", "kind", "name"],
+                condition=models.Q(tenant__isnull=False) & ~models.Q(kind__in=["town", "village"]),
+                name="org_tenant_kind_name_unique",
+            ),
+            # towns and villages repeat their names across a city (王庄村): unique under their parent
+            models.UniqueConstraint(
+                fields=["parent", "kind", "name"],
+                condition=models.Q(kind__in=["town", "village"]),
+                name="org_parent_kind_name_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "name"],
+                condition=models.Q(tenant__isnull=True),
+                name="org_kind_name_unique_untenanted",
+            ),
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="org_code_unique"),
         ]
         verbose_name = "组织"
         verbose_name_plural = "组织"
@@ -53,12 +84,25 @@ class Org(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The materialised path needs the primary key, so a new node is written twice.
+        # The materialised path and a city's tenant need the primary key, so a new node is written twice.
+        if self.kind != OrgKind.CITY:
+            self.tenant_id = self.parent.tenant_id if self.parent is not None else None
         super().save(*args, **kwargs)
         path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
-        if path != self.path:
-            self.path = path
-            type(self).objects.filter(pk=self.pk).update(path=path)
+        tenant_id = self.pk if self.kind == OrgKind.CITY else self.tenant_id
+        if path != self.path or tenant_id != self.tenant_id:
+            self.path, self.tenant_id = path, tenant_id
+            type(self).objects.filter(pk=self.pk).update(path=path, tenant_id=tenant_id)
+
+    @classmethod
+    def under(cls, parent: Org | None, **fields: Any) -> Org:
+        """A new (unsaved) unit below `parent`, in its parent's tenant (a new city is its own:
+        `save()` sets that once it has a key)."""
+        return cls(parent=parent, tenant_id=parent.tenant_id if parent is not None else None, **fields)
+
+    @property
+    def is_division(self) -> bool:
+        return self.kind in DIVISION_KINDS
 
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.replace("，", ",").split(",") if a.strip()]

@@ -18,6 +18,7 @@ from django.db import transaction
 from liangping.cases.models import Case, CaseKind, CaseStep
 from liangping.core.audit import record
 from liangping.core.config import get_setting
+from liangping.core.divisions import SHANDONG
 from liangping.core.models import AuditLog, Org, Role, User
 from liangping.core.workdays import WorkCalendar
 from liangping.demo import names as N
@@ -31,6 +32,7 @@ from liangping.demo.story import load_story
 from liangping.projects.models import MonthlyReport, Project, StageEvent, Visit
 
 BATCH = 500
+DIVISION_CODES = {(kind, name): code for code, name, kind in SHANDONG}
 LOAD_ACTION = "demo.load"
 
 
@@ -119,7 +121,15 @@ class Writer:
             org = existing.get((spec.kind, spec.name))
             if org is None:
                 parent = self.org[spec.parent] if spec.parent else None
-                org = Org(name=spec.name, kind=spec.kind, parent=parent, aliases=spec.aliases, sort=spec.sort)
+                code = DIVISION_CODES.get((spec.kind, spec.name), "")
+                org = Org(
+                    name=spec.name,
+                    kind=spec.kind,
+                    code=code,
+                    parent=parent,
+                    aliases=spec.aliases,
+                    sort=spec.sort,
+                )
                 org.save()  # computes the materialised path
                 created += 1
             self.org[spec.name] = org

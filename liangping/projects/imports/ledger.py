@@ -183,7 +183,7 @@ class ProjectLedgerImport:
         return None
 
     def _new_org(self, row: Row, field: str, name: str, kind: str, parent: Org | None, what: str) -> Org:
-        org = Org(name=name, kind=kind, parent=parent)
+        org = Org.under(parent, name=name, kind=kind)
         self.new_orgs.append(org)
         self.r.warn(row, field, f"{what}“{name}”不在系统中，导入时将新建")
         return org
