@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 VENDOR     := liangping/static/vendor
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean bench bench-quick
+.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean bench bench-quick bench-smoke
 
 setup: $(PY_STAMP) $(VENDOR)/.copied
 
@@ -59,7 +59,7 @@ format: setup
 	$(BIN)/ruff format liangping tests bench
 	$(BIN)/ruff check --fix liangping tests bench
 
-test: setup browser-deps pg-client test-sqlite test-pg
+test: setup browser-deps pg-client test-sqlite test-pg bench-smoke
 
 # Two workers (one per core), a test file per worker at a time so module fixtures are built once.
 # `liangping check` first: the keys generated under var/ on a fresh clone are written by one process.
@@ -70,12 +70,15 @@ test-sqlite:
 	LIANGPING_ENV=test $(BIN)/liangping check >/dev/null
 	LIANGPING_ENV=test $(BIN)/pytest -q $(PYTEST_PARALLEL)
 
-# The PostgreSQL run: DATABASE_URL if it names PostgreSQL, else the local server on 127.0.0.1:5432 if it answers.
-test-pg:
-	@url="$${DATABASE_URL:-}"; \
+# The PostgreSQL server for the PostgreSQL runs: DATABASE_URL if it names PostgreSQL, else the local
+# server on 127.0.0.1:5432 if it answers, else nothing.
+PG_URL = url="$${DATABASE_URL:-}"; \
 	case "$$url" in postgres*) ;; *) url="";; esac; \
 	if [ -z "$$url" ] && $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	  url="$(PG_URL_DEFAULT)"; fi; \
+	  url="$(PG_URL_DEFAULT)"; fi
+
+test-pg:
+	@$(PG_URL); \
 	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL suite skipped"; exit 0; fi; \
 	echo "PostgreSQL suite against $$url"; \
 	LIANGPING_ENV=test DATABASE_URL="$$url" $(BIN)/pytest -q $(PYTEST_PARALLEL) -m "not browser"
@@ -87,6 +90,14 @@ bench: setup
 
 bench-quick: setup
 	$(BIN)/python -m bench.run --quick
+
+# Every phase on tiny data sets (seconds), on SQLite and on PostgreSQL when a server answers: part of
+# `make test`, so a change that breaks a benchmark phase fails CI. Its figures are not measurements.
+bench-smoke: setup
+	env -u DATABASE_URL $(BIN)/python -m bench.run --smoke
+	@$(PG_URL); \
+	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL bench smoke skipped"; exit 0; fi; \
+	DATABASE_URL="$$url" $(BIN)/python -m bench.run --smoke
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles tests/browser/artifacts

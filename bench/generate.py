@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from bench.sizes import CITY, PROVINCE, QUICK_PROVINCE, YEAR, Sizes
+from bench.sizes import CITY, PROVINCE, QUICK_PROVINCE, SMOKE_CITY, SMOKE_PROVINCE, YEAR, Sizes
 
 SUFFIXES = ["中心区", "东城区", "西城区", "南城区", "北城区", "高新区", "新区"]
 DEPARTMENTS = [
@@ -79,7 +79,9 @@ class Writer:
                 prep.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
             else:
                 prep.append(None)
-        defaults = [f.get_default() if f.has_default() else None for f in fields]
+        # a column the generator does not name gets the field's default ("" for text), so a field
+        # added later does not break the generator
+        defaults = [f.get_default() for f in fields]
         qn = ops.quote_name
         sql = (
             f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
@@ -497,7 +499,7 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
     return {"rows": w.counts, "load_s": round(loaded, 2), "lock_two_periods_s": round(locked, 2)}
 
 
-SETS: dict[str, Sizes] = {s.name: s for s in (PROVINCE, CITY, QUICK_PROVINCE)}
+SETS: dict[str, Sizes] = {s.name: s for s in (PROVINCE, CITY, QUICK_PROVINCE, SMOKE_CITY, SMOKE_PROVINCE)}
 
 
 def main(argv: Sequence[str]) -> None:

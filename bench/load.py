@@ -135,7 +135,9 @@ def _figures(latencies: list[float], errors: list[str], elapsed: float) -> dict[
     }
 
 
-def screen_rps(env: dict[str, str], *, seconds: float, clients: int = 16, workers: int = 2) -> dict[str, Any]:
+def screen_rps(
+    env: dict[str, str], *, seconds: float, warm_seconds: float = 5, clients: int = 16, workers: int = 2
+) -> dict[str, Any]:
     """Requests per second and latency of /screen/data.json with a warm cache: gunicorn (gthread,
     keep-alive) with `workers` processes, `clients` keep-alive connections from one asyncio loop,
     bounded by time and by a request count. Measured twice in the same run: full bodies (a client
@@ -149,7 +151,7 @@ def screen_rps(env: dict[str, str], *, seconds: float, clients: int = 16, worker
         wait_for(port)
         path = "/screen/data.json"
         # warm every worker's cache (a worker computes the body once per snapshot, then reads it back)
-        asyncio.run(_load(port, path, 5, clients, 200))
+        asyncio.run(_load(port, path, warm_seconds, clients, 200))
         full = _figures(*asyncio.run(_load(port, path, seconds, clients, 1_000_000)))
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", path)

@@ -2,6 +2,8 @@
 
     python -m bench.run            the full run: the province (30,000 projects) against the city (500)
     python -m bench.run --quick    bench-quick: a province of 10,000 projects, shorter loops (< 5 min)
+    python -m bench.run --smoke    bench-smoke: every phase on tiny sets in seconds; fails if a phase
+                                   breaks or leaves out a figure (part of `make test`)
 
 Data sets are generated once per (size, generator, migrations) and kept under var/bench/; every
 figure is measured in this run. The databases are SQLite files unless DATABASE_URL names a
@@ -27,7 +29,19 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench import load
-from bench.sizes import CITY, EXPORT_ROWS, IMPORT_ROWS, PROVINCE, QUICK_EXPORT_ROWS, QUICK_PROVINCE, Sizes
+from bench.sizes import (
+    CITY,
+    EXPORT_ROWS,
+    IMPORT_ROWS,
+    PROVINCE,
+    QUICK_EXPORT_ROWS,
+    QUICK_PROVINCE,
+    SMOKE_CITY,
+    SMOKE_EXPORT_ROWS,
+    SMOKE_IMPORT_ROWS,
+    SMOKE_PROVINCE,
+    Sizes,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -88,6 +102,9 @@ class Target:
             LIANGPING_ENV="development",
             LIANGPING_DEBUG="0",
             LIANGPING_LOG_LEVEL="ERROR",
+            # plain static names: the pages render without a collectstatic run (no static file is
+            # served by the benchmarks; the hashed storage costs one dict look-up per name)
+            LIANGPING_STATIC_MANIFEST="0",
             PYTHONWARNINGS="ignore",
         )
         if self.engine == "sqlite":
@@ -185,75 +202,111 @@ def machine() -> dict[str, Any]:
     }
 
 
-def main() -> None:
+# Every figure a phase must report: the smoke run fails when one is missing.
+EXPECTED = {
+    "import": ["import_10k_s", "import_dry_run_10k_s", "import_vs_calamine"],
+    "export": ["export_100k_s", "export_rows", "export_ledger_s"],
+    "lock": ["lock_period_s", "lock_period_small_s"],
+    "pages": [f"{p}_p95_large_vs_small" for p in ("list", "board", "dashboard", "screen")],
+    "rps": ["screen_warm_rps", "screen_poll_rps"],
+    "writers": ["sqlite_lost_updates"],
+}
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter loops (< 5 min)")
+    mode_arg = parser.add_mutually_exclusive_group()
+    mode_arg.add_argument("--quick", action="store_true", help="smaller sizes and shorter loops (< 5 min)")
+    mode_arg.add_argument("--smoke", action="store_true", help="every phase on tiny sets (seconds)")
     parser.add_argument("--only", default="", help="comma-separated: import,export,lock,pages,rps,writers")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     started = time.perf_counter()
-    quick = args.quick
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
     only = set(filter(None, args.only.split(",")))
     wants = lambda name: not only or name in only  # noqa: E731
-    large_sizes = QUICK_PROVINCE if quick else PROVINCE
+    small_sizes, large_sizes = {
+        "smoke": (SMOKE_CITY, SMOKE_PROVINCE),
+        "quick": (CITY, QUICK_PROVINCE),
+        "full": (CITY, PROVINCE),
+    }[mode]
     url = os.environ.get("DATABASE_URL", "")
     engine = "postgresql" if url.startswith("postgres") else "sqlite"
-    small, large = Target(CITY, engine, url), Target(large_sizes, engine, url)
-    export_rows = QUICK_EXPORT_ROWS if quick else EXPORT_ROWS
-    writer_seconds = 15 if quick else 60
-    rps_seconds = 6 if quick else 20
+    small, large = Target(small_sizes, engine, url), Target(large_sizes, engine, url)
+    import_rows = {"smoke": SMOKE_IMPORT_ROWS}.get(mode, IMPORT_ROWS)
+    export_rows = {"smoke": SMOKE_EXPORT_ROWS, "quick": QUICK_EXPORT_ROWS}.get(mode, EXPORT_ROWS)
+    writers, writer_seconds = {"smoke": (3, 2), "quick": (20, 15)}.get(mode, (20, 60))
+    rps_seconds = {"smoke": 1, "quick": 6}.get(mode, 20)
     raw: dict[str, Any] = {}
     for t in (small, large):
         t.ensure()
 
     if wants("import"):
-        log(f"import of a {IMPORT_ROWS}-row project sheet (city database)")
+        log(f"import of a {import_rows}-row project sheet ({small.sizes.name} database)")
         VAR.mkdir(parents=True, exist_ok=True)
-        sheet = str(VAR / f"projects-{IMPORT_ROWS}.xlsx")
-        raw["import"] = phase(small, "import", sheet, str(IMPORT_ROWS), "1" if quick else "2")
+        sheet = str(VAR / f"projects-{small.sizes.name}-{import_rows}.xlsx")
+        raw["import"] = phase(small, "import", sheet, str(import_rows), "2" if mode == "full" else "1")
     if wants("export"):
         log(f"export of {export_rows} rows")
         raw["export"] = phase(
-            large, "export", str(export_rows), str(VAR / "export.xlsx"), "0" if quick else "1"
+            large, "export", str(export_rows), str(VAR / "export.xlsx"), "0" if mode == "quick" else "1"
         )
     if wants("lock"):
         log(f"lock a period of {large.sizes.projects} projects")
         raw["lock_small"] = phase(small, "lock")
         raw["lock"] = phase(large, "lock")
     if wants("pages"):
-        samples, budget = ("15", "8") if quick else ("30", "30")
-        log("pages at 500 projects")
+        samples, budget = {"smoke": ("3", "1"), "quick": ("15", "8")}.get(mode, ("30", "30"))
+        log(f"pages at {small.sizes.projects} projects")
         raw["pages_small"] = phase(small, "pages", samples, budget)
         log(f"pages at {large.sizes.projects} projects")
         raw["pages_large"] = phase(large, "pages", samples, budget)
     if wants("rps"):
         log("screen data endpoint under load (gunicorn)")
-        raw["rps"] = load.screen_rps(large.env(), seconds=rps_seconds)
+        raw["rps"] = load.screen_rps(large.env(), seconds=rps_seconds, warm_seconds=min(5, rps_seconds))
     if wants("writers"):
-        log(f"20 writers for {writer_seconds} s on SQLite")
-        scratch = (small if engine == "sqlite" else Target(CITY, "sqlite")).scratch_copy("writers")
-        raw["writers_sqlite"] = phase(scratch, "writers", "20", str(writer_seconds))
+        log(f"{writers} writers for {writer_seconds} s on SQLite")
+        if engine == "sqlite":
+            scratch = small.scratch_copy("writers")
+        else:
+            on_sqlite = Target(small_sizes, "sqlite")
+            on_sqlite.ensure()
+            scratch = on_sqlite.scratch_copy("writers")
+        raw["writers_sqlite"] = phase(scratch, "writers", str(writers), str(writer_seconds))
         pg_base = url if engine == "postgresql" else PG_DEFAULT
         if pg_reachable(pg_base):
-            pg = Target(CITY, "postgresql", pg_base)
+            pg = Target(small_sizes, "postgresql", pg_base)
             pg.ensure()
-            log(f"20 writers for {writer_seconds} s on PostgreSQL")
-            raw["writers_pg"] = phase(pg, "writers", "20", str(writer_seconds))
+            log(f"{writers} writers for {writer_seconds} s on PostgreSQL")
+            raw["writers_pg"] = phase(pg, "writers", str(writers), str(writer_seconds))
         else:
             log("PostgreSQL not reachable: the PostgreSQL writers test is skipped")
 
-    report = build_report(raw, small, large, quick, export_rows, writer_seconds, rps_seconds)
+    report = build_report(
+        raw, small, large, mode, import_rows, export_rows, writers, writer_seconds, rps_seconds
+    )
     report["run_seconds"] = round(time.perf_counter() - started, 1)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    (RESULTS / ("quick.json" if quick else "full.json")).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n"
-    )
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    if mode == "smoke":  # proves the phases run; its figures are no measurement to keep
+        (RESULTS / f"smoke-{engine}.json").write_text(text)
+    else:
+        (RESULTS / "latest.json").write_text(text)
+        (RESULTS / f"{mode}-{engine}.json").write_text(text)
     print(table(report))
-    print(f"\nwritten: {RESULTS / 'latest.json'} ({report['run_seconds']} s)")
+    print(f"\nwritten: {RESULTS} ({report['run_seconds']} s)")
+    figures = report["figures"]
+    missing = [f for name, figs in EXPECTED.items() if wants(name) for f in figs if f not in figures]
+    if missing:
+        raise SystemExit(f"figures missing from the run: {', '.join(missing)}")
+    # what must hold at any size: no errors, no lost updates, query counts independent of the size
+    broken = [n for n, f in report["figures"].items() if f.get("target") in ("0", "= small") and not f["met"]]
+    if broken:
+        raise SystemExit(f"figures that must hold at any size do not: {', '.join(broken)}")
 
 
-def build_report(raw: dict[str, Any], small: Target, large: Target, quick: bool, export_rows: int,
-                 writer_seconds: int, rps_seconds: int) -> dict[str, Any]:  # fmt: skip
+def build_report(raw: dict[str, Any], small: Target, large: Target, mode: str, import_rows: int,
+                 export_rows: int, writers: int, writer_seconds: int,
+                 rps_seconds: int) -> dict[str, Any]:  # fmt: skip
     figures: dict[str, dict[str, Any]] = {}
 
     def put(name: str, value: Any, unit: str, target: str = "", ok: bool | None = None) -> None:
@@ -316,14 +369,14 @@ def build_report(raw: dict[str, Any], small: Target, large: Target, quick: bool,
     return {
         "machine": machine(),
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "mode": "quick" if quick else "full",
+        "mode": mode,
         "database": small.engine,
         "sizes": {
             "small": small.sizes.as_json(),
             "large": large.sizes.as_json(),
-            "import_rows": IMPORT_ROWS,
+            "import_rows": import_rows,
             "export_rows": export_rows,
-            "writers": 20,
+            "writers": writers,
             "writer_seconds": writer_seconds,
             "rps_seconds": rps_seconds,
         },

@@ -39,6 +39,13 @@ CITY = Sizes("city", 1, 7, 500, 12, 34, 4, 834, 24)
 # 500-vs-large comparisons still span a factor of 20 while the whole run stays under five minutes.
 QUICK_PROVINCE = Sizes("province-quick", 16, 7, 10_000, 12, 667, 4, 16_667, 24)
 
+# bench-smoke: every phase on tiny sets (two cities of 60 projects against one of 30), in seconds, so a
+# change that breaks a phase fails `make test`. Its figures prove that the phases run, nothing else.
+SMOKE_CITY = Sizes("smoke-city", 1, 2, 30, 3, 4, 2, 20, 2)
+SMOKE_PROVINCE = Sizes("smoke-province", 2, 2, 60, 3, 6, 2, 30, 2)
+
 IMPORT_ROWS = 10_000
 EXPORT_ROWS = 100_000
 QUICK_EXPORT_ROWS = 20_000
+SMOKE_IMPORT_ROWS = 50
+SMOKE_EXPORT_ROWS = 150
