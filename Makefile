@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 VENDOR     := liangping/static/vendor
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean bench bench-quick bench-smoke
+.PHONY: setup demo serve test test-sqlite test-pg lint format browser-deps pg-client clean bench bench-quick bench-smoke redis-server
 
 setup: $(PY_STAMP) $(VENDOR)/.copied
 
@@ -49,6 +49,13 @@ pg-client:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client >/dev/null; \
 	fi
 
+# redis-server for the scale-out tests (tests/scaleout start a private one on a free port).
+redis-server:
+	@if command -v redis-server >/dev/null; then :; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
 lint: setup
 	$(BIN)/ruff check liangping tests bench
 	$(BIN)/ruff format --check liangping tests bench
@@ -59,7 +66,7 @@ format: setup
 	$(BIN)/ruff format liangping tests bench
 	$(BIN)/ruff check --fix liangping tests bench
 
-test: setup browser-deps pg-client test-sqlite test-pg bench-smoke
+test: setup browser-deps pg-client redis-server test-sqlite test-pg bench-smoke
 
 # Two workers (one per core), a test file per worker at a time so module fixtures are built once.
 # `liangping check` first: the keys generated under var/ on a fresh clone are written by one process.

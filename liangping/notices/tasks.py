@@ -1,4 +1,5 @@
 """The periodic jobs on huey's clock (`liangping worker` runs them), each passing today's local date.
+Each runs once per schedule however many workers there are (liangping.notices.periodic).
 
 08:00 escalations, 08:10 report reminders, 08:30 the supervisors' digest (Asia/Shanghai, or TIME_ZONE):
 the digest comes last so it counts the morning's escalations.
@@ -9,28 +10,28 @@ from __future__ import annotations
 import logging
 
 from django.utils import timezone
-from huey.contrib.djhuey import db_periodic_task
 
 from liangping.notices.digest import send_supervisor_digest
 from liangping.notices.jobs import escalate_overdue_cases, send_report_reminders
+from liangping.notices.periodic import periodic_job
 from liangping.notices.queue import at_local_time
 
 log = logging.getLogger(__name__)
 
 
-@db_periodic_task(at_local_time(8, 0), name="notices.escalate_overdue_cases")
+@periodic_job(at_local_time(8, 0), name="notices.escalate_overdue_cases")
 def escalate_overdue_cases_daily() -> None:
     done = escalate_overdue_cases(timezone.localdate())
     log.info("超期升级：%d 个问题", len(done))
 
 
-@db_periodic_task(at_local_time(8, 10), name="notices.send_report_reminders")
+@periodic_job(at_local_time(8, 10), name="notices.send_report_reminders")
 def send_report_reminders_daily() -> None:
     sent = send_report_reminders(timezone.localdate())
     log.info("报送提醒：%d 条", len(sent))
 
 
-@db_periodic_task(at_local_time(8, 30), name="notices.send_supervisor_digest")
+@periodic_job(at_local_time(8, 30), name="notices.send_supervisor_digest")
 def send_supervisor_digest_daily() -> None:
     sent = send_supervisor_digest(timezone.localdate())
     log.info("每日汇总：%d 条", len(sent))
