@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "liangping.projects",
     "liangping.tasks",
     "liangping.indicators",
+    "liangping.emergency",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",
@@ -315,6 +316,11 @@ DEFAULT_FROM_EMAIL = env_str("LIANGPING_DEFAULT_FROM_EMAIL", "liangping@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address of the site as users reach it, for the links in e-mails ("https://liangping.example.gov.cn").
 LIANGPING_SITE_URL = env_str("LIANGPING_SITE_URL", "")
+# 防汛叫应 SMS and voice calls go through a gateway the city contracts: an HTTP webhook (see
+# docs/emergency-gateway.md). Empty: those channels are off (in-app and e-mail still go out).
+LIANGPING_SMS_WEBHOOK = env_str("LIANGPING_SMS_WEBHOOK", "")
+LIANGPING_VOICE_WEBHOOK = env_str("LIANGPING_VOICE_WEBHOOK", "")
+LIANGPING_WEBHOOK_SECRET = env_str("LIANGPING_WEBHOOK_SECRET", "")
 
 # Caches: "default" (per process, or Redis) for what can be recomputed; "shared" for what every
 # process must agree on (the API rate limit): Redis when REDIS_URL is set, else a table in the database

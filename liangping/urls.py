@@ -21,6 +21,7 @@ urlpatterns = [
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),
     path("notices/", include("liangping.notices.urls")),
+    path("emergency/", include("liangping.emergency.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -52,6 +52,17 @@ ALLOWED = {
     "csv",
     "docx",
     # products and standards
+    "CAP",  # OASIS Common Alerting Protocol 1.2 (warnings), with the codes its files carry
+    "XML",
+    "DOCTYPE",
+    "HTTP",
+    "Actual",
+    "Exercise",
+    "Cancel",
+    "Extreme",
+    "Severe",
+    "Moderate",
+    "Minor",
     "ECharts",
     "SQLite",
     "PostgreSQL",

@@ -30,33 +30,45 @@ CATALOGUE = ("指标目录", "indicators:catalogue")
 DASHBOARD = ("亮屏看板", "screen:dashboard")
 SCREEN = ("公开大屏", "screen:index")
 DISCLOSURE = ("季度公开", "disclosure:index")
+FLOOD_DUTY = ("值班台", "emergency:duty")
+FLOOD_WARNINGS = ("预警叫应", "emergency:warnings")
+FLOOD_OVERVIEW = ("叫应统计", "emergency:index")
+FLOOD_POINTS = ("责任点位", "emergency:points")
+FLOOD_ROSTER = ("值班表", "emergency:roster")
+FLOOD_SUPPLIES = ("物资队伍", "emergency:supplies")
 
 LEDGER = "台账调度"
 GRADING = "分级考核"
 PUBLIC = "公开"
 SETTINGS = "设置"
+FLOOD = "防汛值守"
 OPEN = [DASHBOARD, SCREEN, DISCLOSURE]
+FLOOD_ALL = [FLOOD_DUTY, FLOOD_WARNINGS, FLOOD_OVERVIEW, FLOOD_POINTS, FLOOD_ROSTER, FLOOD_SUPPLIES]
 
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, IMPORT]),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
+        (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
         (SETTINGS, [RULES, CATALOGUE]),
     ],
     Role.LEADER: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
+        (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
     ],
     Role.DEPARTMENT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
         (GRADING, [BOARD, RANKING, UNITS]),
+        (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
     ],
     Role.DISTRICT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES]),
         (GRADING, [BOARD, RANKING, UNITS]),
+        (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
     ],
     Role.SPECIALIST: [

@@ -17,6 +17,7 @@ class NoticeKind(models.TextChoices):
     DIGEST = "digest", "每日汇总"
     CASE_ASSIGNED = "case_assigned", "交办通知"
     CASE_RETURNED = "case_returned", "退回通知"
+    EMERGENCY = "emergency", "防汛叫应"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

@@ -29,12 +29,23 @@ from liangping.tasks import services as tasks
 from liangping.tasks.models import Milestone
 from tests.api.conftest import Ledger, api_as, ledger  # noqa: F401  (the API suite's records, reused)
 from tests.cast import Cast, make_user
+from tests.emergency.world import EmergencyWorld, build_emergency
 from tests.security import processes as proc
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
 
 OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
-PROJECT_APPS = {"core", "sheets", "cases", "projects", "tasks", "indicators", "grading", "notices"}
+PROJECT_APPS = {
+    "core",
+    "sheets",
+    "cases",
+    "projects",
+    "tasks",
+    "indicators",
+    "grading",
+    "notices",
+    "emergency",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -66,9 +77,12 @@ class World:
     attachment_out: CaseAttachment
     account_change: AccountChange  # the security administrator asks to reset the supervisor's password
     api_token: ApiToken  # the district user's
+    emergency: EmergencyWorld  # flood-season points, warnings, calls and contacts
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
+        if kind.startswith("em_"):
+            return getattr(self.emergency, f"{kind.removeprefix('em_')}_{side}")
         if kind == "project":
             return getattr(self.cast, where)
         if kind in ("milestone", "job", "attachment"):
@@ -141,6 +155,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         attachment_out=attachments[1],
         api_token=create_token(cast.secadmin, cast.district, "矩阵")[0],
         account_change=approvals.reset_password(cast.secadmin, cast.supervisor, "Zq7#mVt2!pLs"),  # type: ignore[arg-type]
+        emergency=build_emergency(cast),
     )
 
 

@@ -58,6 +58,9 @@ LEDGER = SIGNED_IN - ADMINS  # supervisor … project units (outsider is a proje
 VISITORS = frozenset({"supervisor", "leader", "department", "district", "specialist"})
 TASK_ROLES = frozenset({"supervisor", "leader", "department"})
 SUPERVISOR = frozenset({"supervisor"})
+EM_VIEW = frozenset({"supervisor", "leader", "district", "department"})  # the flood-season ledger
+EM_DUTY = frozenset({"supervisor", "district"})  # duty officers
+EM_SEES = {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}}
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -76,6 +79,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     "task_report": TASK_SEES,
     "milestone": TASK_SEES,
     "job": {"inside": {"supervisor"}, "outside": set()},  # an import job is its uploader's alone
+    "em_point": EM_SEES,
+    "em_warning": EM_SEES,
+    "em_call": EM_SEES,
+    # a notice's contact row: the person's own (cast.leader is the inside point's first responsible)
+    "em_contact": {"inside": {"leader"}, "outside": set()},
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -90,6 +98,8 @@ MARKERS = [
     ("土地平整中", "visit", "outside"),
     ("示例攻坚事项（范围内）", "task", "inside"),
     ("示例攻坚事项（范围外）", "task", "outside"),
+    ("示例水库（范围内）", "em_point", "inside"),
+    ("示例水库（范围外）", "em_point", "outside"),
 ]
 
 Url = Callable[[World, str], str]
@@ -446,6 +456,78 @@ PAGES: dict[str, Page] = {
         post_may=frozenset({"owner"}),  # the others have nothing unread: their POST changes nothing
         post_refused=302,
         post_actor="owner",
+    ),
+    # -- 防汛叫应 and 应急值守: an internal ledger (never anonymous) ---------------------------------
+    "emergency:index": Page(fixed("emergency:index"), EM_VIEW),
+    "emergency:duty": Page(fixed("emergency:duty"), EM_VIEW),
+    "emergency:duty_note": Page(
+        fixed("emergency:duty_note"),
+        EM_DUTY,
+        post_only=True,
+        post=lambda w, where: {"text": "矩阵：值班日志"},
+        post_actor="district",
+    ),
+    "emergency:roster": Page(
+        fixed("emergency:roster"),
+        EM_VIEW,
+        post=lambda w, where: {
+            "date": "2026-07-24",
+            "shift": "night",
+            "org": w.cast.tengzhou.pk,
+            "leader_name": "带班甲",
+            "officer_name": "值班甲",
+        },
+        post_may=EM_DUTY,
+        post_actor="district",
+    ),
+    "emergency:warnings": Page(fixed("emergency:warnings"), EM_VIEW),
+    "emergency:warning_new": Page(fixed("emergency:warning_new"), EM_DUTY, post=tampering),
+    "emergency:warning": Page(of("emergency:warning", "em_warning"), EM_VIEW, "em_warning"),
+    "emergency:warning_report": Page(of("emergency:warning_report", "em_warning"), EM_VIEW, "em_warning"),
+    "emergency:warning_close": Page(
+        of("emergency:warning_close", "em_warning"),
+        EM_DUTY,
+        "em_warning",
+        post_only=True,
+        get_status=dict.fromkeys(EM_DUTY, 405),  # require_POST answers before the warning is looked up
+        post=lambda w, where: {"reason": "矩阵：雨势减弱", "version": w.item("em_warning", where).version},
+        post_actor="district",
+    ),
+    "emergency:call_phone": Page(
+        of("emergency:call_phone", "em_call"),
+        EM_DUTY,
+        "em_call",
+        post_only=True,
+        get_status=dict.fromkeys(EM_DUTY, 405),
+        post=lambda w, where: {
+            "person": w.item("em_contact", where).person_id,
+            "note": "矩阵：电话已通知",
+        },
+        post_actor="district",
+    ),
+    "emergency:points": Page(fixed("emergency:points"), EM_VIEW),
+    "emergency:point_new": Page(fixed("emergency:point_new"), EM_DUTY, post=tampering),
+    "emergency:point": Page(of("emergency:point", "em_point"), EM_VIEW, "em_point"),
+    "emergency:supplies": Page(fixed("emergency:supplies"), EM_VIEW, post=tampering, post_may=EM_DUTY),
+    "emergency:teams": Page(fixed("emergency:teams"), EM_VIEW, post=tampering, post_may=EM_DUTY),
+    # one's own notices: anyone signed in may be on a chain
+    "emergency:mine": Page(fixed("emergency:mine"), SIGNED_IN),
+    "emergency:mine_ack": Page(
+        of("emergency:mine_ack", "em_contact"),
+        SIGNED_IN,
+        "em_contact",
+        post_only=True,
+        get_status=dict.fromkeys(SIGNED_IN, 405),
+        post=lambda w, where: {"note": "矩阵"},
+        post_actor="leader",
+    ),
+    # the one-time link works without an account and shows its holder's one notice, nothing else
+    "emergency:ack": Page(
+        lambda w, where: reverse("emergency:ack", args=[w.emergency.token(where)]),
+        frozenset(ROLES),
+        "em_contact",
+        get_status=dict.fromkeys(ROLES, 200),
+        shows_all="一次性确认链接只显示链接持有人本人的这一条通知",
     ),
     # -- the public screen and the disclosure of published periods -------------------------------
     "screen:index": Page(
