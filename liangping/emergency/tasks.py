@@ -1,5 +1,6 @@
 """The 叫应 loop on the job queue (huey; Redis when REDIS_URL is set): every minute the periodic job
-takes the due stages and sends what is queued; issuing a warning also asks for a send at once.
+takes the due stages and sends what is queued (once per minute across workers: notices.periodic);
+issuing a warning also asks for a send at once.
 
 The state lives in the database (each call's stage and next time, each delivery's status), not in
 the queue: a worker that is restarted picks up where the last one stopped (see loop.py)."""
@@ -10,9 +11,10 @@ import logging
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from liangping.emergency import loop
+from liangping.notices.periodic import periodic_job
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +26,7 @@ def tick() -> tuple[int, loop.Dispatched]:
     return advanced, sent
 
 
-@db_periodic_task(crontab(), name="emergency.tick")
+@periodic_job(crontab(), name="emergency.tick")
 def tick_every_minute() -> None:
     advanced, sent = tick()
     if advanced or sent.sent or sent.failed:
