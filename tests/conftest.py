@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import caches
 
 from tests.cast import Cast, build_cast
 
@@ -17,6 +18,14 @@ def cast(db: None) -> Cast:
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Every test starts with an empty per-process cache. Pages cache derived figures under the audit
+    log's change stamp, which every service write moves; a test's rolled-back transaction gives the
+    next test the same audit ids, and data made by factories writes no audit entry."""
+    caches["default"].clear()
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -108,7 +108,11 @@ class SnapshotItem(Immutable):
 
     class Meta:
         ordering: ClassVar = ["kind", "rank", "code", "id"]
-        indexes: ClassVar = [models.Index(fields=["snapshot", "kind", "grade"])]
+        indexes: ClassVar = [
+            models.Index(fields=["snapshot", "kind", "grade"]),
+            # one item by its project or task: the ledger's grade column for the rows of a page
+            models.Index(fields=["snapshot", "kind", "ref_id"], name="grading_item_ref"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.grade}"

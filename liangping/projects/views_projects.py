@@ -40,10 +40,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
         values["grade"] = parse_grades(values["grade"])
     sort = values.get("sort", "")
     due_month = queries.latest_due_month()
-    qs, graded_period = queries.ledger_queryset(request.user, values, sort, due_month)
-    page, numbers = paginate(qs, request)
+    ids, graded_period = queries.ledger_ids(request.user, values, sort)
+    page, numbers = paginate(ids, request)
     rows = [
-        {"p": p, "report": queries.report_badge(p), "grade": queries.grade_badge(p)} for p in page.object_list
+        {"p": p, "report": queries.report_badge(p), "grade": queries.grade_badge(p)}
+        for p in queries.ledger_rows(list(page.object_list), due_month)
     ]
     context = {
         "options": queries.ledger_options(request.user),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
 from django.urls import reverse
 
+from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, sees_everything
@@ -43,16 +43,38 @@ def live_period(code: str | None, user: AnyUser, today: dt.date | None = None) -
     return resolve_period(period_code(PeriodKind.MONTH, month.year, month.month))
 
 
+def report_months(user: AnyUser, limit: int) -> list[dt.date]:
+    """The latest `limit` months with a report the user may see, newest first: a DISTINCT over every
+    visible report, so cached per scope under the audit log's change stamp (a report written
+    anywhere moves it)."""
+    key = f"dashboard:months:{scope_key(user)}:{limit}:{change_stamp()}"
+    months = cache.get(key)
+    if months is None:
+        visible = MonthlyReport.objects.visible_to(user).order_by("-month")
+        months = list(visible.values_list("month", flat=True).distinct()[:limit])
+        cache.set(key, months, LIVE_CACHE_SECONDS)
+    return cast(list[dt.date], months)
+
+
+def content_key(*parts: Any) -> str:
+    """A key for a rendered fragment: the hash of what it shows (a province's district tables have
+    a hundred rows, rendered once per change rather than on every view)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def scope_key(user: AnyUser) -> str:
+    return "all" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
+
+
 def live_periods(user: AnyUser, period: Period, limit: int = 36) -> list[Period]:
     """What the live half's picker offers, newest first: every stored period and every month with a
     report the user may see (as an unsaved open month); an unsaved period shown is offered by the
     picker itself (two queries)."""
     stored = list(Period.objects.all()[:limit])
     have = {(p.kind, p.year, p.month) for p in [*stored, period]}
-    months = MonthlyReport.objects.visible_to(user).order_by("-month").values_list("month", flat=True)
     extra = [
         Period.build(PeriodKind.MONTH, m.year, m.month)
-        for m in months.distinct()[:limit]
+        for m in report_months(user, limit)
         if (PeriodKind.MONTH, m.year, m.month) not in have
     ]
     ordered = sorted(
@@ -77,31 +99,26 @@ LIVE_CACHE_SECONDS = 300
 
 
 def live_stamp(period: Period) -> tuple[Any, ...]:
-    """What the live grades of `period` are computed from, in three aggregate queries: the rule set in
-    force and, for the projects and the period's reports, how many there are, the sum of their
-    versions (every edit, submission and review raises one) and the latest change. Any write the
-    services make changes the stamp, so a cached live board keyed by it is never stale."""
+    """What the live grades of `period` are computed from: the rule set in force and the audit log's
+    change stamp (every edit, submission and review writes an entry in its own transaction), two
+    indexed look-ups whatever the number of projects. Any write the services make changes the
+    stamp, so a cached live board keyed by it is never stale."""
     rules = RuleSet.objects.order_by("-version").values_list("pk", flat=True).first()
-    projects = Project.objects.aggregate(n=Count("id"), v=Sum("version"), at=Max("updated_at"))
-    reports = MonthlyReport.objects.filter(month=dt.date(period.year, period.month, 1)).aggregate(
-        n=Count("id"), v=Sum("version"), at=Max("submitted_at"), reviewed=Max("reviewed_at")
-    )
-    return (rules, *projects.values(), *reports.values())
+    return (rules, change_stamp())
 
 
 def _live(user: AnyUser, period: Period) -> dict[str, Any]:
     """The live half, cached per user scope and data stamp: grading every project on each view of
     the dashboard cost a second at 10,000 projects. Orgs or people renamed show within five minutes."""
-    scope = "all" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
     key = (
         "dashboard:live:"
-        + hashlib.sha256(repr((period.code, scope, live_stamp(period))).encode()).hexdigest()
+        + hashlib.sha256(repr((period.code, scope_key(user), live_stamp(period))).encode()).hexdigest()
     )
     cached = cache.get(key)
     if cached is None:
         cached = _compute_live(user, period)
         cache.set(key, cached, LIVE_CACHE_SECONDS)
-    return {**cached, "period": period}
+    return {**cached, "period": period, "districts_key": content_key(period.code, cached["districts"])}
 
 
 def _compute_live(user: AnyUser, period: Period) -> dict[str, Any]:
@@ -148,8 +165,9 @@ def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
     rows = data["red"][:LIST_LIMIT] + data["yellow"][:LIST_LIMIT]
     codes = {r["code"] for r in rows if r["code"]}
     visible = Project.objects.visible_to(user).filter(code__in=codes).values_list("code", "pk")
+    board = board_url(code)  # reversed once, not once per district
     links: dict[str, Any] = {
-        "districts": {d["name"]: board_url(code, district=d["name"]) for d in data["districts"]},
+        "districts": {d["name"]: f"{board}&{urlencode({'district': d['name']})}" for d in data["districts"]},
         "projects": {c: reverse("projects:detail", args=[pk]) for c, pk in visible},
         "blue": board_url(code, grade="blue"),
         "red": board_url(code, grade="red"),
@@ -164,6 +182,7 @@ def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
             {**r, "url": links["projects"].get(r["code"], "")} for r in data["yellow"][:LIST_LIMIT]
         ],
         "district_rows": [{**d, "url": links["districts"][d["name"]]} for d in data["districts"]],
+        "districts_key": content_key(data.get("period"), data["districts"]),
     }
 
 
