@@ -1,0 +1,167 @@
+"""`/screen/data.json` served in front of Django: the lobby screens' poll never reaches the session,
+authentication, two-factor, lockout or rate-limit middleware, and never the database per request.
+
+A published snapshot never changes, so its screen document is built once per process (the same
+bytes `screen.views.data_json` sends, `screen_body_for`) with its gzip and brotli forms beside it,
+under its strong ETag. Which snapshot is the latest is looked up at most once a second per process
+(one query): a new publication shows on every screen within a second, and a thousand polls a second
+cost one query. Everything that is not a GET or HEAD of that exact path, a host outside
+ALLOWED_HOSTS, or plain HTTP when HTTPS is required, goes to Django unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import brotli
+from django.conf import settings
+from django.db import close_old_connections
+from django.http.request import split_domain_port, validate_host
+from django.urls import reverse
+
+from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
+
+REVALIDATE_SECONDS = 1.0
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Document:
+    etag: str
+    body: bytes
+    gzip: bytes
+    br: bytes
+
+
+def build_document(etag: str, body: bytes) -> Document:
+    return Document(etag, body, gzip.compress(body, 6, mtime=0), brotli.compress(body, quality=9))
+
+
+class Latest:
+    """The current document of this process, re-checked against the database once a second."""
+
+    def __init__(self) -> None:
+        self.document: Document | None = None
+        self.checked = -1e9
+        self.lock = threading.Lock()
+
+    def get(self) -> Document:
+        document = self.document
+        if document is not None and time.monotonic() - self.checked < REVALIDATE_SECONDS:
+            return document
+        with self.lock:
+            if self.document is not None and time.monotonic() - self.checked < REVALIDATE_SECONDS:
+                return self.document
+            try:
+                snapshot = latest_published_snapshot()
+                etag = etag_for(snapshot)
+                if self.document is None or self.document.etag != etag:
+                    self.document = build_document(etag, screen_body_for(snapshot))
+            finally:
+                close_old_connections()  # outside Django's request cycle: as request_finished would
+            self.checked = time.monotonic()
+            return self.document
+
+    def forget(self) -> None:
+        with self.lock:
+            self.document, self.checked = None, -1e9
+
+
+latest = Latest()
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: a W/ prefix is ignored; * matches anything."""
+    tags = [t.strip() for t in header.split(",") if t.strip()]
+    return any(t == "*" or t.removeprefix("W/") == etag for t in tags)
+
+
+def accepted_encodings(header: str) -> set[str]:
+    out = set()
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            out.add(name.strip().lower())
+    return out
+
+
+def security_headers(secure: bool) -> list[tuple[str, str]]:
+    """What SecurityMiddleware, the CSP and X-Frame-Options middleware add to the Django answer."""
+    headers = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", settings.X_FRAME_OPTIONS)]
+    if settings.SECURE_REFERRER_POLICY:
+        headers.append(("Referrer-Policy", str(settings.SECURE_REFERRER_POLICY)))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    if policy := getattr(settings, "CONTENT_SECURITY_POLICY", ""):
+        headers.append(("Content-Security-Policy", policy))
+    if secure and settings.SECURE_HSTS_SECONDS:
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+            hsts += "; includeSubDomains"
+        if settings.SECURE_HSTS_PRELOAD:
+            hsts += "; preload"
+        headers.append(("Strict-Transport-Security", hsts))
+    return headers
+
+
+class ScreenFastPath:
+    """WSGI middleware around Django's application (liangping.wsgi)."""
+
+    def __init__(self, app: WsgiApp, source: Latest = latest) -> None:
+        self.app = app
+        self.source = source
+        self.path = ""
+
+    def is_secure(self, environ: dict[str, Any]) -> bool:
+        if environ.get("wsgi.url_scheme") == "https":
+            return True
+        proxy = settings.SECURE_PROXY_SSL_HEADER
+        return bool(proxy) and environ.get(proxy[0], "").split(",")[0].strip() == proxy[1]
+
+    def host_allowed(self, environ: dict[str, Any]) -> bool:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        domain, _ = split_domain_port(host)
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]
+        return bool(domain) and validate_host(domain, allowed)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if not self.path:
+            self.path = reverse("screen:data")
+        method = environ.get("REQUEST_METHOD", "")
+        secure = self.is_secure(environ)
+        if (
+            environ.get("PATH_INFO") != self.path
+            or method not in ("GET", "HEAD")
+            or (settings.SECURE_SSL_REDIRECT and not secure)
+            or not self.host_allowed(environ)
+        ):
+            return self.app(environ, start_response)
+        document = self.source.get()
+        headers = [
+            ("ETag", document.etag),
+            ("Cache-Control", "no-cache"),
+            ("Vary", "Accept-Encoding"),
+            *security_headers(secure),
+        ]
+        if etag_matches(environ.get("HTTP_IF_NONE_MATCH", ""), document.etag):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        encodings = accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        body = document.body
+        if "br" in encodings:
+            body = document.br
+            headers.append(("Content-Encoding", "br"))
+        elif "gzip" in encodings:
+            body = document.gzip
+            headers.append(("Content-Encoding", "gzip"))
+        headers += [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))]
+        start_response("200 OK", headers)
+        return [b""] if method == "HEAD" else [body]
