@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "liangping.tasks",
     "liangping.indicators",
     "liangping.emergency",
+    "liangping.appeals",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("liangping.core.urls")),
     path("projects/", include("liangping.projects.urls")),
     path("cases/", include("liangping.cases.urls")),
+    path("appeals/", include("liangping.appeals.urls")),
     path("tasks/", include("liangping.tasks.urls")),
     path("sheets/", include("liangping.sheets.urls")),
     path("grading/", include("liangping.grading.urls")),

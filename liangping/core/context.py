@@ -36,9 +36,13 @@ FLOOD_OVERVIEW = ("叫应统计", "emergency:index")
 FLOOD_POINTS = ("责任点位", "emergency:points")
 FLOOD_ROSTER = ("值班表", "emergency:roster")
 FLOOD_SUPPLIES = ("物资队伍", "emergency:supplies")
+HOTLINE_DUTY = ("领导接热线", "appeals:duty")
+WINDOW_SHIFTS = ("局长坐窗口", "appeals:windows")
 
 LEDGER = "台账调度"
 GRADING = "分级考核"
+APPEALS = "诉求办理"
+ROSTERS = [HOTLINE_DUTY, WINDOW_SHIFTS]
 PUBLIC = "公开"
 SETTINGS = "设置"
 FLOOD = "防汛值守"
@@ -48,6 +52,7 @@ FLOOD_ALL = [FLOOD_DUTY, FLOOD_WARNINGS, FLOOD_OVERVIEW, FLOOD_POINTS, FLOOD_ROS
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, IMPORT]),
+        (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
@@ -55,18 +60,21 @@ MENUS: dict[str, list[Group]] = {
     ],
     Role.LEADER: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
     ],
     Role.DEPARTMENT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
     ],
     Role.DISTRICT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES]),
+        (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         (PUBLIC, OPEN),
@@ -76,7 +84,11 @@ MENUS: dict[str, list[Group]] = {
         (GRADING, [BOARD, RANKING, UNITS]),
         (PUBLIC, OPEN),
     ],
-    Role.OWNER: [("", [PROJECTS, REPORTS, CASES]), (GRADING, [BOARD, RANKING, UNITS]), (PUBLIC, OPEN)],
+    Role.OWNER: [
+        ("", [PROJECTS, REPORTS, CASES]),
+        (GRADING, [BOARD, RANKING, UNITS]),
+        (PUBLIC, OPEN),
+    ],
     Role.SYSADMIN: [
         ("", [("用户与组织", "core:users"), ("参数设置", "core:settings"), ("节假日调整", "core:calendar")]),
         (SETTINGS, [RULES, CATALOGUE]),

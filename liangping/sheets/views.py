@@ -71,7 +71,9 @@ def _download(data: bytes, filename: str, fallback: str = "download.xlsx") -> Ht
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
     user = _supervisor(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    chosen = request.GET.get("kind", "")
+    initial = {"kind": chosen} if registry.importer(chosen) is not None else None
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = jobs.create_job(user, form.cleaned_data["kind"], form.cleaned_data["file"])

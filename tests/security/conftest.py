@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from liangping.appeals.models import HotlineDuty, WindowShift
 from liangping.cases.models import CaseAttachment
 from liangping.core import approvals
 from liangping.core.api import create_token
@@ -45,6 +46,7 @@ PROJECT_APPS = {
     "grading",
     "notices",
     "emergency",
+    "appeals",
 }
 
 
@@ -78,6 +80,8 @@ class World:
     account_change: AccountChange  # the security administrator asks to reset the supervisor's password
     api_token: ApiToken  # the district user's
     emergency: EmergencyWorld  # flood-season points, warnings, calls and contacts
+    duty: HotlineDuty  # 领导干部接热线 roster slot
+    shift: WindowShift  # 局长科长坐窗口 roster slot
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -156,6 +160,16 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         api_token=create_token(cast.secadmin, cast.district, "矩阵")[0],
         account_change=approvals.reset_password(cast.secadmin, cast.supervisor, "Zq7#mVt2!pLs"),  # type: ignore[arg-type]
         emergency=build_emergency(cast),
+        duty=HotlineDuty.objects.create(
+            date=dt.date(2026, 10, 12), start=dt.time(9), end=dt.time(11), leader="值班领导甲", title="副市长"
+        ),
+        shift=WindowShift.objects.create(
+            date=dt.date(2026, 10, 12),
+            start=dt.time(9),
+            end=dt.time(12),
+            window="3号窗口",
+            person="坐窗局长乙",
+        ),
     )
 
 

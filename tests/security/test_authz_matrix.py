@@ -61,6 +61,7 @@ SUPERVISOR = frozenset({"supervisor"})
 EM_VIEW = frozenset({"supervisor", "leader", "district", "department"})  # the flood-season ledger
 EM_DUTY = frozenset({"supervisor", "district"})  # duty officers
 EM_SEES = {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}}
+ROSTER_VIEWERS = frozenset({"supervisor", "leader", "department", "district"})
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -317,6 +318,43 @@ PAGES: dict[str, Page] = {
         post_may=frozenset({"supervisor", "department"}),  # the handlers: 市发展改革委 leads case_in
         post_refused=302,  # the case page again, with the refusal as a message
         post_actor="department",
+    ),
+    # -- appeals (枣解决·枣满意): 三率 and the intake rosters ----------------------------------------
+    "appeals:duty": Page(
+        fixed("appeals:duty"),
+        ROSTER_VIEWERS,
+        post=lambda w, where: {"date": "2026-10-13", "start": "09:00", "end": "11:00", "leader": "篡改"},
+        post_may=SUPERVISOR,
+        post_refused=200,  # the roster again, read-only, nothing added
+        post_actor="supervisor",
+    ),
+    "appeals:duty_delete": Page(
+        of_object("appeals:duty_delete", "duty"),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
+    "appeals:windows": Page(
+        fixed("appeals:windows"),
+        ROSTER_VIEWERS,
+        post=lambda w, where: {
+            "date": "2026-10-13",
+            "start": "09:00",
+            "end": "11:00",
+            "window": "篡改",
+            "person": "篡改",
+        },
+        post_may=SUPERVISOR,
+        post_refused=200,
+        post_actor="supervisor",
+    ),
+    "appeals:window_delete": Page(
+        of_object("appeals:window_delete", "shift"),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="supervisor",
     ),
     # -- leader-led tasks -----------------------------------------------------------------------
     "tasks:list": Page(fixed("tasks:list"), TASK_ROLES),
