@@ -69,7 +69,15 @@ def test_org_tree_and_people(demo_output):
     # GB/T 2260 codes from the shipped table; every unit is in the city's tenant
     assert Org.objects.get(kind=OrgKind.CITY).code == "370400"
     assert {d.name: d.code for d in districts}["枣庄高新区"] == "370471"
-    assert {d.code for d in districts} == {"370402", "370403", "370404", "370405", "370406", "370481", "370471"}
+    assert {d.code for d in districts} == {
+        "370402",
+        "370403",
+        "370404",
+        "370405",
+        "370406",
+        "370481",
+        "370471",
+    }
     city = Org.objects.get(kind=OrgKind.CITY)
     assert set(Org.objects.values_list("tenant_id", flat=True)) == {city.pk}
     roles = Counter(User.objects.values_list("role", flat=True))

@@ -92,11 +92,11 @@ def test_the_supervisor_menu_is_grouped(client, cast):
     client.force_login(cast.supervisor)
     response = client.get("/grading/ranking/")
     groups = response.context["menu_groups"]
-    assert [g["label"] for g in groups] == ["台账调度", "诉求办理", "分级考核", "公开", "设置"]
+    assert [g["label"] for g in groups] == ["台账调度", "诉求办理", "分级考核", "防汛值守", "公开", "设置"]
     assert sum(len(g["items"]) for g in groups) >= 15
     assert [g["label"] for g in groups if g["active"]] == ["分级考核"]
     body = response.content.decode()
-    assert body.count('<details class="menu-group') == 5 and 'aria-current="page">指标排名<' in body
+    assert body.count('<details class="menu-group') == 6 and 'aria-current="page">指标排名<' in body
 
 
 @pytest.mark.django_db
