@@ -20,9 +20,10 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from liangping.emergency.models import Hazard, Level
+from liangping.emergency.models import Hazard, Level, Point
 from liangping.emergency.services import WarningDraft
 
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -157,9 +158,50 @@ def parse(data: bytes) -> CapAlert:
     )
 
 
-def draft_from(alert: CapAlert, towns: dict[str, list[str]], now: dt.datetime) -> WarningDraft:
-    """The warning draft of an alert. `towns` maps every name a place is known by (a town, a district)
-    to the town names of its points; areaDesc and geocode values are searched for those names."""
+@dataclass
+class Places:
+    """Where the points are, as an alert may write it → town names: town names and district names (with
+    their aliases) found inside <areaDesc>, GB/T 2260 codes equal to a <geocode> value. A district's
+    name covers its towns only where the alert names none of them (「市中区光明路街道」 is one town)."""
+
+    towns: set[str] = field(default_factory=set)
+    districts: dict[str, set[str]] = field(default_factory=dict)
+    codes: dict[str, set[str]] = field(default_factory=dict)
+
+    def towns_in(self, alert: CapAlert) -> list[str]:
+        text = " ".join(alert.area_descs)
+        found = {t for t in self.towns if t in text}
+        for name, towns in self.districts.items():
+            if name in text and not towns & found:
+                found |= towns
+        values = {_code(v) for _n, v in alert.geocodes if v.strip().isdigit()}
+        found |= {t for code, towns in self.codes.items() if _code(code) in values for t in towns}
+        return sorted(found)
+
+
+def _code(value: str) -> str:
+    """A division code in its 12-digit form (370402 and 370402000000 are the same district)."""
+    return value.strip().ljust(12, "0")
+
+
+def place_names(points: QuerySet[Point]) -> Places:
+    places = Places()
+    rows = points.filter(active=True).values_list(
+        "town_name", "town__code", "district__name", "district__aliases", "district__code"
+    )
+    for town, town_code, district, aliases, district_code in rows:
+        places.towns.add(town)
+        for name in [district, *(aliases or "").replace("，", ",").split(",")]:
+            if name.strip():
+                places.districts.setdefault(name.strip(), set()).add(town)
+        for code in (town_code, district_code):
+            if code:
+                places.codes.setdefault(code, set()).add(town)
+    return places
+
+
+def draft_from(alert: CapAlert, places: Places, now: dt.datetime) -> WarningDraft:
+    """The warning draft of an alert: its towns are those of the points the alert's areas name."""
     if alert.expires is None:
         raise CapError("CAP 文件缺少 <expires> 元素（有效期至），无法确定叫应何时结束")
     if alert.expires <= now:
@@ -169,8 +211,7 @@ def draft_from(alert: CapAlert, towns: dict[str, list[str]], now: dt.datetime) -
     hazard = alert.hazard
     if hazard is None:
         raise CapError(f"<event>“{alert.event}”不是本系统的预警类型（暴雨、洪水、干旱、地质灾害）")
-    written = " ".join(alert.area_descs + [v for _n, v in alert.geocodes])
-    found = sorted({town for name, names in towns.items() if name and name in written for town in names})
+    found = places.towns_in(alert)
     if not found:
         raise CapError(
             f"<areaDesc>“{'；'.join(alert.area_descs)[:100]}”中没有本系统的镇街或区（市），无法确定影响点位"

@@ -89,14 +89,12 @@ def import_points(ctx: ImportContext) -> None:
         village = r.text(row, "village", max_length=60)
         chain = []
         for name_field, phone_field, role in CHAIN:
-            person = r.text(row, name_field, max_length=50)
+            person = r.text(row, name_field, max_length=50, required=role == ChainRole.FIRST)
             phone = r.text(row, phone_field, max_length=30)
             if phone and not person:
                 r.error(row, name_field, f"填写了{r.header(phone_field)}，但没有填写姓名")
             if person:
                 chain.append((role, person, phone))
-        if r.has("first") and not any(role == ChainRole.FIRST for role, _n2, _p in chain):
-            pass  # "不能为空" already reported by the required column
         if code and name and kind and district and town:
             parsed.append((code, name, kind, district, town, village, chain))
     ctx.progress(len(ctx.table.rows), len(ctx.table.rows))

@@ -52,7 +52,7 @@ STEPS: list[tuple[tuple[str, ...], str]] = [
 STAGE_LABELS = ["已通知第一责任人", "已再次通知", "已升级至备用责任人和镇街领导", "已升级至区级领导"]
 ADVANCE_BATCH = 500
 DISPATCH_BATCH = 500
-STUCK_AFTER = dt.timedelta(minutes=5)
+STUCK_AFTER = dt.timedelta(minutes=2)  # longer than any channel's own time-out
 
 
 @dataclass
@@ -270,49 +270,43 @@ class Dispatched:
 
 
 def dispatch(now: dt.datetime, limit: int = 0) -> Dispatched:
-    """Send every queued delivery (at most `limit` when given), a batch at a time."""
+    """Send every queued delivery (at most `limit` when given). Each is claimed on its own just before
+    it is sent, so a worker that dies holds back one message, not a batch."""
     result = Dispatched()
     Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STUCK_AFTER).update(
         status=DeliveryStatus.QUEUED
     )
+    mark = uuid.uuid4().hex
     while True:
         size = DISPATCH_BATCH if not limit else min(DISPATCH_BATCH, limit - result.sent - result.failed)
         if size <= 0:
             return result
-        batch = _claim(now, size)
+        batch = list(
+            Delivery.objects.filter(status=DeliveryStatus.QUEUED)
+            .select_related("contact__person", "contact__call__warning", "contact__call__point")
+            .order_by("queued_at", "pk")[:size]
+        )
         if not batch:
             return result
-        _send(batch, now, result)
+        _send(batch, now, result, mark)
 
 
-def _claim(now: dt.datetime, size: int) -> list[Delivery]:
-    ids = list(
-        Delivery.objects.filter(status=DeliveryStatus.QUEUED)
-        .order_by("queued_at", "pk")
-        .values_list("pk", flat=True)[:size]
-    )
-    if not ids:
-        return []
-    mark = uuid.uuid4().hex
-    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.QUEUED).update(
-        status=DeliveryStatus.SENDING, claimed_at=now, claim=mark, tries=F("tries") + 1
-    )
-    return list(
-        Delivery.objects.filter(claim=mark, status=DeliveryStatus.SENDING)
-        .select_related("contact__person", "contact__call__warning", "contact__call__point")
-        .order_by("queued_at", "pk")
-    )
-
-
-def _send(batch: list[Delivery], now: dt.datetime, result: Dispatched) -> None:
+def _send(batch: list[Delivery], now: dt.datetime, result: Dispatched, mark: str) -> None:
     logs: list[CallLog] = []
     for d in batch:
         call = d.contact.call
         warning = call.warning
         if call.acknowledged_at is not None or warning.status != WarningStatus.ACTIVE:
-            Delivery.objects.filter(pk=d.pk).update(status=DeliveryStatus.CANCELLED)
+            Delivery.objects.filter(pk=d.pk, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.CANCELLED
+            )
             result.cancelled += 1
             continue
+        claimed = Delivery.objects.filter(pk=d.pk, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SENDING, claimed_at=now, claim=mark, tries=F("tries") + 1
+        )
+        if not claimed:
+            continue  # another worker has it
         person = d.contact.person
         title, text = message_text(warning, call.point.name, warning.ack_minutes, d.stage)
         msg = channels.Message(
@@ -343,7 +337,7 @@ def _send(batch: list[Delivery], now: dt.datetime, result: Dispatched) -> None:
             log.warning("叫应通知发送失败：%s", d.key, exc_info=True)
             detail, status = f"发送出错：{type(exc).__name__}", DeliveryStatus.FAILED
             result.failed += 1
-        Delivery.objects.filter(pk=d.pk, claim=d.claim).update(
+        Delivery.objects.filter(pk=d.pk, claim=mark).update(
             status=status, sent_at=now if status == DeliveryStatus.SENT else None, detail=detail[:300]
         )
         logs.append(
@@ -357,6 +351,9 @@ def _send(batch: list[Delivery], now: dt.datetime, result: Dispatched) -> None:
                 detail=f"{d.get_channel_display()}：{detail}"[:300],
             )
         )
+        if len(logs) >= 50:
+            CallLog.objects.bulk_create(logs)
+            logs = []
     CallLog.objects.bulk_create(logs, batch_size=500)
 
 

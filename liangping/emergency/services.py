@@ -112,11 +112,10 @@ def issue_warning(actor: User, draft: WarningDraft, now: dt.datetime | None = No
     if not draft.towns and not draft.point_ids:
         raise WarningError("预警没有影响区域：请至少选择一个镇街或点位", "towns")
     points = target_points(actor, draft)
+    if set(draft.point_ids) - {p.pk for p in points}:
+        raise WarningError("所选点位中有不存在或不在您管辖范围内的点位，请重新选择", "points")
     if not points:
         raise WarningError("所选镇街或点位中没有在用的防汛责任点位，请核对影响区域", "towns")
-    missing = set(draft.point_ids) - {p.pk for p in points}
-    if missing:
-        raise WarningError("所选点位中有不存在或不在您管辖范围内的点位，请重新选择", "points")
     chains = loop.links_by_point({p.pk for p in points})
     without = [
         p.name for p in points if not any(link.role == ChainRole.FIRST for link in chains.get(p.pk, []))

@@ -182,20 +182,6 @@ def _town_choices(user: User) -> tuple[list[str], list[tuple[int, str]]]:
     return towns, [(pk, f"{t} · {n}") for pk, n, t in points]
 
 
-def _town_names(user: User) -> dict[str, list[str]]:
-    """Every name a place is written with in an alert → the town names of its points."""
-    out: dict[str, set[str]] = {}
-    for town, district, aliases in (
-        scope.points_for(user)
-        .filter(active=True)
-        .values_list("town_name", "district__name", "district__aliases")
-    ):
-        out.setdefault(town, set()).add(town)
-        for name in [district, *[a.strip() for a in aliases.replace("，", ",").split(",") if a.strip()]]:
-            out.setdefault(name, set()).add(town)
-    return {k: sorted(v) for k, v in out.items()}
-
-
 @duty_page
 def warning_new(request: HttpRequest) -> HttpResponse:
     user = actor(request)
@@ -208,7 +194,7 @@ def warning_new(request: HttpRequest) -> HttpResponse:
         if cap_form.is_valid():
             try:
                 alert = cap.parse(cap_form.cleaned_data["cap"].read())
-                draft = cap.draft_from(alert, _town_names(user), timezone.now())
+                draft = cap.draft_from(alert, cap.place_names(scope.points_for(user)), timezone.now())
                 form = WarningForm(
                     towns=towns,
                     points=points,
