@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "liangping.indicators",
     "liangping.emergency",
     "liangping.appeals",
+    "liangping.events",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tasks/", include("liangping.tasks.urls")),
     path("sheets/", include("liangping.sheets.urls")),
     path("grading/", include("liangping.grading.urls")),
+    path("events/", include("liangping.events.urls")),
     path("indicators/", include("liangping.indicators.urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),

@@ -38,6 +38,7 @@ FLOOD_ROSTER = ("值班表", "emergency:roster")
 FLOOD_SUPPLIES = ("物资队伍", "emergency:supplies")
 HOTLINE_DUTY = ("领导接热线", "appeals:duty")
 WINDOW_SHIFTS = ("局长坐窗口", "appeals:windows")
+EVENTS = ("赛事活动", "events:list")
 
 LEDGER = "台账调度"
 GRADING = "分级考核"
@@ -48,6 +49,8 @@ SETTINGS = "设置"
 FLOOD = "防汛值守"
 OPEN = [DASHBOARD, SCREEN, DISCLOSURE]
 FLOOD_ALL = [FLOOD_DUTY, FLOOD_WARNINGS, FLOOD_OVERVIEW, FLOOD_POINTS, FLOOD_ROSTER, FLOOD_SUPPLIES]
+# Tournaments: organisers (supervisor, district, department) and the officials they name (any role)
+ACTIVITIES = ("", [EVENTS])
 
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
@@ -55,6 +58,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
+        ACTIVITIES,
         (PUBLIC, OPEN),
         (SETTINGS, [RULES, CATALOGUE]),
     ],
@@ -63,6 +67,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
+        ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.DEPARTMENT: [
@@ -70,6 +75,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
+        ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.DISTRICT: [
@@ -77,16 +83,19 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
+        ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.SPECIALIST: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES]),
         (GRADING, [BOARD, RANKING, UNITS]),
+        ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.OWNER: [
         ("", [PROJECTS, REPORTS, CASES]),
         (GRADING, [BOARD, RANKING, UNITS]),
+        ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.SYSADMIN: [

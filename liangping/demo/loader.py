@@ -30,6 +30,7 @@ from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor, City
 from liangping.demo.reminders import run_reminder_jobs
 from liangping.demo.story import load_story
+from liangping.demo.tournament import load_tournament_demo
 from liangping.projects.models import MonthlyReport, Project, StageEvent, Visit
 
 BATCH = 500
@@ -71,6 +72,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created.update(publish_quarters(today))
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
+        result.created["青少年足球邀请赛比赛"] = load_tournament_demo()
         if result.changed:
             record(
                 None,
