@@ -97,8 +97,8 @@ def load_tournament_demo() -> int:
                 "seeded": name in SEEDED,
             },
         )
-        if not real:
-            type(team).objects.filter(pk=team.pk).update(sample=True)
+        # the seeds' teams are real (their players and coach are not); the six others are invented
+        type(team).objects.filter(pk=team.pk).update(sample=not real)
         numbers = rng.sample(range(1, 24), PLAYERS_PER_TEAM)
         for number in sorted(numbers):
             born = dt.date(2013, 1, 1) + dt.timedelta(days=rng.randint(0, 700))

@@ -782,6 +782,9 @@ def enter_result(
         raise EventError("该场比赛尚未排定时间和场地，不能录入比分")
     if match.home_id is None or match.away_id is None:
         raise EventError("该场比赛的对阵尚未确定（要等前一阶段比赛结束），不能录入比分")
+    if match.version != expected_version:
+        # someone saved this match since the page was opened: theirs stands, this entry is refused
+        raise conflict(match.result_by.name if match.result_by else "他人", match.result_at)
     home = _score(home_goals, "主队进球数", "home_goals")
     away = _score(away_goals, "客队进球数", "away_goals")
     hp = ap = None
@@ -819,8 +822,6 @@ def enter_result(
     away_players = {p.number: p for p in Player.objects.filter(team_id=match.away_id)}
     scorers_home = parse_scorers(home_scorers, match.home, home, home_players, "主队")
     scorers_away = parse_scorers(away_scorers, match.away, away, away_players, "客队")
-    if match.version != expected_version:
-        raise conflict(match.result_by.name if match.result_by else "他人", match.result_at)
     now = timezone.now()
     before = {
         "score": f"{match.home_goals}:{match.away_goals}" if correcting else None,

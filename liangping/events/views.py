@@ -464,14 +464,9 @@ def match_page(request: HttpRequest, pk: int) -> HttpResponse:
     t = visible(user, match.tournament_id)
     if not services.can_score(user, t):
         raise Http404("页面不存在")
-    initial = {
-        "version": match.version,
-        "home_goals": match.home_goals,
-        "away_goals": match.away_goals,
-        "home_penalties": match.home_penalties,
-        "away_penalties": match.away_penalties,
-    }
+    initial = _score_initial(match)
     form = ResultForm(request.POST or None, initial=initial)
+    conflict = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -487,6 +482,12 @@ def match_page(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 reason=data.get("reason", ""),
             )
+        except services.EventConflict as exc:
+            # the other entry stands: show it, with what this person typed, on a fresh form
+            match.refresh_from_db()
+            typed = f"{data['home_goals']}:{data['away_goals']}"
+            conflict = f"{exc}（您填写的是 {typed}，未保存）"
+            form = ResultForm(initial={**initial, **_score_initial(match)})
         except services.EventError as exc:
             form_error(form, exc)
         else:
@@ -505,8 +506,19 @@ def match_page(request: HttpRequest, pk: int) -> HttpResponse:
         "knockout": match.stage == Stage.KNOCKOUT,
         "home_players": list(Player.objects.filter(team_id=match.home_id)) if match.home_id else [],
         "away_players": list(Player.objects.filter(team_id=match.away_id)) if match.away_id else [],
+        "conflict": conflict,
         "next_matches": [
             m for m in board.matches if not m.played and m.home_id and m.away_id and m.pk != match.pk
         ][:4],
     }
-    return render(request, "events/match.html", context, status=400 if form.errors else 200)
+    return render(request, "events/match.html", context, status=400 if form.errors or conflict else 200)
+
+
+def _score_initial(match: Match) -> dict[str, Any]:
+    return {
+        "version": match.version,
+        "home_goals": match.home_goals,
+        "away_goals": match.away_goals,
+        "home_penalties": match.home_penalties,
+        "away_penalties": match.away_penalties,
+    }

@@ -20,6 +20,8 @@ from liangping.cases.models import CaseAttachment
 from liangping.core import approvals
 from liangping.core.api import create_token
 from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Period, Role
+from liangping.events import services as events
+from liangping.events.models import Match, Team, Tournament
 from liangping.grading import services as grading
 from liangping.grading.models import Snapshot
 from liangping.indicators.models import Indicator
@@ -31,6 +33,7 @@ from liangping.tasks.models import Milestone
 from tests.api.conftest import Ledger, api_as, ledger  # noqa: F401  (the API suite's records, reused)
 from tests.cast import Cast, make_user
 from tests.emergency.world import EmergencyWorld, build_emergency
+from tests.events.conftest import build as build_cup
 from tests.security import processes as proc
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
@@ -47,6 +50,7 @@ PROJECT_APPS = {
     "notices",
     "emergency",
     "appeals",
+    "events",
 }
 
 
@@ -82,6 +86,14 @@ class World:
     emergency: EmergencyWorld  # flood-season points, warnings, calls and contacts
     duty: HotlineDuty  # 领导干部接热线 roster slot
     shift: WindowShift  # 局长科长坐窗口 roster slot
+    # tournaments: 滕州市 organises the one inside (the district user manages it, the specialist is its
+    # table official, it is public); 市中区 the one outside (only the supervisor sees it)
+    tournament_in: Tournament
+    tournament_out: Tournament
+    team_in: Team
+    team_out: Team
+    match_in: Match
+    match_out: Match
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -89,7 +101,7 @@ class World:
             return getattr(self.emergency, f"{kind.removeprefix('em_')}_{side}")
         if kind == "project":
             return getattr(self.cast, where)
-        if kind in ("milestone", "job", "attachment"):
+        if kind in ("milestone", "job", "attachment", "tournament", "team", "match"):
             return getattr(self, f"{kind}_{side}")
         if kind == "photo":
             return self.ledger.item("visit", where).photos.first()
@@ -133,6 +145,17 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         )
         attachment.file.save(f"case{case.pk}.pdf", ContentFile(PDF), save=True)
         attachments.append(attachment)
+    cups = []
+    for actor, org, name in (
+        (cast.district, cast.tengzhou, "滕州测试邀请赛"),
+        (cast.supervisor, cast.shizhong, "市中区测试邀请赛"),
+    ):
+        cup = build_cup(actor, org, name, teams=2, group_count=1, group_size=2, third_place=False)
+        events.draw_groups(actor, cup, method="random", seed="matrix")
+        events.generate_schedule(actor, cup)
+        cups.append(cup)
+    events.add_official(cast.district, cups[0], cast.specialist, "table")
+    Tournament.objects.filter(pk=cups[1].pk).update(public=False)
     period = grading.get_or_create_period("2025-05")
     snapshot = grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
     grading.publish_period(cast.supervisor, period)
@@ -170,6 +193,12 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
             window="3号窗口",
             person="坐窗局长乙",
         ),
+        tournament_in=cups[0],
+        tournament_out=cups[1],
+        team_in=cups[0].teams.first(),
+        team_out=cups[1].teams.first(),
+        match_in=Match.objects.filter(tournament=cups[0], stage="group").first(),
+        match_out=Match.objects.filter(tournament=cups[1], stage="group").first(),
     )
 
 

@@ -62,6 +62,9 @@ EM_VIEW = frozenset({"supervisor", "leader", "district", "department"})  # the f
 EM_DUTY = frozenset({"supervisor", "district"})  # duty officers
 EM_SEES = {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}}
 ROSTER_VIEWERS = frozenset({"supervisor", "leader", "department", "district"})
+ORGANISERS = frozenset({"supervisor", "district", "department"})  # may create tournaments
+EVENT_MANAGERS = frozenset({"supervisor", "district"})  # manage the tournament of 滕州市
+EVENT_SCORERS = EVENT_MANAGERS | {"specialist"}  # the specialist is its table official
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -69,6 +72,7 @@ PROJECT_SEES = {
 }
 VISIT_SEES = {"inside": set(VISITORS), "outside": {"supervisor"}}
 TASK_SEES = {"inside": set(TASK_ROLES), "outside": {"supervisor"}}
+EVENT_SEES = {"inside": set(EVENT_SCORERS), "outside": {"supervisor"}}
 SEES: dict[str, dict[str, set[str]]] = {
     "project": PROJECT_SEES,
     "report": PROJECT_SEES,
@@ -85,6 +89,9 @@ SEES: dict[str, dict[str, set[str]]] = {
     "em_call": EM_SEES,
     # a notice's contact row: the person's own (cast.leader is the inside point's first responsible)
     "em_contact": {"inside": {"leader"}, "outside": set()},
+    "tournament": EVENT_SEES,
+    "team": EVENT_SEES,
+    "match": EVENT_SEES,
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -101,6 +108,8 @@ MARKERS = [
     ("示例攻坚事项（范围外）", "task", "outside"),
     ("示例水库（范围内）", "em_point", "inside"),
     ("示例水库（范围外）", "em_point", "outside"),
+    ("滕州测试邀请赛", "tournament", "inside"),
+    ("市中区测试邀请赛", "tournament", "outside"),
 ]
 
 Url = Callable[[World, str], str]
@@ -566,6 +575,83 @@ PAGES: dict[str, Page] = {
         "em_contact",
         get_status=dict.fromkeys(ROLES, 200),
         shows_all="一次性确认链接只显示链接持有人本人的这一条通知",
+    ),
+    # -- tournaments: organisers manage, officials enter results, everyone reads a public one ------
+    "events:list": Page(fixed("events:list"), LEDGER),
+    "events:new": Page(fixed("events:new"), LEDGER, may=ORGANISERS, post=tampering),
+    "events:detail": Page(of("events:detail", "tournament"), LEDGER, "tournament"),
+    "events:edit": Page(
+        of("events:edit", "tournament"), LEDGER, "tournament", may=EVENT_MANAGERS, post=tampering
+    ),
+    "events:teams": Page(
+        of("events:teams", "tournament"), LEDGER, "tournament", may=EVENT_MANAGERS, post=tampering
+    ),
+    "events:officials": Page(
+        of("events:officials", "tournament"),
+        LEDGER,
+        "tournament",
+        may=EVENT_MANAGERS,
+        post=lambda w, where: {"username": "owner", "kind": "table"},
+        post_actor="district",
+    ),
+    "events:draw": Page(
+        of("events:draw", "tournament"),
+        LEDGER,
+        "tournament",
+        may=EVENT_MANAGERS,
+        post=lambda w, where: {"method": "random", "seed": "tamper"},
+    ),
+    "events:schedule": Page(
+        of("events:schedule", "tournament"),
+        LEDGER,
+        "tournament",
+        post=lambda w, where: {"action": "clear"},
+        post_may=EVENT_MANAGERS,  # officials read the schedule; only organisers change it
+    ),
+    "events:lots": Page(
+        of("events:lots", "tournament"),
+        LEDGER,
+        "tournament",
+        may=EVENT_MANAGERS,
+        post_only=True,
+        get_status=dict.fromkeys(ROLES, 405),  # require_POST answers before sign-in
+        post=lambda w, where: {"group": "A", "method": "random"},
+    ),
+    "events:team": Page(
+        of("events:team", "team"),
+        LEDGER,
+        "team",
+        may=EVENT_MANAGERS,
+        post=lambda w, where: {"action": "delete-team"},
+    ),
+    "events:match": Page(
+        of("events:match", "match"),
+        LEDGER,
+        "match",
+        post=lambda w, where: {
+            "home_goals": "3",
+            "away_goals": "0",
+            "version": w.item("match", where).version,
+        },
+        post_actor="specialist",
+    ),
+    "events:public": Page(
+        lambda w, where: reverse("events:public", args=[w.tournament_in.pk]),
+        SIGNED_IN,
+        get_status=dict.fromkeys(ROLES, 200),
+        shows_all="已公开赛事的公开页面",
+    ),
+    "events:screen": Page(
+        lambda w, where: reverse("events:screen", args=[w.tournament_in.pk]),
+        SIGNED_IN,
+        get_status=dict.fromkeys(ROLES, 200),
+        shows_all="已公开赛事的大屏",
+    ),
+    "events:data": Page(
+        lambda w, where: reverse("events:data", args=[w.tournament_in.pk]),
+        SIGNED_IN,
+        get_status=dict.fromkeys(ROLES, 200),
+        shows_all="已公开赛事的大屏数据",
     ),
     # -- the public screen and the disclosure of published periods -------------------------------
     "screen:index": Page(

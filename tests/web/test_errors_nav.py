@@ -92,7 +92,17 @@ def test_the_supervisor_menu_is_grouped(client, cast):
     client.force_login(cast.supervisor)
     response = client.get("/grading/ranking/")
     groups = response.context["menu_groups"]
-    assert [g["label"] for g in groups] == ["台账调度", "诉求办理", "分级考核", "防汛值守", "公开", "设置"]
+    # 赛事活动 stands on its own (a group without a label), between the groups
+    assert [g["label"] for g in groups] == [
+        "台账调度",
+        "诉求办理",
+        "分级考核",
+        "防汛值守",
+        "",
+        "公开",
+        "设置",
+    ]
+    assert [i["label"] for i in groups[4]["items"]] == ["赛事活动"]
     assert sum(len(g["items"]) for g in groups) >= 15
     assert [g["label"] for g in groups if g["active"]] == ["分级考核"]
     body = response.content.decode()

@@ -76,13 +76,15 @@
     d.rounds.forEach(function (r) {
       var col = el("div", "es-round");
       col.appendChild(el("h3", null, r.name));
+      var ties = el("div", "es-ties");
+      col.appendChild(ties);
       r.matches.forEach(function (m) {
         var tie = el("div", "es-tie" + (m.played ? " played" : "") + (m.code === "F" ? " final" : ""));
         tie.setAttribute("data-code", m.code);
         tie.appendChild(el("div", "es-tie-head", m.label + " · " + (m.date || "").slice(5).replace("-", "月") + "日 " + (m.time || "")));
         tie.appendChild(side(m, "home"));
         tie.appendChild(side(m, "away"));
-        col.appendChild(tie);
+        ties.appendChild(tie);
       });
       box.appendChild(col);
     });
