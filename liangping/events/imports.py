@@ -120,17 +120,18 @@ def read_rows(r: RowReader, rows: list[Row]) -> dict[str, TeamDraft]:
             name = r.key(row, "team", max_length=40)
             if not name:
                 continue
-            values = {
+            affiliation = r.text(row, "affiliation", max_length=60)
+            values: dict[str, Any] = {
                 "name": name,
                 "city": r.text(row, "city", max_length=20),
-                "affiliation": r.text(row, "affiliation", max_length=60),
+                "affiliation": affiliation,
                 "coach": r.text(row, "coach", max_length=30),
                 "seeded": nfkc(as_text(r.raw(row, "seeded"))).lower() in YES,
             }
             kind = nfkc(r.text(row, "kind"))
             if kind and kind not in KINDS:
                 r.error(row, "kind", f"单位类型“{kind}”应为学校、俱乐部或其他")
-            values["kind"] = KINDS.get(kind, "school") if kind else _guess_kind(name, values["affiliation"])
+            values["kind"] = KINDS.get(kind, "school") if kind else _guess_kind(name, affiliation)
             known = drafts.get(name)
             if known is None:
                 draft = drafts[name] = TeamDraft(row, values)
