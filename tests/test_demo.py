@@ -22,6 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Sum
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from liangping.cases.models import Case, CaseStep
@@ -31,6 +33,7 @@ from liangping.demo import names as N
 from liangping.demo import serving
 from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor
+from liangping.emergency.models import Point, PointCall, Warning, WarningStatus
 from liangping.projects.models import STAGE_ORDER, MonthlyReport, Project, StageEvent, Visit
 
 TODAY = dt.date(2026, 11, 20)
@@ -520,3 +523,25 @@ def test_the_worker_stops_when_the_server_is_gone(tmp_path):
     if alive:
         os.kill(pid, 9)
     assert not alive, "the consumer outlived the process that started it"
+
+
+def test_the_flood_season_demo(demo_output):
+    """Every flood page has data: points with full chains, last season run through the loop (the 7月24日
+    drill of 市中区 among it), and a drill live now with answers, re-sends and escalations."""
+    assert "防汛责任点位 50" in demo_output
+    assert all(p.links.count() == 4 for p in Point.objects.all()[:5])
+    drill = Warning.objects.get(is_drill=True, issued_at__month=7, issued_at__day=24)
+    assert drill.status == WarningStatus.CLOSED and drill.areas.startswith("光明路街道")
+    live = Warning.objects.get(status=WarningStatus.ACTIVE)
+    assert live.is_drill and "【演练】" in live.text
+    calls = PointCall.objects.filter(warning=live)
+    assert (
+        calls.filter(acknowledged_at__isnull=False).exists()
+        and calls.filter(escalated_at__isnull=False).exists()
+    )
+    client = Client()
+    client.force_login(User.objects.get(username="district_tz"))
+    for name in ("duty", "index", "warnings", "points", "roster", "supplies", "teams", "mine"):
+        page = client.get(reverse(f"emergency:{name}"))
+        assert page.status_code == 200, name
+    assert "暴雨红色预警" in client.get(reverse("emergency:duty")).content.decode()

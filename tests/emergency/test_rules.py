@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from liangping.core.config import set_setting
 from liangping.core.models import AuditLog
 from liangping.emergency import links, loop, services
 from liangping.emergency.models import (
@@ -220,3 +221,33 @@ def test_the_points_import_is_all_or_nothing_with_row_and_column(cast, tmp_path)
     assert roles == [("first", "张三"), ("backup", "李四"), ("town", "王镇长"), ("district", "赵区长")]
     again = run_import("emergency_points", path, actor=cast.supervisor)
     assert again.ok and again.created == 0 and again.updated == 0 and again.unchanged == 1
+
+
+@pytest.mark.django_db
+def test_the_limits_are_settings_changed_with_a_reason_and_audited(cast, points):
+    set_setting(cast.sysadmin, "emergency_ack_minutes_yellow", 20, "汛期加密")
+    warning = services.issue_warning(cast.district, draft())
+    assert warning.ack_minutes == 20
+    call = PointCall.objects.filter(warning=warning).first()
+    assert call is not None and call.next_at == warning.issued_at + dt.timedelta(minutes=20)
+    assert AuditLog.objects.filter(action="setting.update", object_id="emergency_ack_minutes_yellow").exists()
+
+
+@pytest.mark.django_db
+def test_the_roster_keeps_one_row_per_day_shift_and_level(cast):
+    kw = {
+        "date": dt.date(2026, 7, 24),
+        "shift": "night",
+        "org": cast.tengzhou,
+        "leader_phone": "",
+        "officer_phone": "",
+    }
+    services.save_shift(cast.district, leader_name="带班甲", officer_name="值班甲", **kw)
+    row = services.save_shift(cast.district, leader_name="带班乙", officer_name="值班乙", **kw)
+    assert row.leader_name == "带班乙" and type(row).objects.count() == 1
+    with pytest.raises(services.WarningError, match="本级及下级"):
+        services.save_shift(
+            cast.district, leader_name="甲", officer_name="乙", **{**kw, "org": cast.shizhong}
+        )
+    with pytest.raises(services.WarningError, match="只有值班员"):
+        services.save_shift(cast.leader, leader_name="甲", officer_name="乙", **kw)
