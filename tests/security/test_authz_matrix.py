@@ -557,14 +557,14 @@ PAGES: dict[str, Page] = {
     "emergency:point": Page(of("emergency:point", "em_point"), EM_VIEW, "em_point"),
     "emergency:supplies": Page(fixed("emergency:supplies"), EM_VIEW, post=tampering, post_may=EM_DUTY),
     "emergency:teams": Page(fixed("emergency:teams"), EM_VIEW, post=tampering, post_may=EM_DUTY),
-    # one's own notices: anyone signed in may be on a chain
-    "emergency:mine": Page(fixed("emergency:mine"), SIGNED_IN),
+    # one's own notices: anyone with a ledger role may be on a chain (the administrators are not)
+    "emergency:mine": Page(fixed("emergency:mine"), LEDGER),
     "emergency:mine_ack": Page(
         of("emergency:mine_ack", "em_contact"),
-        SIGNED_IN,
+        LEDGER,
         "em_contact",
         post_only=True,
-        get_status=dict.fromkeys(SIGNED_IN, 405),
+        get_status=dict.fromkeys(LEDGER, 405),
         post=lambda w, where: {"note": "矩阵"},
         post_actor="leader",
     ),
