@@ -26,7 +26,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 
 from liangping.cases.api import router as cases_router
-from liangping.cases.services import CaseError
+from liangping.cases.services import CaseConflict, CaseError, CaseFieldError
 from liangping.core.api import AUTH, NOT_FOUND, ApiError, FieldErrors, request_token
 from liangping.core.api import router as core_router
 from liangping.core.ids import is_out_of_range
@@ -365,7 +365,11 @@ def on_case_error(request: HttpRequest, exc: CaseError) -> HttpResponse:
     # The case engine's errors carry no code; routers check version, permission and notes first,
     # so what reaches here is a race lost to another user or a refused state.
     message = str(exc)
-    if "已被他人处理" in message or message.startswith("当前状态"):
+    if isinstance(exc, CaseFieldError):
+        return _fields(request, [(exc.field, message)])
+    if isinstance(exc, CaseConflict) or message.startswith("当前状态"):
+        return _detail(request, 409, message)
+    if "已被他人处理" in message:
         return _detail(request, 409, message)
     return _fields(request, [(None, message)])
 

@@ -53,3 +53,13 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
         return
     if not present:
         ensure_reference_data(City, Indicator)
+    _case_kinds()
+
+
+def _case_kinds() -> None:
+    """The case kinds the data migration loads, put back after a transactional test flushed them."""
+    from liangping.cases.kindload import LIVE, load_files
+    from liangping.cases.models import CaseKind
+
+    if not CaseKind.objects.exists():
+        load_files(None, LIVE)

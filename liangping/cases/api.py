@@ -11,8 +11,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from liangping.cases import services
-from liangping.cases.models import Case, CaseKind, CaseStatus, CaseStep
+from liangping.cases import engine, services
+from liangping.cases.models import Case, CaseStep, kind_specs
+from liangping.cases.scope import may_register
 from liangping.core.api import (
     InputSchema,
     OrgRef,
@@ -28,6 +29,7 @@ from liangping.core.api import (
     user_ref,
 )
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.privacy import mask_id_number, mask_phone, may_see_full_phone
 from liangping.core.scope import sees_ledger
 
 router = Router(tags=["问题闭环"])
@@ -83,6 +85,45 @@ class CaseOut(Schema):
     closed_at: dt.datetime | None
     return_count: int
     version: int
+    category: str = Field("", description="分类代码")
+    category_label: str = ""
+    urgency: str = ""
+    urgency_label: str = ""
+    channel: str = ""
+    data: dict[str, Any] = Field(default_factory=dict, description="该类型的事项信息（电话、证件号脱敏）")
+    place_org: OrgRef | None = None
+    respond_by: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+    response_overdue: bool = False
+    due_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    reopen_count: int = 0
+    spec_version: int = 1
+
+    @staticmethod
+    def resolve_category(obj: Case) -> str:
+        return obj.category.code if obj.category is not None else ""
+
+    @staticmethod
+    def resolve_category_label(obj: Case) -> str:
+        return obj.category.name if obj.category is not None else ""
+
+    @staticmethod
+    def resolve_urgency_label(obj: Case) -> str:
+        return obj.spec.urgency_label(obj.urgency) if obj.urgency else ""
+
+    @staticmethod
+    def resolve_data(obj: Case, context: Any) -> dict[str, Any]:
+        user = context["request"].auth if context else None
+        return shown_data(obj, user)
+
+    @staticmethod
+    def resolve_place_org(obj: Case) -> Any:
+        return org_ref(obj.place_org)
+
+    @staticmethod
+    def resolve_response_overdue(obj: Case) -> bool:
+        return obj.response_overdue()
 
     @staticmethod
     def resolve_kind_label(obj: Case) -> str:
@@ -149,9 +190,31 @@ class CaseActionIn(InputSchema):
     version: int = Field(..., description="读取时的版本号")
 
 
+class CaseRegisterIn(InputSchema):
+    kind: str = Field(..., max_length=40, description="事项类型代码")
+    title: str = Field(..., max_length=200, description="标题（一句话）")
+    description: str = Field("", max_length=5000, description="详细描述")
+    category: str | None = Field(None, max_length=40, description="分类代码（该类型有分类时必填）")
+    urgency: str = Field("", max_length=40, description="紧急程度代码（该类型有紧急程度时必填）")
+    channel: str = Field("api", max_length=40, description="受理渠道代码")
+    data: dict[str, Any] = Field(default_factory=dict, description="该类型的事项信息，键为字段代码")
+    place_org: int | None = Field(None, description="发生地（单位 ID）")
+    contact_phone: str = Field("", max_length=30, description="联系电话")
+
+
+class CaseActIn(InputSchema):
+    action: str = Field(..., max_length=40, description="操作代码（见该事项的 allowed_actions）")
+    note: str = Field("", max_length=5000, description="说明或理由")
+    version: int = Field(..., description="读取时的版本号")
+    lead_org: int | None = Field(None, description="牵头单位（交办、派单、转办时必填）")
+    co_orgs: list[int] = Field(default_factory=list, description="协办单位")
+    rating: str = Field("", max_length=20, description="满意度或评价代码")
+    days: int | None = Field(None, description="延期天数（工作日）")
+
+
 class CaseFilters(QuerySchema):
-    status: CaseStatus | None = None
-    kind: CaseKind | None = None
+    status: str | None = Field(None, description="状态代码（见各类型配置）")
+    kind: str | None = Field(None, description="事项类型代码（见事项类型配置）")
     overdue: bool | None = Field(None, description="只看超期（true）或未超期（false）")
     project: int | None = Field(None, description="项目 ID")
 
@@ -159,9 +222,26 @@ class CaseFilters(QuerySchema):
 def cases_for(user: User) -> Any:
     return (
         Case.objects.visible_to(user)
-        .select_related("lead_org", "registered_by", "subject_ct")
+        .select_related("lead_org", "registered_by", "subject_ct", "category", "place_org")
         .prefetch_related("co_orgs", "subject")
     )
+
+
+def shown_data(case: Case, user: Any) -> dict[str, Any]:
+    """The kind's fields of a case as the user may see them: phone and ID numbers masked unless the
+    user may see them in full (the supervisor sees phones; ID numbers only through the audited 显示)."""
+    out: dict[str, Any] = {}
+    full_phone = may_see_full_phone(user, own_users=[case.registered_by_id, case.requester_id])
+    for f in case.spec.fields:
+        if f.code not in case.data:
+            continue
+        value = case.data[f.code]
+        if f.type == "phone" and not full_phone:
+            value = mask_phone(str(value))
+        elif f.type == "idcard":
+            value = mask_id_number(str(value))
+        out[f.code] = value
+    return out
 
 
 def case_detail(user: User, pk: int) -> Case:
@@ -179,6 +259,12 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     if not sees_ledger(user):
         return Case.objects.none()
     qs = cases_for(user)
+    specs = kind_specs()
+    if filters.kind and filters.kind not in specs:
+        raise field_error("kind", f"没有“{filters.kind}”这一事项类型（可选：{'、'.join(specs)}）")
+    wanted = [specs[filters.kind]] if filters.kind else list(specs.values())
+    if filters.status and not any(s.state(filters.status) for s in wanted):
+        raise field_error("status", f"没有“{filters.status}”这一状态")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kind:
@@ -248,6 +334,76 @@ def act_on_case(request: HttpRequest, case_id: int, payload: CaseActionIn) -> Ca
         if payload.action in ("reply", "return") and not payload.note.strip():
             raise field_error("note", "请填写答复内容" if payload.action == "reply" else "退回必须写明原因")
         services.advance(user, case, payload.action, payload.note, expected_version=payload.version)
+    return case_detail(user, case.pk)
+
+
+@router.post("/cases", response={201: CaseDetailOut}, summary="登记事项（任一类型，字段按该类型配置校验）")
+def create_case(request: HttpRequest, payload: CaseRegisterIn) -> tuple[int, Case]:
+    user = require_ledger(request)
+    try:
+        spec = engine.kind_row(payload.kind).load()
+    except engine.CaseError as exc:
+        raise field_error("kind", str(exc)) from exc
+    if not may_register(user, spec):
+        raise forbidden(f"您不能登记{spec.name}")
+    if spec.subject:
+        raise field_error("kind", f"{spec.name}须在所属事项下登记（如项目问题在项目下登记）")
+    place = None
+    if payload.place_org is not None:
+        place = Org.objects.filter(pk=payload.place_org).first()
+        if place is None:
+            raise field_error("place_org", "发生地单位不存在")
+    case = engine.register(
+        payload.kind,
+        actor=user,
+        title=payload.title,
+        description=payload.description,
+        category=payload.category,
+        urgency=payload.urgency,
+        channel=payload.channel,
+        data=payload.data,
+        place_org=place,
+        contact_phone=payload.contact_phone,
+    )
+    return 201, case_detail(user, case.pk)
+
+
+@router.post("/cases/{case_id}/act", response=CaseDetailOut, summary="办理事项：按该类型配置的任一操作")
+def act_generic(request: HttpRequest, case_id: int, payload: CaseActIn) -> Case:
+    user = require_ledger(request)
+    case = get_object_or_404(Case.objects.visible_to(user).select_related("lead_org"), pk=case_id)
+    spec = case.spec
+    t = spec.transition(payload.action)
+    if t is None:
+        raise field_error("action", f"{spec.name}没有“{payload.action}”这一操作")
+    if not engine.may_ever(user, case, payload.action):
+        raise forbidden(f"您无权{t.verb_text}此{spec.noun}")
+    if payload.version != case.version:
+        raise conflict(engine.stale_message(spec))
+    lead = None
+    co: list[Org] = []
+    if payload.lead_org is not None or payload.co_orgs:
+        wanted = {*payload.co_orgs, payload.lead_org}
+        found = {o.pk: o for o in Org.objects.filter(pk__in=[pk for pk in wanted if pk])}
+        if payload.lead_org is not None:
+            lead = found.get(payload.lead_org)
+            if lead is None:
+                raise field_error("lead_org", "牵头单位不存在")
+        missing = [pk for pk in payload.co_orgs if pk not in found]
+        if missing:
+            raise field_error("co_orgs", f"协办单位不存在：{'、'.join(map(str, missing))}")
+        co = [found[pk] for pk in payload.co_orgs]
+    engine.act(
+        case,
+        payload.action,
+        actor=user,
+        note=payload.note,
+        expected_version=payload.version,
+        lead_org=lead,
+        co_orgs=co,
+        rating=payload.rating,
+        days=payload.days,
+    )
     return case_detail(user, case.pk)
 
 

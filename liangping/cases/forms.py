@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from liangping.cases.models import CaseKind, CaseStatus, Verdict
+from liangping.cases.models import CaseStatus, KindCode, Verdict
 from liangping.cases.queries import lead_units
 from liangping.core.forms import Form
 from liangping.core.models import Org
@@ -32,7 +32,7 @@ class CaseFilterForm(Form):
     lead_org = forms.ModelChoiceField(
         queryset=Org.objects.none(), label="牵头单位", required=False, empty_label="全部"
     )
-    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *CaseKind.choices])
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *KindCode.choices])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

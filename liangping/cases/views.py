@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from liangping.cases import services
+from liangping.cases import engine, services
 from liangping.cases.forms import ActionForm, AssignForm, CaseFilterForm, FeedbackForm, RegisterForm
 from liangping.cases.models import Case, CaseAttachment, CaseStatus
 from liangping.cases.queries import STATUS_TONES, filter_cases, source_of, subjects_of
 from liangping.core import uploads
 from liangping.core.access import roles_required
 from liangping.core.audit import record_download
-from liangping.core.config import get_setting
 from liangping.core.ids import parse_id
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.core.workdays import WorkCalendar
@@ -130,13 +129,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     assign = None
     if "assign" in allowed:
-        calendar = WorkCalendar.load()
-        days = int(get_setting("case_reply_workdays"))
         assign = {
             "form": AssignForm(initial={"version": case.version}, auto_id="assign-%s"),
-            "days": days,
-            "deadline": calendar.add_workdays(timezone.localdate(), days),
-            "warning": calendar.warning(),
+            **engine.deadline_preview(case),
         }
     status_labels = dict(CaseStatus.choices)
     steps = [

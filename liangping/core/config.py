@@ -10,7 +10,6 @@ from liangping.core.audit import record
 from liangping.core.models import Setting, User
 
 DEFAULTS: dict[str, tuple[Any, str]] = {
-    "case_reply_workdays": (5, "问题答复时限（工作日）"),
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
     "visit_target_per_week": (3, "项目专员每周走访目标（次）"),
     # 等保2.0 剩余信息保护 / 个人信息: photos lose their EXIF (GPS position, camera, time) unless kept.

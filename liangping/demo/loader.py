@@ -15,7 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from liangping.cases.models import Case, CaseKind, CaseStep
+from liangping.cases.engine import default_limit, end_of_day
+from liangping.cases.models import Case, CaseKind, CaseStep, KindCode
 from liangping.core.audit import record
 from liangping.core.config import get_setting
 from liangping.core.divisions import SHANDONG
@@ -56,7 +57,13 @@ def load_demo(today: dt.date) -> LoadResult:
     city = build_city(Anchor(today))
     reports = plan_reports(city, due_day=int(get_setting("report_due_day")))
     visits = plan_visits(city)
-    cases = plan_cases(city, reports, visits, WorkCalendar.load(), int(get_setting("case_reply_workdays")))
+    limit = default_limit(KindCode.PROJECT_PROBLEM)
+    if limit is None or not limit.finish_amount or limit.finish_unit != "workdays":
+        raise RuntimeError(
+            "项目问题没有按工作日计的答复时限，请先运行 liangping migrate 和 liangping kinds load"
+        )
+    reply_days = limit.finish_amount
+    cases = plan_cases(city, reports, visits, WorkCalendar.load(), reply_days)
     result = LoadResult(anchor=today, logins=demo_logins(city))
     with transaction.atomic():
         writer = Writer(city, result)
@@ -117,6 +124,8 @@ class Writer:
         self.project: dict[str, Project] = {}
         self.report_pk: dict[tuple[int, dt.date], int] = {}
         self.visit_pk: dict[tuple[int, int, dt.date], int] = {}
+        kind = CaseKind.objects.filter(code=KindCode.PROJECT_PROBLEM).first()
+        self.kind_version_id = kind.current_id if kind is not None else None
 
     def orgs(self) -> None:
         existing = {(o.kind, o.name): o for o in Org.objects.all()}
@@ -306,7 +315,8 @@ class Writer:
     def _case(self, c: CaseSpec, ref: str) -> Case:
         assign, reply, close = c.last("assign"), c.last("reply"), c.last("close")
         return Case(
-            kind=CaseKind.PROJECT_PROBLEM,
+            kind=KindCode.PROJECT_PROBLEM,
+            kind_version_id=self.kind_version_id,
             title=c.title,
             description=c.description,
             subject_ct=ContentType.objects.get_for_model(Project),
@@ -319,6 +329,10 @@ class Writer:
             registered_at=c.registered_at,
             assigned_at=assign.at if assign else None,
             deadline=c.deadline,
+            due_at=end_of_day(c.deadline) if c.deadline else None,
+            finish_unit="workdays" if c.deadline else "",
+            clock_started_at=assign.at if assign else None,
+            finished_at=reply.at if reply and c.status in ("replied", "verified", "closed") else None,
             deadline_note=c.deadline_note,
             replied_at=reply.at if reply else None,
             reply=reply.note if reply else "",

@@ -159,7 +159,7 @@ def test_every_administrative_action_is_audited(cast, settings):
     accounts.update_user(cast.sysadmin, user, {"is_active": False}, expected_version=user.version)
     accounts.reset_password(cast.secadmin, user, "Xin#Mima2026")
     otp.reset(cast.secadmin, user, reason="手机丢失")
-    set_setting(cast.sysadmin, "case_reply_workdays", 7, reason="调整")
+    set_setting(cast.sysadmin, "visit_target_per_week", 7, reason="调整")
     entries = list(AuditLog.objects.order_by("id").values_list("action", "actor__username"))
     assert entries == [
         ("user.create", "secadmin"),

@@ -45,7 +45,7 @@ def test_admin_home_and_pages(page, live_server, cast, login, shot, offline):
     assert "2025年10月14日" in page.locator("#deadline-result").inner_text()
     shot(page, "calendar-desktop")
     page.goto(f"{live_server.url}/settings/")
-    form = page.locator("#setting-case_reply_workdays form")
+    form = page.locator("#setting-visit_target_per_week form")
     form.locator("input[name$=value]").fill("6")
     form.locator("input[name$=reason]").fill("按市政府办公室通知调整")
     form.locator("button[type=submit]").click()
@@ -60,7 +60,7 @@ def test_admin_home_and_pages(page, live_server, cast, login, shot, offline):
 
     login(page, "auditor")
     page.goto(f"{live_server.url}/audit/")
-    assert "问题答复时限（工作日）：5 → 6" in page.locator("table.data").inner_text()
+    assert "项目专员每周走访目标（次）：3 → 6" in page.locator("table.data").inner_text()
     shot(page, "audit-phone")
     page.set_viewport_size(DESKTOP)
     shot(page, "audit-desktop")

@@ -16,7 +16,7 @@ from liangping.core.models import AuditLog
 
 @pytest.fixture
 def log(cast):
-    set_setting(cast.sysadmin, "case_reply_workdays", 7, reason="市政府通知")
+    set_setting(cast.sysadmin, "visit_target_per_week", 7, reason="市政府通知")
     record(
         cast.secadmin,
         "user.update",
@@ -46,7 +46,7 @@ def test_auditor_reads_the_log_in_chinese(client, log):
     client.force_login(log.auditor)
     page = client.get("/audit/").content.decode()
     assert rows(page) == 4
-    assert "问题答复时限（工作日）：5 → 7" in page and "市政府通知" in page
+    assert "项目专员每周走访目标（次）：3 → 7" in page and "市政府通知" in page
     assert "角色：部门用户 → 区（市）用户" in page and "有效：是 → 否" in page
     assert "项目名称：旧名 → 新名" in page and "建设阶段：签约落地 → 开工建设" in page
     assert "用户·修改" in page and "参数·修改" in page

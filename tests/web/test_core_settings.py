@@ -14,25 +14,25 @@ from liangping.core.models import AuditLog, CalendarDay, CalendarYear
 def test_setting_change_needs_a_reason_and_is_audited(client, cast):
     client.force_login(cast.sysadmin)
     page = client.get("/settings/").content.decode()
-    assert "问题答复时限（工作日）" in page and "尚未修改过" in page
-    response = client.post("/settings/", {"key": "case_reply_workdays", "case_reply_workdays-value": "7"})
+    assert "项目专员每周走访目标（次）" in page and "尚未修改过" in page
+    response = client.post("/settings/", {"key": "visit_target_per_week", "visit_target_per_week-value": "7"})
     assert response.status_code == 200 and "修改参数必须填写原因" in response.content.decode()
-    assert get_setting("case_reply_workdays") == 5
+    assert get_setting("visit_target_per_week") == 3
     response = client.post(
         "/settings/",
         {
-            "key": "case_reply_workdays",
-            "case_reply_workdays-value": "7",
-            "case_reply_workdays-reason": "市政府办公室通知",
+            "key": "visit_target_per_week",
+            "visit_target_per_week-value": "7",
+            "visit_target_per_week-reason": "市政府办公室通知",
         },
     )
     assert response.status_code == 302
-    assert get_setting("case_reply_workdays") == 7
+    assert get_setting("visit_target_per_week") == 7
     entry = AuditLog.objects.get(action="setting.update")
-    assert entry.changes == {"case_reply_workdays": [5, 7]} and entry.reason == "市政府办公室通知"
+    assert entry.changes == {"visit_target_per_week": [3, 7]} and entry.reason == "市政府办公室通知"
     assert entry.actor == cast.sysadmin
     page = client.get("/settings/").content.decode()
-    assert "最近修改：系统管理员" in page and "问题答复时限（工作日）：5 → 7" in page
+    assert "最近修改：系统管理员" in page and "项目专员每周走访目标（次）：3 → 7" in page
     assert "市政府办公室通知" in page
 
 

@@ -1,0 +1,605 @@
+"""The case engine: register a case of any kind and act on it, driven entirely by the kind's spec.
+
+Every write runs in one transaction, checks who may act (the kind's parties), writes one step and
+one audit entry per action, and announces the event after commit (core.hooks). Two people acting on
+one case at once: the version column lets one win, the other gets CaseConflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from liangping.cases.fields import FieldProblem, clean_data, normalise_phone
+from liangping.cases.models import Case, CaseAttachment, CaseCategory, CaseKind, CaseStep, CaseTimeLimit
+from liangping.cases.scope import is_party, may_register
+from liangping.core import images, uploads
+from liangping.core.audit import record
+from liangping.core.hooks import emit
+from liangping.core.models import Org, User
+from liangping.core.workdays import WorkCalendar
+from liangping.kinds.spec import RATINGS, VERDICTS, Duration, KindSpec, Transition, find_limit
+
+MAX_ATTACHMENTS = 5
+Upload = tuple[str, bytes, int | None]  # file name, content (at most the limit plus one byte), declared size
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
+RECEIPT_LENGTH = 12
+REGISTERED = "case.registered"
+
+
+class CaseError(ValueError):
+    """A refused action, with a message for people; nothing was changed."""
+
+
+class CaseConflict(CaseError):
+    """Someone else acted on the case since it was read."""
+
+
+class CaseFieldError(CaseError):
+    """A value that breaks the kind's schema; `field` names the form field or JSON key."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def stale_message(spec: KindSpec) -> str:
+    return f"该{spec.noun}已被他人处理，请刷新页面后再操作"
+
+
+# --- kinds ---------------------------------------------------------------------------------------
+
+
+def kind_row(code: str) -> CaseKind:
+    kind = CaseKind.objects.select_related("current").filter(code=code, active=True).first()
+    if kind is None or kind.current is None:
+        raise CaseError(f"未知的事项类型：{code}")
+    return kind
+
+
+# --- who may do what -------------------------------------------------------------------------------
+
+
+class _Lazy:
+    """Per-call memo of what several checks need (co-units, the step log, the calendar)."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self._co: list[Org] | None = None
+        self._calendar: WorkCalendar | None = None
+
+    @property
+    def co_orgs(self) -> list[Org]:
+        if self._co is None:
+            self._co = list(self.case.co_orgs.all())
+        return self._co
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = WorkCalendar.load()
+        return self._calendar
+
+
+def _by(user: Any, t: Transition, case: Case, spec: KindSpec, memo: _Lazy) -> bool:
+    for party in t.by:
+        co = memo.co_orgs if party == "co_unit" else None
+        if is_party(user, party, case, spec, co):
+            return True
+    return False
+
+
+def _awaits(case: Case, t: Transition) -> bool:
+    """once_after: no step of this action since the latest step of the action it answers (one query)."""
+    last = case.steps.filter(action__in=[t.once_after, t.action]).order_by("-at", "-id").first()
+    return last is not None and last.action == t.once_after
+
+
+def _within_until(case: Case, t: Transition, memo: _Lazy) -> dt.datetime | None:
+    """The end of the window a `within` transition must be taken in, counted from entering the state."""
+    if t.within is None:
+        return None
+    entered = (
+        case.steps.filter(to_status=case.status).order_by("-at", "-id").values_list("at", flat=True).first()
+    )
+    start = entered or case.registered_at
+    return _add(start, timezone.localdate(start), t.within, memo.calendar)
+
+
+def _may(user: Any, case: Case, spec: KindSpec, t: Transition, memo: _Lazy, status: str) -> bool:
+    """The state and the party allow it (composites: every part in turn)."""
+    if t.combines:
+        for part in t.combines:
+            pt = spec.transition(part)
+            if pt is None or status not in pt.sources or not _by(user, pt, case, spec, memo):
+                return False
+            status = pt.to
+        return True
+    return status in t.sources and _by(user, t, case, spec, memo)
+
+
+def allowed_actions(user: Any, case: Case, at: dt.datetime | None = None) -> list[str]:
+    """The actions this user may take on this case now (or at `at`), in the kind's order (drives the
+    buttons and the API)."""
+    spec = case.spec
+    at = at or timezone.now()
+    memo = _Lazy(case)
+    out = []
+    for t in spec.transitions:
+        if not _may(user, case, spec, t, memo, case.status):
+            continue
+        if t.once_after and not _awaits(case, t):
+            continue
+        until = _within_until(case, t, memo) if t.within else None
+        if until is not None and at > until:
+            continue
+        out.append(t.action)
+    return out
+
+
+def may_ever(user: Any, case: Case, action: str) -> bool:
+    """Whether the user is a party that could take this action on this case in some state."""
+    spec = case.spec
+    t = spec.transition(action)
+    if t is None:
+        return False
+    memo = _Lazy(case)
+    parts = [spec.transition(p) for p in t.combines] if t.combines else [t]
+    return all(p is not None and _by(user, p, case, spec, memo) for p in parts)
+
+
+# --- deadlines -------------------------------------------------------------------------------------
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def _add(start: dt.datetime, base_day: dt.date, d: Duration, calendar: WorkCalendar) -> dt.datetime:
+    """`d` after `start`: hours on the clock, working days to the end of the n-th working day after
+    `base_day` (the day the clock starts)."""
+    if d.unit == "hours":
+        return start + dt.timedelta(hours=d.amount)
+    return end_of_day(calendar.add_workdays(base_day, d.amount))
+
+
+def time_limit(case: Case, spec: KindSpec) -> CaseTimeLimit | None:
+    """The kind's limit for the case's category and urgency (most specific first; one query)."""
+
+    class Row:
+        def __init__(self, row: CaseTimeLimit) -> None:
+            self.row = row
+            self.category = row.category.code if row.category is not None else "*"
+            self.urgency = row.urgency or "*"
+
+    rows = [
+        Row(r)
+        for r in CaseTimeLimit.objects.filter(kind__code=case.kind).select_related("category").order_by("id")
+    ]
+    category = case.category.code if case.category is not None else ""
+    found = find_limit(rows, spec, category, case.urgency)
+    return found.row if found is not None else None
+
+
+def _start_clock(
+    case: Case, spec: KindSpec, at: dt.datetime, today: dt.date | None, memo: _Lazy, *, respond: bool = True
+) -> list[str]:
+    limit = time_limit(case, spec)
+    base = today or timezone.localdate(at)
+    calendar = memo.calendar
+    fields = ["clock_started_at", "due_at", "deadline", "deadline_note", "finish_unit", "paused_at"]
+    case.clock_started_at, case.paused_at = at, None
+    if limit is None:
+        case.due_at, case.deadline, case.finish_unit = None, None, ""
+        case.deadline_note = "未设置办理时限，请系统管理员在“时限与分类”中设置"
+        return fields
+    if respond and limit.respond_amount:
+        case.respond_by = _add(at, base, Duration(limit.respond_amount, limit.respond_unit), calendar)
+        case.responded_at = None
+        fields += ["respond_by", "responded_at"]
+    if limit.finish_amount:
+        case.due_at = _add(at, base, Duration(limit.finish_amount, limit.finish_unit), calendar)
+        case.deadline = timezone.localdate(case.due_at)
+        case.finish_unit = limit.finish_unit
+    else:
+        case.due_at, case.deadline, case.finish_unit = None, None, ""
+    case.deadline_note = calendar.warning()
+    return fields
+
+
+def _resume(case: Case, at: dt.datetime, memo: _Lazy) -> list[str]:
+    """Leaving a paused state: the finish deadline moves on by the time spent paused."""
+    if case.paused_at is None or case.due_at is None:
+        case.paused_at = None
+        return ["paused_at"]
+    if case.finish_unit == "hours":
+        case.due_at += at - case.paused_at
+    else:
+        days = memo.calendar.workdays_between(timezone.localdate(case.paused_at), timezone.localdate(at))
+        if days > 0:
+            case.due_at = end_of_day(memo.calendar.add_workdays(timezone.localdate(case.due_at), days))
+    case.deadline = timezone.localdate(case.due_at)
+    case.paused_at = None
+    return ["paused_at", "due_at", "deadline"]
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def check_uploads(files: Iterable[Upload]) -> list[tuple[str, bytes, uploads.Kind]]:
+    """Each file with its real kind, or CaseError naming the file and what is wrong with it."""
+    files = list(files)
+    if len(files) > MAX_ATTACHMENTS:
+        raise CaseFieldError("attachments", f"每次最多上传 {MAX_ATTACHMENTS} 个附件")
+    checked = []
+    for name, data, size in files:
+        try:
+            kind = uploads.check(name, data, size)
+            if kind in (uploads.JPEG, uploads.PNG):  # a photographed document: no bombs, no EXIF/GPS
+                images.inspect(name, data)
+                data = images.stored_bytes(data)
+        except (uploads.UploadError, images.ImageRefused) as exc:
+            raise CaseFieldError("attachments", str(exc)) from exc
+        checked.append((name.strip()[:200] or f"附件.{kind.extensions[0]}", data, kind))
+    return checked
+
+
+def _attach(step: CaseStep, checked: list[tuple[str, bytes, uploads.Kind]]) -> None:
+    for name, data, kind in checked:
+        attachment = CaseAttachment(
+            case=step.case, step=step, name=name, content_type=kind.content_type, size=len(data)
+        )
+        attachment.file.save(f"case{step.case_id}.{kind.extensions[0]}", ContentFile(data), save=False)
+        attachment.save()
+
+
+def _step(
+    case: Case,
+    actor: User | None,
+    action: str,
+    from_status: str,
+    note: str,
+    at: dt.datetime,
+    *,
+    changes: dict[str, Any] | None = None,
+    **extra: Any,
+) -> CaseStep:
+    step = CaseStep.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor,
+        at=at,
+        note=note,
+        **extra,
+    )
+    record(
+        actor, f"case.{action}", case, changes=changes or {"status": [from_status, case.status]}, reason=note
+    )
+    return step
+
+
+def _save(case: Case, fields: list[str], spec: KindSpec) -> None:
+    updated = Case.objects.filter(pk=case.pk, version=case.version).update(
+        **{f: getattr(case, f) for f in dict.fromkeys(fields)}, version=F("version") + 1
+    )
+    if updated != 1:
+        raise CaseConflict(stale_message(spec))
+    case.version += 1
+
+
+def _receipt_no() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+@transaction.atomic
+def register(
+    kind: str,
+    *,
+    actor: User | None,
+    title: str,
+    description: str = "",
+    category: str | None = None,
+    urgency: str = "",
+    channel: str = "",
+    data: dict[str, Any] | None = None,
+    place_org: Org | None = None,
+    contact_phone: str = "",
+    subject: models.Model | None = None,
+    requester: User | None = None,
+    attachments: Iterable[Upload] = (),
+    at: dt.datetime | None = None,
+    source: str = "",
+    source_ref: str = "",
+) -> Case:
+    """Register a case of a kind. Bad values raise CaseFieldError naming the field; nothing is saved."""
+    row = kind_row(kind)
+    assert row.current is not None
+    spec = row.current.load()
+    if actor is not None and not may_register(actor, spec):
+        raise CaseError(f"您不能登记{spec.name}")
+    title = title.strip()
+    if not title:
+        raise CaseFieldError("title", f"请填写{spec.noun}内容")
+    cat = None
+    if spec.categories or category:
+        if not category:
+            raise CaseFieldError("category", "请选择分类")
+        cat = CaseCategory.objects.filter(kind=row, code=category, active=True).first()
+        if cat is None:
+            raise CaseFieldError("category", f"分类“{category}”不存在或已停用")
+    if spec.urgencies or urgency:
+        if urgency not in dict(spec.urgencies):
+            raise CaseFieldError(
+                "urgency", f"请选择紧急程度（{'、'.join(label for _, label in spec.urgencies)}）"
+            )
+    if channel and spec.channels and channel not in dict(spec.channels):
+        raise CaseFieldError("channel", f"渠道“{channel}”不存在")
+    try:
+        cleaned = clean_data(spec, data or {})
+    except FieldProblem as exc:
+        raise CaseFieldError(exc.field, str(exc)) from exc
+    checked = check_uploads(attachments)
+    at = at or timezone.now()
+    phone = normalise_phone(contact_phone) if contact_phone.strip() else ""
+    if not phone:
+        phone = next((cleaned[f.code] for f in spec.fields if f.type == "phone" and f.code in cleaned), "")
+    case = Case(
+        kind=kind,
+        kind_version=row.current,
+        title=title[:200],
+        description=description,
+        source=source or channel or "manual",
+        source_ref=source_ref,
+        status=spec.initial,
+        category=cat,
+        urgency=urgency,
+        channel=channel,
+        data=cleaned,
+        contact_phone=phone[:30],
+        place_org=place_org,
+        requester=requester,
+        registered_by=actor,
+        registered_at=at,
+        receipt_no=_receipt_no(),
+    )
+    if subject is not None:
+        case.subject = subject
+    memo = _Lazy(case)
+    if "start_clock" in spec.register_effects:
+        _start_clock(case, spec, at, None, memo)
+    if "respond" in spec.register_effects:
+        case.responded_at = at
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                case.save()
+            break
+        except IntegrityError:  # a receipt number drawn twice (1 in 32^12): draw again
+            case.pk, case.receipt_no = None, _receipt_no()
+    else:  # pragma: no cover
+        raise CaseError("生成受理编号失败，请重试")
+    step = _step(case, actor, "register", "", description, at)
+    _attach(step, checked)
+    emit(REGISTERED, case=case, actor=actor)
+    return case
+
+
+def _clean_judgement(t: Transition, rating: str, note: str) -> str:
+    judgement = t.judgement
+    if not judgement:
+        return ""
+    scale = dict(RATINGS if judgement == "rating" else VERDICTS)
+    if rating not in scale:
+        message = (
+            "请选择满意或不满意" if judgement == "verdict" else f"请选择满意度（{'、'.join(scale.values())}）"
+        )
+        raise CaseFieldError(judgement, message)
+    if rating in t.reason_if and not note:
+        raise CaseFieldError("note", t.reason_error or f"{scale[rating]}时请写明原因")
+    return rating
+
+
+@transaction.atomic
+def act(
+    case: Case,
+    action: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    expected_version: int | None = None,
+    lead_org: Org | None = None,
+    co_orgs: Sequence[Org] = (),
+    rating: str = "",
+    days: int | None = None,
+    attachments: Iterable[Upload] = (),
+    at: dt.datetime | None = None,
+    today: dt.date | None = None,
+) -> Case:
+    """Take one of the kind's transitions. Refused (CaseError, nothing changed) when the state or the
+    actor does not allow it or a required value is missing; CaseConflict when expected_version is stale.
+
+    `today` is the day the clock starts from when the action starts it (default: the day of `at`)."""
+    spec = case.spec
+    t = spec.transition(action)
+    if t is None:
+        raise CaseError(f"未知操作：{action}")
+    if expected_version is not None and expected_version != case.version:
+        raise CaseConflict(stale_message(spec))
+    memo = _Lazy(case)
+    status_label = spec.state_label(case.status)
+    if not _may(actor, case, spec, t, memo, case.status) or (t.once_after and not _awaits(case, t)):
+        raise CaseError(f"当前状态（{status_label}）下您不能{t.verb_text}此{spec.noun}")
+    at = at or timezone.now()
+    until = _within_until(case, t, memo)
+    if until is not None and at > until:
+        assert t.within is not None
+        raise CaseError(
+            f"{t.label}须在{status_label}后 {t.within.text()}内提出，已超过时限；如有疑问请联系派单人员"
+        )
+    parts = [spec.transition(p) for p in t.combines] if t.combines else [t]
+    needs = {n for p in parts if p is not None for n in (*p.needs, *p.optional)}
+    checked = []
+    if t.attachments != "none":
+        checked = check_uploads(attachments)
+        if t.attachments == "required" and not checked:
+            raise CaseFieldError("attachments", f"{t.label}须上传附件")
+    elif list(attachments):
+        raise CaseFieldError("attachments", f"{t.label}不需要上传附件")
+    note = note.strip()
+    if t.reason and not note:
+        raise CaseFieldError("note", t.reason_error or f"{t.label}必须写明原因")
+    judgement = _clean_judgement(t, rating, note)
+    if "lead_org" in t.needs and lead_org is None:
+        raise CaseFieldError("lead_org", "请选择牵头单位")
+    if "days" in t.needs and (days is None or days <= 0):
+        raise CaseFieldError("days", "请填写天数（正整数，按工作日计）")
+    co = [o for o in co_orgs if lead_org is None or o.pk != lead_org.pk] if "co_orgs" in needs else []
+    last = len(parts) - 1
+    for i, part in enumerate(parts):
+        assert part is not None
+        part_note = note or (t.default_note if i == last else "")
+        _apply(case, spec, part, actor, part_note, at, today, memo, lead_org, co, judgement, days)
+    if checked:
+        step = case.steps.order_by("-id").first()
+        assert step is not None
+        _attach(step, checked)
+    return case
+
+
+def _apply(
+    case: Case,
+    spec: KindSpec,
+    t: Transition,
+    actor: User | None,
+    note: str,
+    at: dt.datetime,
+    today: dt.date | None,
+    memo: _Lazy,
+    lead_org: Org | None,
+    co: list[Org],
+    judgement: str,
+    days: int | None,
+) -> None:
+    before = case.status
+    target, effects = t.to, t.effects
+    if t.reopen is not None and judgement in t.reopen.ratings and case.reopen_count < t.reopen.max:
+        target, effects = t.reopen.to, ("reopen",)
+    fields: list[str] = ["status"]
+    changes: dict[str, Any] = {}
+    step_extra: dict[str, Any] = {}
+    set_co = False
+    old_state, new_state = spec.state(before), spec.state(target)
+    if (
+        old_state is not None
+        and old_state.clock == "pause"
+        and (new_state is None or new_state.clock != "pause")
+    ):
+        fields += _resume(case, at, memo)
+    for effect in effects:
+        if effect in ("assign", "transfer"):
+            assert lead_org is not None
+            if effect == "transfer" or case.lead_org_id != lead_org.pk:
+                changes["lead_org"] = [case.lead_org.name if case.lead_org else None, lead_org.name]
+            if effect == "transfer":
+                case.responded_at = None
+                fields.append("responded_at")
+            case.lead_org = lead_org
+            case.assigned_at = at
+            fields += ["lead_org", "assigned_at"]
+            step_extra["lead_org"] = lead_org
+            set_co = True
+        elif effect == "unassign":
+            changes["lead_org"] = [case.lead_org.name if case.lead_org else None, None]
+            case.lead_org, case.responded_at = None, None
+            fields += ["lead_org", "responded_at"]
+            set_co = True
+        elif effect == "start_clock":
+            fields += _start_clock(case, spec, at, today, memo)
+        elif effect == "respond":
+            if case.responded_at is None:
+                case.responded_at = at
+                fields.append("responded_at")
+        elif effect == "reply":
+            case.reply, case.replied_at, case.finished_at = note, at, at
+            fields += ["reply", "replied_at", "finished_at"]
+        elif effect == "close":
+            case.closed_at = at
+            case.finished_at = case.finished_at or at
+            fields += ["closed_at", "finished_at"]
+        elif effect == "count_return":
+            case.return_count += 1
+            fields.append("return_count")
+        elif effect == "request_extension":
+            case.extension_days = days
+            fields.append("extension_days")
+            step_extra["days"] = days
+            changes["extension_days"] = [None, days]
+        elif effect == "approve_extension":
+            extra = case.extension_days or 0
+            if extra and case.due_at is not None:
+                case.due_at = end_of_day(memo.calendar.add_workdays(timezone.localdate(case.due_at), extra))
+                case.deadline = timezone.localdate(case.due_at)
+                changes["deadline"] = [None, case.deadline.isoformat()]
+            case.extended_days += extra
+            case.extension_days = None
+            step_extra["days"] = extra
+            fields += ["due_at", "deadline", "extended_days", "extension_days"]
+        elif effect == "reject_extension":
+            case.extension_days = None
+            fields.append("extension_days")
+        elif effect == "reopen":
+            case.reopen_count += 1
+            case.finished_at, case.closed_at = None, None
+            fields += ["reopen_count", "finished_at", "closed_at"]
+            fields += _start_clock(case, spec, at, today, memo, respond=False)
+    if (
+        new_state is not None
+        and new_state.clock == "pause"
+        and (old_state is None or old_state.clock != "pause")
+    ):
+        case.paused_at = at
+        fields.append("paused_at")
+    case.status = target
+    _save(case, fields, spec)
+    if set_co:
+        case.co_orgs.set(co if case.lead_org is not None else [])
+    if not note and "assign" in effects and case.lead_org is not None:
+        note = f"牵头单位：{case.lead_org.name}"
+        if case.deadline is not None:
+            note += f"，{spec.deadline_label}：{case.deadline}"
+    if judgement:
+        step_extra["verdict" if t.judgement == "verdict" else "rating"] = judgement
+        if before == target and not changes:
+            changes = {t.judgement: [None, spec.rating_label(judgement)]}
+        else:
+            changes[t.judgement] = [None, spec.rating_label(judgement)]
+    if before != target or not changes:
+        changes = {"status": [before, target], **changes}
+    _step(case, actor, t.action, before, note, at, changes=changes, **step_extra)
+    emit(t.event or f"case.{t.action}", case=case, actor=actor, note=note)
+
+
+def default_limit(kind: str) -> CaseTimeLimit | None:
+    """The kind's limit for any category and urgency (None when it has none)."""
+    return CaseTimeLimit.objects.filter(kind__code=kind, category__isnull=True, urgency="").first()
+
+
+def deadline_preview(case: Case, at: dt.datetime | None = None) -> dict[str, Any]:
+    """What starting the clock now would give: the limit as text, the deadline day, a calendar warning."""
+    limit = time_limit(case, case.spec)
+    if limit is None or not limit.finish_amount:
+        return {"limit": "", "deadline": None, "warning": ""}
+    at = at or timezone.now()
+    calendar = WorkCalendar.load()
+    finish = Duration(limit.finish_amount, limit.finish_unit)
+    due = _add(at, timezone.localdate(at), finish, calendar)
+    return {"limit": finish.text(), "deadline": timezone.localdate(due), "warning": calendar.warning()}
