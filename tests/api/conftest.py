@@ -12,6 +12,7 @@ from django.test import Client
 from PIL import Image
 
 from liangping.cases import services as cases
+from liangping.cases.kindload import load_text
 from liangping.cases.models import Case
 from liangping.projects import services
 from liangping.projects.models import MonthlyReport, Visit
@@ -78,8 +79,34 @@ class Ledger:
         return getattr(self, f"{kind}_{where.removesuffix('side')}")
 
 
+# A kind that exists only in this configuration, registered through the generic endpoint.
+MATRIX_KIND = """
+code = "matrix_demo"
+name = "矩阵示例"
+version = 1
+initial = "new"
+[scope]
+registrar = "own"
+[[states]]
+code = "new"
+label = "新登记"
+[[transitions]]
+action = "close"
+label = "办结"
+from = ["new"]
+to = "new"
+by = ["registrar"]
+[[fields]]
+code = "phone"
+label = "联系电话"
+type = "phone"
+required = true
+"""
+
+
 @pytest.fixture
 def ledger(cast: Cast) -> Ledger:
+    load_text(MATRIX_KIND)
     month = dt.date(2025, 5, 1)
     amounts = {"month_investment": Decimal("1000.50"), "ytd_investment": Decimal("5000.25")}
     report_in = services.submit_report(cast.owner, cast.inside, month, **amounts)

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from liangping.api import api
-from liangping.cases.kindload import load_text
 from tests.api.conftest import BASE, Ledger
 from tests.cast import Cast
 
@@ -54,33 +53,8 @@ def sees(kind: str, where: str) -> set[str]:
     return SEES_BY_KIND.get(kind, SEES)[where]
 
 
-# A kind that exists only in this configuration, to register through the generic endpoint.
-MATRIX_KIND = """
-code = "matrix_demo"
-name = "矩阵示例"
-version = 1
-initial = "new"
-[scope]
-registrar = "own"
-[[states]]
-code = "new"
-label = "新登记"
-[[transitions]]
-action = "close"
-label = "办结"
-from = ["new"]
-to = "new"
-by = ["registrar"]
-[[fields]]
-code = "phone"
-label = "联系电话"
-type = "phone"
-required = true
-"""
-
-
 def register_body() -> dict[str, Any]:
-    load_text(MATRIX_KIND)
+    """A case of the kind the ledger fixture loads (tests/api/conftest.py: MATRIX_KIND)."""
     return {"kind": "matrix_demo", "title": "路灯不亮", "data": {"phone": "13800008000"}}
 
 

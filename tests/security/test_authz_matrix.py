@@ -844,12 +844,16 @@ def test_refused_api_calls_change_nothing(world, api_as, route):
     before = fingerprint()
     for who in API_ROLES:
         client = users[who]
-        for where in ("inside", "outside"):
-            want = api_expected_status(route, who, where)
+        for where in ("inside", "outside") if route.kind == "item" else ("-",):
+            if route.kind == "item":
+                want = api_expected_status(route, who, where)
+                item = _item(world.cast, world.ledger, route.item, where)
+                url = _url(route, item)
+            else:  # about the caller: refused to the anonymous and to the roles the route names
+                want = 401 if who == "anonymous" else 404 if who in route.refused else route.ok
+                item, url = None, route.path
             if want < 400:
                 continue
-            item = _item(world.cast, world.ledger, route.item, where)
-            url = _url(route, item)
             body = route.body(world.cast, world.ledger, item) if route.body else None
             if route.multipart:
                 response = client.multipart(url, body)
