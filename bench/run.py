@@ -205,7 +205,7 @@ def machine() -> dict[str, Any]:
 # Every figure a phase must report: the smoke run fails when one is missing.
 EXPECTED = {
     "import": ["import_10k_s", "import_dry_run_10k_s", "import_vs_calamine"],
-    "export": ["export_100k_s", "export_rows", "export_ledger_s"],
+    "export": ["export_100k_s", "export_rows"],
     "lock": ["lock_period_s", "lock_period_small_s"],
     "pages": [f"{p}_p95_large_vs_small" for p in ("list", "board", "dashboard", "screen")],
     "rps": ["screen_warm_rps", "screen_poll_rps"],

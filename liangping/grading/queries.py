@@ -14,15 +14,14 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case as DbCase
-from django.db.models import Count, F, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from liangping.core.models import Period, PeriodStatus
 from liangping.core.periods import parse_period_code, period_code
 from liangping.core.scope import AnyUser, sees_everything
 from liangping.grading.compute import grade_projects, project_ranks
-from liangping.grading.models import ItemKind, Snapshot, SnapshotItem
+from liangping.grading.models import ItemKind, Snapshot, SnapshotItem, board_order_sql
 from liangping.grading.rules import GRADE_LABELS, GRADES, NONE
 from liangping.grading.services import active_ruleset, current_snapshot
 from liangping.indicators.ranking import change_card, competition_rank, rank_change
@@ -166,11 +165,7 @@ def project_board(user: AnyUser | None, period: Period, filters: dict[str, str] 
 
 # The board's order in SQL: red, yellow, blue, ungraded; within a colour the gap ascending, which is
 # the project rank descending (the lock ranks every graded project by gap, further ahead = 1st).
-BOARD_ORDER = (
-    DbCase(*(When(grade=g, then=Value(n)) for g, n in GRADE_ORDER.items()), default=Value(9)),
-    F("rank").desc(nulls_last=True),
-    "code",
-)
+BOARD_ORDER = board_order_sql()  # the expressions of the grading_item_board index
 PAGE_SIZE = 50
 FILTERS = ("district", "department", "leader")
 BOARD_CACHE_SECONDS = 24 * 3600
