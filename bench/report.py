@@ -29,7 +29,8 @@ def markdown(reports: list[dict[str, Any]]) -> str:
     for r in reports:
         names += [n for n in r["figures"] if n not in names]
     head = ["figure", "unit", "target"] + [
-        f"{r['mode']} ({r['sizes']['large']['projects']:,} vs {r['sizes']['small']['projects']:,})"
+        f"{r['mode']}, {r.get('database', 'sqlite')} "
+        f"({r['sizes']['large']['projects']:,} vs {r['sizes']['small']['projects']:,})"
         for r in reports
     ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -47,7 +48,7 @@ def main(paths: list[str]) -> None:
     for r in reports:
         m = r["machine"]
         print(
-            f"\n{r['mode']}: {r['when']}, {m['cpu']} x {m['cores']} cores, {m['memory_mib']:,} MiB, "
+            f"\n{r['mode']}, {r.get('database', 'sqlite')}: {r['when']}, {m['cpu']} x {m['cores']} cores, {m['memory_mib']:,} MiB, "
             f"Python {m['python']}, SQLite {m['sqlite']}, load {m['load_1min_at_start']} at start, "
             f"{r.get('run_seconds', '?')} s"
         )
