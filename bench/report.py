@@ -48,7 +48,8 @@ def main(paths: list[str]) -> None:
     for r in reports:
         m = r["machine"]
         print(
-            f"\n{r['mode']}, {r.get('database', 'sqlite')}: {r['when']}, {m['cpu']} x {m['cores']} cores, {m['memory_mib']:,} MiB, "
+            f"\n{r['mode']}, {r.get('database', 'sqlite')}: {r['when']}, {m['cpu']} x {m['cores']} cores, "
+            f"{m['memory_mib']:,} MiB, "
             f"Python {m['python']}, SQLite {m['sqlite']}, load {m['load_1min_at_start']} at start, "
             f"{r.get('run_seconds', '?')} s"
         )
