@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "liangping.emergency",
     "liangping.appeals",
     "liangping.events",
+    "liangping.chains",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("grading/", include("liangping.grading.urls")),
     path("events/", include("liangping.events.urls")),
     path("indicators/", include("liangping.indicators.urls")),
+    path("chains/", include("liangping.chains.urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),
     path("notices/", include("liangping.notices.urls")),

@@ -19,6 +19,7 @@ VISITS = ("现场走访", "projects:visits")
 VISIT_STATS = ("走访统计", "projects:visit_stats")
 CASES = ("问题闭环", "cases:list")
 TASKS = ("攻坚事项", "tasks:list")
+CHAINS = ("产业链", "chains:list")
 IMPORT = ("导入台账", "sheets:import")
 BOARD = ("分级看板", "grading:board")
 RANKING = ("指标排名", "grading:ranking")
@@ -54,7 +55,7 @@ ACTIVITIES = ("", [EVENTS])
 
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, IMPORT]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, CHAINS, IMPORT]),
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
@@ -63,7 +64,7 @@ MENUS: dict[str, list[Group]] = {
         (SETTINGS, [RULES, CATALOGUE]),
     ],
     Role.LEADER: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
@@ -71,7 +72,7 @@ MENUS: dict[str, list[Group]] = {
         (PUBLIC, OPEN),
     ],
     Role.DEPARTMENT: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
@@ -79,7 +80,7 @@ MENUS: dict[str, list[Group]] = {
         (PUBLIC, OPEN),
     ],
     Role.DISTRICT: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, CHAINS]),
         (APPEALS, ROSTERS),
         (GRADING, [BOARD, RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),

@@ -25,6 +25,7 @@ from liangping.core.workdays import WorkCalendar
 from liangping.demo import names as N
 from liangping.demo.activity import ReportSpec, VisitSpec, plan_reports, plan_visits
 from liangping.demo.casework import CaseSpec, plan_cases
+from liangping.demo.chains_demo import load_chains_demo
 from liangping.demo.emergency_demo import load_emergency_demo
 from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
@@ -77,6 +78,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created.update(load_grading_demo(today))
         result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
         result.created.update(publish_quarters(today))
+        result.created.update(load_chains_demo())
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
         result.created["青少年足球邀请赛比赛"] = load_tournament_demo()

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("data.json", views.data_json, name="data"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("chains/", views.chains, name="chains"),
 ]

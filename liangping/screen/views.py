@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from liangping.chains.mapdata import published_chains
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.screen.dashboard import dashboard_context
+from liangping.grading.models import ItemKind, SnapshotItem
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
 
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
@@ -94,3 +96,37 @@ def index(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = dashboard_context(request.user, request.GET.get("period"))
     return render(request, "screen/dashboard.html", context)
+
+
+@require_safe
+def chains(request: HttpRequest) -> HttpResponse:
+    """The industrial chains' page of the public screen: each chain's latest published yearly snapshot
+    (public firms' names and capacities, linked projects) and its published years side by side. Project
+    grades come from the latest published period only. ?chain=NAME picks the chain shown first."""
+    found = published_chains()
+    graded = latest_published_snapshot()
+    codes = {p["code"] for c in found for s in c["data"]["segments"] for p in s["projects"]}
+    grades: dict[str, str] = {}
+    if graded is not None and codes:
+        items = SnapshotItem.objects.filter(snapshot=graded, kind=ItemKind.PROJECT, code__in=codes)
+        grades = dict(items.values_list("code", "grade"))
+    for c in found:
+        for seg in c["data"]["segments"]:
+            for p in seg["projects"]:
+                grade = grades.get(p["code"], "")
+                p["grade"] = grade if grade in ("red", "yellow", "blue") else ""
+                p["grade_label"] = {"red": "红", "yellow": "黄", "blue": "蓝"}.get(p["grade"], "")
+    wanted = request.GET.get("chain", "")
+    current = next((i for i, c in enumerate(found) if c["name"] == wanted), 0)
+    response = render(
+        request,
+        "screen/chains.html",
+        {
+            "chains": found,
+            "current": found[current] if found else None,
+            "grade_period": graded.period.label if graded is not None and grades else "",
+            "kiosk": request.GET.get("kiosk", "") in ("1", "true", "yes"),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
