@@ -44,6 +44,7 @@ ALLOWED = {
     "JSON",
     "MB",
     "KB",
+    "GWh",
     "GB",
     "UTF",
     "GBK",

@@ -338,8 +338,10 @@ def public_document(chain: Chain) -> dict[str, Any]:
     for firm in data["firms"].values():
         for hidden in ("credit_code", "output_yi", "internal"):
             firm.pop(hidden, None)
+    data.pop("grade_period", None)
     for seg in data["segments"]:
         seg.pop("leads", None)
+        seg.pop("grade_counts", None)
         for p in seg["projects"]:
             p.pop("url_id", None)
             p.pop("link_id", None)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 from liangping.chains.mapdata import published_chains
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Role
-from liangping.screen.dashboard import dashboard_context
 from liangping.grading.models import ItemKind, SnapshotItem
+from liangping.screen.dashboard import dashboard_context
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
 
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)

@@ -17,6 +17,9 @@ from django.db import connection
 
 from liangping.appeals.models import HotlineDuty, WindowShift
 from liangping.cases.models import CaseAttachment
+from liangping.chains.mapdata import public_document
+from liangping.chains.models import ChainSnapshot
+from liangping.chains.services import take_snapshot
 from liangping.core import approvals
 from liangping.core.api import create_token
 from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Period, Role
@@ -32,6 +35,7 @@ from liangping.tasks import services as tasks
 from liangping.tasks.models import Milestone
 from tests.api.conftest import Ledger, api_as, ledger  # noqa: F401  (the API suite's records, reused)
 from tests.cast import Cast, make_user
+from tests.chains.world import ChainWorld, build_chain
 from tests.emergency.world import EmergencyWorld, build_emergency
 from tests.events.conftest import build as build_cup
 from tests.security import processes as proc
@@ -51,6 +55,7 @@ PROJECT_APPS = {
     "emergency",
     "appeals",
     "events",
+    "chains",
 }
 
 
@@ -94,6 +99,8 @@ class World:
     team_out: Team
     match_in: Match
     match_out: Match
+    chains: ChainWorld | None = None  # a chain with the two projects linked to a segment
+    chain_snapshot: ChainSnapshot | None = None  # its 2025 snapshot, not yet published
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -156,6 +163,10 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         cups.append(cup)
     events.add_official(cast.district, cups[0], cast.specialist, "table")
     Tournament.objects.filter(pk=cups[1].pk).update(public=False)
+    chain_world = build_chain(cast)
+    chain_snapshot = take_snapshot(
+        cast.supervisor, chain_world.chain, 2025, public_document(chain_world.chain)
+    )
     period = grading.get_or_create_period("2025-05")
     snapshot = grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
     grading.publish_period(cast.supervisor, period)
@@ -199,6 +210,8 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         team_out=cups[1].teams.first(),
         match_in=Match.objects.filter(tournament=cups[0], stage="group").first(),
         match_out=Match.objects.filter(tournament=cups[1], stage="group").first(),
+        chains=chain_world,
+        chain_snapshot=chain_snapshot,
     )
 
 

@@ -65,6 +65,7 @@ ROSTER_VIEWERS = frozenset({"supervisor", "leader", "department", "district"})
 ORGANISERS = frozenset({"supervisor", "district", "department"})  # may create tournaments
 EVENT_MANAGERS = frozenset({"supervisor", "district"})  # manage the tournament of 滕州市
 EVENT_SCORERS = EVENT_MANAGERS | {"specialist"}  # the specialist is its table official
+CHAIN_ROLES = frozenset({"supervisor", "leader", "department", "district"})
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -127,6 +128,11 @@ def of(name: str, kind: str) -> Url:
 
 def of_object(name: str, attr: str) -> Url:
     return lambda w, where: reverse(name, args=[getattr(w, attr).pk])
+
+
+def _chain(w: World) -> Any:
+    assert w.chains is not None
+    return w.chains
 
 
 def tampering(w: World, where: str) -> dict[str, Any]:
@@ -460,6 +466,71 @@ PAGES: dict[str, Page] = {
     "indicators:edit": Page(
         of_object("indicators:edit", "indicator"), frozenset({"supervisor", "sysadmin"}), post=tampering
     ),
+    # -- industrial chains: read by the city government, changed by the supervisor ---------------------
+    # The chain pages name only the linked projects inside the reader's scope (the leak check holds).
+    "chains:list": Page(fixed("chains:list"), CHAIN_ROLES),
+    "chains:detail": Page(lambda w, where: reverse("chains:detail", args=[_chain(w).chain.pk]), CHAIN_ROLES),
+    "chains:data": Page(lambda w, where: reverse("chains:data", args=[_chain(w).chain.pk]), CHAIN_ROLES),
+    "chains:firms": Page(lambda w, where: reverse("chains:firms", args=[_chain(w).chain.pk]), CHAIN_ROLES),
+    "chains:segment": Page(
+        lambda w, where: reverse("chains:segment", args=[_chain(w).pack.pk]),
+        SUPERVISOR,
+        post=lambda w, where: {"parent": "", "position": "1", "target_firms": "9", "version": "1"},
+    ),
+    "chains:link": Page(
+        lambda w, where: reverse("chains:link", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {
+            "project": w.cast.inside.code,
+            "segment": _chain(w).cathode.pk,
+            "capacity": "2",
+            "unit": "万吨",
+        },
+        post_actor="supervisor",
+    ),
+    "chains:unlink": Page(
+        lambda w, where: reverse("chains:unlink", args=[_chain(w).link_in.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
+    "chains:lead_new": Page(
+        lambda w, where: reverse("chains:lead_new", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {"segment": _chain(w).cell.pk, "target": "篡改", "department": w.cast.fagai.pk},
+        post_actor="supervisor",
+    ),
+    "chains:lead": Page(
+        lambda w, where: reverse("chains:lead", args=[_chain(w).lead.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {"status": "signed", "version": _chain(w).lead.version},
+        post_actor="supervisor",
+    ),
+    "chains:goal": Page(
+        lambda w, where: reverse("chains:goal", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {"year": "2030", "output": "1500"},
+        post_actor="supervisor",
+    ),
+    "chains:snapshot": Page(
+        lambda w, where: reverse("chains:snapshot", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {"year": "2022"},
+        post_actor="supervisor",
+    ),
+    "chains:publish": Page(
+        lambda w, where: reverse("chains:publish", args=[w.chain_snapshot.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
     # -- masked personal data, shown in full on an audited request ------------------------------
     "projects:show": Page(
         lambda w, where: reverse("projects:show", args=[w.item("project", where).pk, "contact_phone"]),
@@ -662,6 +733,10 @@ PAGES: dict[str, Page] = {
     ),
     "screen:data": Page(
         fixed("screen:data"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
+    ),
+    # The chains' page of the screen: published yearly snapshots and published grades only.
+    "screen:chains": Page(
+        fixed("screen:chains"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
     ),
     # The dashboard's published half is the public screen's data; its live half is scoped.
     "screen:dashboard": Page(fixed("screen:dashboard"), LEDGER, published_ok=True),

@@ -125,8 +125,9 @@
             if (d.kind === "project") {
               var s = byId[d.ref];
               var p = s.projects.filter(function (x) { return x.code === d.code; })[0];
-              return esc(p.name) + "<br>" + esc(p.stage) + (p.grade_label ? " · " + esc(p.grade_label) + "牌" : "") +
-                (p.capacity ? "<br>建成新增 " + esc(p.capacity + p.unit) : "");
+              var lines = [esc(p.name), esc(p.stage) + (p.grade_label ? " · " + esc(p.grade_label) + "牌" : "")];
+              if (p.capacity) { lines.push("建成新增 " + esc(p.capacity + p.unit)); }
+              return lines.join("<br>");
             }
             return esc(d.name) + "：" + byId[d.ref].firm_count + "家";
           },
