@@ -77,6 +77,8 @@ class Writer:
                 prep.append(ops.adapt_datefield_value)
             elif isinstance(f, models.DecimalField):
                 prep.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
+            elif isinstance(f, models.JSONField):
+                prep.append(lambda v, f=f: f.get_db_prep_save(v, self.connection))
             else:
                 prep.append(None)
         # a column the generator does not name gets the field's default ("" for text), so a field
