@@ -74,7 +74,8 @@ def count(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-PAGES = {"events:public": 9, "events:screen": 9, "events:data": 9, "events:detail": 16, "events:schedule": 16}
+# measured when written (8, 8, 8, 10, 8) plus one
+PAGES = {"events:public": 9, "events:screen": 9, "events:data": 9, "events:detail": 11, "events:schedule": 9}
 
 
 def test_pages_cost_a_constant_number_of_queries(cast):
