@@ -94,5 +94,17 @@ def test_a_result_from_the_phone_reaches_the_table_bracket_and_screen(  # type: 
     width, inner = screen.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner
     shot(screen, "events-screen-2160")
+    screen.set_viewport_size(DESKTOP)
+    # a day with more matches than the panel holds: denser, then the rest counted, never cut off
+    screen.evaluate(
+        """() => { var d = JSON.parse(document.getElementById('es-data').textContent);
+        d.today = d.today.concat(d.today, d.today); window.eventsRedraw(d); }"""
+    )
+    last, panel = screen.evaluate(
+        """() => [document.querySelector('#es-today tr:last-child').getBoundingClientRect().bottom,
+        document.querySelector('.es-today').getBoundingClientRect().bottom]"""
+    )
+    assert last <= panel
+    expect(screen.locator("#es-today tr:last-child")).to_contain_text("未在大屏列出")
     # the refused entries answer 400 (the form again with its errors): nothing else may fail
     assert not [e for e in console_errors if "net::ERR_FAILED" not in e and "status of 400" not in e]

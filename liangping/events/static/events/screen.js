@@ -122,6 +122,25 @@
       tbody.appendChild(tr);
     });
   }
+  /* A day with more matches than the panel holds: first a denser table, then the rows that still do
+     not fit are left out with a line saying how many (the public page lists them all). */
+  function fitToday() {
+    var panel = document.querySelector(".es-today");
+    var tbody = $("es-today");
+    panel.classList.remove("dense");
+    if (window.matchMedia("(max-width: 899px)").matches) return;
+    function over() { return tbody.getBoundingClientRect().bottom > panel.getBoundingClientRect().bottom - 4; }
+    if (!over()) return;
+    panel.classList.add("dense");
+    var rows = Array.prototype.slice.call(tbody.querySelectorAll("tr"));
+    var hidden = 0;
+    while (over() && rows.length > 1) {
+      tbody.removeChild(rows.pop());
+      hidden += 1;
+      if (hidden === 1) { var more = el("tr", "more"); td(more, "", "empty").colSpan = 3; tbody.appendChild(more); }
+      tbody.lastChild.firstChild.textContent = "另有 " + hidden + " 场未在大屏列出";
+    }
+  }
   function scorers(d) {
     var tbody = $("es-scorers");
     clear(tbody);
@@ -143,6 +162,7 @@
     $("es-rules").textContent = "积分：" + d.points + "；积分相同时依次比较：" + d.rules + "。" + d.format + "。";
     $("es-sample").hidden = !d.sample;
     groups(d); bracket(d); today(d); scorers(d);
+    fitToday();
   }
 
   function markOk() { state.lastOk = new Date(); $("es-stale").hidden = true; body.classList.remove("stale"); }
@@ -175,11 +195,13 @@
     var now = new Date();
     $("es-clock").textContent = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + " " + hms(now);
   }
-  window.eventsRefresh = fetchOnce;  // the browser tests' hook: fetch now instead of waiting
+  window.eventsRefresh = fetchOnce;  // the browser tests' hooks: fetch now instead of waiting,
+  window.eventsRedraw = function (data) { state.data = data; render(); };  // or draw other data
   render();
   clock();
   setInterval(clock, 1000);
   setTimeout(loop, poll * 1000);
   var fonts = document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
-  fonts.then(function () { window.eventsReady = true; body.setAttribute("data-ready", "1"); });
+  fonts.then(function () { fitToday(); window.eventsReady = true; body.setAttribute("data-ready", "1"); });
+  window.addEventListener("resize", function () { render(); });
 })();
