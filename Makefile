@@ -98,10 +98,12 @@ bench: setup
 bench-quick: setup
 	$(BIN)/python -m bench.run --quick
 
-# Every phase on tiny data sets (seconds), on SQLite and on PostgreSQL when a server answers: part of
+# Every phase on tiny data sets (seconds), on SQLite and on PostgreSQL when a server answers, and the
+# 防汛叫应 fan-out on 20 points (SQLite only: on PostgreSQL it empties its database's tables): part of
 # `make test`, so a change that breaks a benchmark phase fails CI. Its figures are not measurements.
 bench-smoke: setup
 	env -u DATABASE_URL $(BIN)/python -m bench.run --smoke
+	env -u DATABASE_URL $(BIN)/python -m bench.emergency_fanout --points 20 --json
 	@$(PG_URL); \
 	if [ -z "$$url" ]; then echo "PostgreSQL not reachable: PostgreSQL bench smoke skipped"; exit 0; fi; \
 	DATABASE_URL="$$url" $(BIN)/python -m bench.run --smoke
