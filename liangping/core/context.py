@@ -23,6 +23,7 @@ CHAINS = ("产业链", "chains:list")
 IMPORT = ("导入台账", "sheets:import")
 BOARD = ("分级看板", "grading:board")
 RANKING = ("指标排名", "grading:ranking")
+DISTRICT_RANKING = ("区（市）排名", "indicators:districts")
 UNITS = ("单位得分", "grading:units")
 SUMMONS = ("约谈名单", "grading:summons")
 PERIODS = ("考核期", "grading:periods")
@@ -57,7 +58,7 @@ MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, CHAINS, IMPORT]),
         (APPEALS, ROSTERS),
-        (GRADING, [BOARD, RANKING, UNITS, SUMMONS, PERIODS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
         (PUBLIC, OPEN),
@@ -66,7 +67,7 @@ MENUS: dict[str, list[Group]] = {
     Role.LEADER: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
         (APPEALS, ROSTERS),
-        (GRADING, [BOARD, RANKING, UNITS, SUMMONS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
         (PUBLIC, OPEN),
@@ -74,7 +75,7 @@ MENUS: dict[str, list[Group]] = {
     Role.DEPARTMENT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
         (APPEALS, ROSTERS),
-        (GRADING, [BOARD, RANKING, UNITS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
         (PUBLIC, OPEN),
@@ -82,20 +83,20 @@ MENUS: dict[str, list[Group]] = {
     Role.DISTRICT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, CHAINS]),
         (APPEALS, ROSTERS),
-        (GRADING, [BOARD, RANKING, UNITS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.SPECIALIST: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES]),
-        (GRADING, [BOARD, RANKING, UNITS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.OWNER: [
         ("", [PROJECTS, REPORTS, CASES]),
-        (GRADING, [BOARD, RANKING, UNITS]),
+        (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],

@@ -107,7 +107,7 @@ def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]
                 "rows": [
                     {
                         "city": r.city,
-                        "growth": str(r.growth),
+                        "growth": _s(r.growth),
                         "rank": r.rank,
                         "prev_rank": r.prev_rank,
                         "change": r.change,

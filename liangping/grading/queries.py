@@ -244,7 +244,7 @@ def project_board_page(
 @dataclass
 class CityRow:
     city: str
-    growth: Decimal
+    growth: Decimal | None  # None for an indicator ranked by 总量 without a growth rate
     rank: int
     prev_rank: int | None
     grade: str
@@ -285,7 +285,7 @@ def ranking_board(period: Period) -> tuple[list[IndicatorBoard], bool]:
         for i in snapshot.items.filter(kind=ItemKind.INDICATOR).order_by("ref_id", "rank", "district"):
             row = CityRow(
                 i.district,
-                Decimal(i.figures["growth"]),
+                _d(i.figures["growth"]),
                 i.rank or 0,
                 i.prev_rank,
                 i.grade,
@@ -375,10 +375,13 @@ def indicator_history(indicator: Any) -> dict[str, Any]:
 
     cities = list(City.objects.order_by("sort").values_list("name", flat=True))
     by_period: dict[tuple[int, int], dict[str, Decimal]] = {}
-    for year, month, city, growth in IndicatorValue.objects.filter(indicator=indicator).values_list(
-        "year", "month", "city__name", "growth"
+    by_value = indicator.ranks_by_value
+    for year, month, city, growth, value in IndicatorValue.objects.filter(indicator=indicator).values_list(
+        "year", "month", "city__name", "growth", "value"
     ):
-        by_period.setdefault((year, month), {})[city] = growth
+        key = value if by_value else growth
+        if key is not None:
+            by_period.setdefault((year, month), {})[city] = key
     points = []
     for (year, month), growths in sorted(by_period.items()):
         ranks = competition_rank(growths, higher_is_better=indicator.direction == Direction.HIGHER)

@@ -207,7 +207,7 @@ def _indicator_items(year: int, month: int, rules: dict[str, Any]) -> list[Snaps
     items = []
     for ind in ranking(year, month):
         for row in ind.rows:
-            figures: dict[str, Any] = {"growth": str(row.growth), "value": _dec(row.value), "unit": ind.unit}
+            figures: dict[str, Any] = {"growth": _dec(row.growth), "value": _dec(row.value), "unit": ind.unit}
             if row.is_home:
                 figures["home"] = True
                 figures["distances"] = {str(k): _dec(v) for k, v in ind.distances.items()}

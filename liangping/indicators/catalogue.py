@@ -41,6 +41,9 @@ INDICATORS = [
     ("规模以上工业营业收入", "规上工业营业收入", "亿元"),
 ]
 
+# Balances at the end of the period, not sums from January: they may fall within a year.
+BALANCES = {"金融机构本外币存款余额", "金融机构本外币贷款余额"}
+
 
 def ensure_reference_data(city_model: type, indicator_model: type) -> int:
     """Create the 16 cities and the 15 default indicators where missing; returns how many were created.
@@ -52,9 +55,13 @@ def ensure_reference_data(city_model: type, indicator_model: type) -> int:
             name=name, defaults={"sort": sort, "is_home": name == HOME_CITY, "aliases": f"{name}市"}
         )
         created += new
+    # The data migration 0002 runs on a catalogue without the later field.
+    has_cumulative = any(f.name == "cumulative" for f in indicator_model._meta.get_fields())  # type: ignore[attr-defined]
     for sort, (name, synonyms, unit) in enumerate(INDICATORS, start=1):
+        extra = {"cumulative": name not in BALANCES} if has_cumulative else {}
         _, new = indicator_model.objects.get_or_create(  # type: ignore[attr-defined]
-            name=name, defaults={"synonyms": synonyms, "unit": unit, "sort": sort}
+            name=name,
+            defaults={"synonyms": synonyms, "unit": unit, "sort": sort, **extra},
         )
         created += new
     return created

@@ -10,7 +10,7 @@ from liangping.core.forms import PlainTextMixin
 from liangping.core.models import User
 from liangping.indicators.models import Indicator
 
-FIELDS = ["name", "synonyms", "unit", "direction", "sort"]
+FIELDS = ["name", "synonyms", "unit", "direction", "rank_by", "cumulative", "sort"]
 
 
 class IndicatorForm(PlainTextMixin, forms.ModelForm):

@@ -73,7 +73,10 @@ def load_indicator_demo(seed: int = 2022, extra_periods: list[tuple[int, int]] |
             shuffled = others[:]
             rnd.shuffle(shuffled)
             for city, growth in zip([home, *shuffled], growths, strict=True):
-                value = Decimal(rnd.randint(200, 9000)) * month / 12
+                # A year's total per city and indicator, of which the window holds its months' share:
+                # a cumulative figure grows through the year (the import's checks expect no less).
+                total = random.Random(f"{seed}-{city.name}-{name}-{year}").randint(200, 9000)
+                value = Decimal(total) * month / 12
                 _, new = IndicatorValue.objects.update_or_create(
                     indicator=indicators[name],
                     city=city,

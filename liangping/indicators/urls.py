@@ -6,4 +6,5 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<int:pk>/", views.catalogue, name="edit"),
+    path("districts/", views.districts, name="districts"),
 ]

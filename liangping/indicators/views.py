@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from liangping.core.access import roles_required
-from liangping.core.models import Role
+from liangping.core.models import ADMIN_ROLES, Role
 from liangping.indicators.catalogue_admin import IndicatorForm, save_indicator
 from liangping.indicators.models import City, Indicator
+from liangping.indicators.ranking import GOAL_NAMES, GOALS, change_card
+from liangping.indicators.services import district_ranking, district_windows
+from liangping.sheets.periods import PeriodError, parse_period
+
+LEDGER_ROLES = tuple(r for r in Role.values if r not in ADMIN_ROLES)
 
 
 @roles_required(Role.SYSADMIN, Role.SUPERVISOR)
@@ -30,3 +35,47 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "editing": editing,
         },
     )
+
+
+@roles_required(*LEDGER_ROLES)
+def districts(request: HttpRequest) -> HttpResponse:
+    """The city's internal ranking: its districts and counties against each other on each indicator,
+    with the same 双亮牌 (rank and change of rank) and distances as the 16-city ranking."""
+    windows = district_windows()
+    chosen = windows[0] if windows else None
+    if request.GET.get("period"):
+        try:
+            window = parse_period(request.GET["period"])
+        except PeriodError:
+            window = None
+        if window is None or (window.year, window.month) not in windows:
+            raise Http404
+        chosen = (window.year, window.month)  # type: ignore[assignment]
+    boards = []
+    if chosen is not None:
+        for board in district_ranking(*chosen):
+            goals = [k for k in GOALS if k < len(board.rows)]
+            rows = [
+                {
+                    "row": r,
+                    "card": change_card(r.change),
+                    "distances": [board.all_distances[r.city_id].get(k) for k in goals],
+                }
+                for r in board.rows
+            ]
+            boards.append({"board": board, "goals": [GOAL_NAMES[k] for k in goals], "rows": rows})
+    return render(
+        request,
+        "indicators/districts.html",
+        {
+            "boards": boards,
+            "chosen": chosen,
+            "windows": [(f"{y}-{m:02d}", _label(y, m)) for y, m in windows],
+            "label": _label(*chosen) if chosen else "",
+            "code": f"{chosen[0]}-{chosen[1]:02d}" if chosen else "",
+        },
+    )
+
+
+def _label(year: int, month: int) -> str:
+    return f"{year}年1月" if month == 1 else f"{year}年1-{month}月"

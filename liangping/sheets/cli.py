@@ -53,6 +53,13 @@ def wants_progress(json_output: bool) -> bool:
     return not json_output and sys.stderr.isatty()
 
 
+PREVIEW_LINES = 20
+
+
+def _cell(value: object, unit: str = "") -> str:
+    return "—" if value is None else f"{value}{unit}"
+
+
 def summary(result: ImportResult, label: str) -> list[str]:
     """The human report of an import: what happened, then every warning and error."""
     head = f"{label}导入{'（试运行，未写入任何数据）' if result.dry_run else ''}：{result.filename}"
@@ -63,15 +70,33 @@ def summary(result: ImportResult, label: str) -> list[str]:
             f"{verb}新增 {result.created} 条，{verb}更新 {result.updated} 条，"
             f"{result.unchanged} 条无变化（共 {result.rows_total} 行数据）"
         )
+    if result.layout:
+        lines.append(f"识别的版式：{result.layout}")
+        if result.preview:
+            shown = result.preview[:PREVIEW_LINES]
+            lines.append(f"读取的数据（共 {result.preview_total} 条，显示前 {len(shown)} 条）：")
+            lines.append("  指标 | 地区 | 期间 | 总量 | 增速(%) | 位次 | 行")
+            lines += [
+                f"  {p['indicator']} | {p['place']} | {p['period']} | "
+                f"{_cell(p['value'], p['unit'])} | {_cell(p['growth'])} | {_cell(p['rank'])} | 第{p['row']}行"
+                for p in shown
+            ]
     if result.unmapped:
         lines.append(
             f"未导入的列 {len(result.unmapped)} 个（可用 --map 列名=字段名 指定对应，并为本单位记住）："
         )
         lines += [f"  第{result.header_row}行 [{u['column']}] {unmapped_message(u)}" for u in result.unmapped]
+        if result.layout:
+            lines[-len(result.unmapped) - 1] = f"未导入的列 {len(result.unmapped)} 个："
     if result.warnings:
         lines.append(f"提示 {len(result.warnings)} 条：")
         lines += [f"  {w}" for w in result.warnings]
-    if result.errors:
+    if result.needs_confirmation:
+        lines.append(
+            f"以下 {len(result.errors)} 行的数据需要核对，未导入任何数据。"
+            "请改正后重新导入；如核对无误，加 --confirm 照常导入："
+        )
+    elif result.errors:
         lines.append(f"发现 {len(result.errors)} 处错误，未导入任何数据。请改正后重新导入：")
         lines += [str(e) for e in result.errors]
     return lines

@@ -16,9 +16,15 @@ class Issue:
     row: int | None
     column: str
     message: str
+    # A value that looks wrong but may be right (a cumulative figure that falls, a value ten times off
+    # its neighbours): an error until the person confirms the listed rows, then a warning.
+    confirm: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        out: dict[str, Any] = {"row": self.row, "column": self.column, "message": self.message}
+        if self.confirm:
+            out["confirm"] = True
+        return out
 
     def __str__(self) -> str:
         where = f"第{self.row}行" if self.row is not None else "文件"
@@ -49,6 +55,15 @@ class ImportResult:
     # the file's columns that are not imported, with the nearest field (sheets.columns.Unmapped)
     unmapped: list[dict[str, Any]] = field(default_factory=list)
     header_row: int | None = None
+    # The layout the importer read the file in (in words) and the first rows of the long table it made.
+    layout: str = ""
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    preview_total: int = 0
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Refused only for rows the person may confirm."""
+        return bool(self.errors) and all(e.confirm for e in self.errors)
 
     @property
     def ok(self) -> bool:
@@ -71,11 +86,14 @@ class ImportResult:
                 for u in self.unmapped
             ],
             "dry_run": self.dry_run,
+            **({"layout": self.layout, "preview": self.preview} if self.layout else {}),
         }
 
 
 def unmapped_message(column: dict[str, Any]) -> str:
     """What the preview says of a column it will not import (sheets.columns.Unmapped.message)."""
+    if column.get("reason"):
+        return str(column["reason"])
     if column.get("mapped"):
         return f"按本单位的列对应，导入为“{column['suggestion_label']}”"
     if column.get("duplicate_of"):

@@ -95,6 +95,7 @@ def preview_job(job_id: int) -> None:
             actor=job.user,
             dry_run=True,
             progress=ProgressFile(job.pk),
+            options=job.options,
         )
     except Exception:
         log.exception("preview of import job %s failed", job.pk)
@@ -125,6 +126,8 @@ def _store(job: ImportJob, result: ImportResult, status: str, *, finished: bool)
     job.errors = [e.as_dict() for e in result.errors]
     job.warnings = [w.as_dict() for w in result.warnings]
     job.unmapped = result.unmapped
+    job.layout = result.layout[:60]
+    job.preview = {"total": result.preview_total, "rows": result.preview} if result.layout else {}
     job.rows_total = result.rows_total
     job.rows_done = result.rows_total if finished else 0
     job.finished_at = timezone.now() if finished else None
@@ -235,6 +238,7 @@ def run_job(job_id: int) -> None:
             progress=ProgressFile(job.pk),
             write_progress=ProgressFile(job.pk, "write"),
             job=job,
+            options=job.options,
         )
     except journal.Abandoned:
         log.warning("import job %s was taken over by its recovery", job_id)
@@ -250,6 +254,18 @@ def run_job(job_id: int) -> None:
     _store(job, result, JobStatus.DONE if ok else JobStatus.FAILED, finished=True)
     job.message = "导入完成。" if ok else "导入前发现错误（数据可能已被他人修改），未导入任何数据。"
     job.save(update_fields=["message"])
+
+
+def set_options(job: ImportJob, chosen: dict[str, str], *, sync: bool | None = None) -> bool:
+    """Preview again with the run options the person chose on the preview page (those the importer
+    takes); False when the job is past its preview."""
+    entry = registry.importer(job.kind)
+    if entry is None or job.status not in (JobStatus.PREVIEWED, JobStatus.FAILED):
+        return False
+    job.options = {k: v for k, v in chosen.items() if k in entry.options and v}
+    ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+    repreview(job, sync=sync)
+    return True
 
 
 def repreview(job: ImportJob, *, sync: bool | None = None) -> None:

@@ -37,6 +37,11 @@ class ImportJob(models.Model):
     errors = models.JSONField("错误", default=list, blank=True)
     warnings = models.JSONField("提示", default=list, blank=True)
     unmapped = models.JSONField("未导入的列", default=list, blank=True)
+    # What the person chose for this file (版式, 期间, 已核对 …: Importer.options), and what the check
+    # found: the layout in words and the first rows of the long table read from it.
+    options = models.JSONField("导入选项", default=dict, blank=True)
+    layout = models.CharField("识别的版式", max_length=60, blank=True)
+    preview = models.JSONField("读取的数据", default=dict, blank=True)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
     message = models.CharField("说明", max_length=255, blank=True)

@@ -11,7 +11,9 @@ from liangping.sheets.table import ColumnSpec
 
 if TYPE_CHECKING:
     from liangping.core.models import User
+    from liangping.sheets.reading import Workbook
     from liangping.sheets.runner import ImportContext
+    from liangping.sheets.table import Table
 
 Progress = Callable[[int, int], None]
 
@@ -24,6 +26,9 @@ class Importer:
     run: Callable[[ImportContext], None]
     description: str = ""
     model: str = ""  # app_label.model of the rows the file holds: counts as written progress
+    # Finds the table itself (a layout sheets.table does not read): (workbook, column mapping, options)
+    locate: Callable[[Workbook, Mapping[str, str], Mapping[str, str]], Table] | None = None
+    options: tuple[str, ...] = ()  # the run options it understands (layout, period, confirm …)
 
     @property
     def required(self) -> list[str]:

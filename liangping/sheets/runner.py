@@ -33,6 +33,7 @@ class ImportContext:
     filename: str
     dry_run: bool
     progress: Progress = no_progress
+    options: Mapping[str, str] = field(default_factory=dict)
     reader: RowReader = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,6 +64,7 @@ def run_import(
     write_progress: Progress | None = None,
     job: ImportJob | None = None,
     mapping: Mapping[str, str] | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> ImportResult:
     """Import `path` with the importer registered as `kind`. Any error → nothing written.
 
@@ -73,6 +75,7 @@ def run_import(
     Headers the importer does not know are read as the field the actor's office mapped them to
     (sheets.mapping), or as `mapping` says ({normalised header: field}, which wins); the others are
     listed in `result.unmapped` with the nearest field.
+    `options` (layout, period, confirm …) go to importers that declare them (Importer.options).
     """
     entry = registry.importer(kind)
     if entry is None:
@@ -80,13 +83,24 @@ def run_import(
     path = Path(path)
     name = filename or path.name
     result = ImportResult(kind=kind, filename=name, dry_run=dry_run)
+    options = {k: v for k, v in (options or {}).items() if k in entry.options and v}
     try:
         chosen = columns.clean_mapping({**stored_mapping(actor, kind), **(mapping or {})}, entry.columns)
-        table = locate(open_workbook(path, name), entry.columns, entry.label, chosen)
+        book = open_workbook(path, name)
+        if entry.locate is not None:
+            table = entry.locate(book, chosen, options)
+        else:
+            table = locate(book, entry.columns, entry.label, chosen)
     except SheetError as exc:
         result.errors.append(exc.issue)
         return result
-    result.unmapped = [u.as_dict() for u in columns.describe(table, entry.columns, chosen)]
+    result.layout = table.layout
+    if table.records is not None:
+        result.unmapped = [
+            {"index": i, "column": header, "key": "", "reason": why} for i, header, why in table.not_imported
+        ]
+    else:
+        result.unmapped = [u.as_dict() for u in columns.describe(table, entry.columns, chosen)]
     result.header_row = table.header_row
     result.errors.extend(table.issues)
     result.rows_total = len(table.rows)
@@ -97,9 +111,19 @@ def run_import(
         result.errors.append(Issue(table.header_row, "", "表头下面没有数据行，请填写数据后再导入"))
         return result
     if dry_run:
-        entry.run(ImportContext(table, result, actor, name, dry_run, progress or no_progress))
+        entry.run(ImportContext(table, result, actor, name, dry_run, progress or no_progress, options))
     else:
-        _write(entry, table, result, actor, name, job, progress or no_progress, write_progress or no_progress)
+        _write(
+            entry,
+            table,
+            result,
+            actor,
+            name,
+            job,
+            progress or no_progress,
+            write_progress or no_progress,
+            options,
+        )
     if result.errors:
         result.refuse()
     return result
@@ -114,6 +138,7 @@ def _write(
     job: ImportJob | None,
     progress: Progress,
     write_progress: Progress,
+    options: Mapping[str, str],
 ) -> None:
     log = journal.Journal(
         lambda: journal.start_run(entry.name, name, actor, job),
@@ -123,7 +148,7 @@ def _write(
     )
     try:
         with journal.activate(log):
-            entry.run(ImportContext(table, result, actor, name, False, progress))
+            entry.run(ImportContext(table, result, actor, name, False, progress, options))
     except journal.Abandoned:
         raise  # someone else is reverting this run
     except BaseException:

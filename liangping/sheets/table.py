@@ -68,6 +68,12 @@ class Table:
     issues: list[Issue] = field(default_factory=list)
     # header cells that are not imported: (column index, header as written), see sheets.columns
     unrecognised: list[tuple[int, str]] = field(default_factory=list)
+    # A table an importer reshaped itself (a wide statistics table): the layout found, in words, and
+    # its cells as long records; the columns it leaves out as (column index, header, why).
+    layout: str = ""
+    records: list[Any] | None = None
+    not_imported: list[tuple[int, str, str]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class _Matcher:
@@ -125,6 +131,11 @@ def _note_unit(rows: list[list[Any]]) -> str | None:
                 if found:
                     return found.group(1)
     return None
+
+
+def is_skipped_row(cells: list[Any]) -> bool:
+    """Blank rows, 合计/总计 rows and trailing notes are not data."""
+    return _is_skipped(cells)
 
 
 def _is_skipped(cells: list[Any]) -> bool:

@@ -21,6 +21,14 @@ from liangping.sheets.runner import run_export
 from liangping.sheets.writing import write_issues
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The layouts an importer with the `layout` option reads (indicators.layouts names them the same way).
+LAYOUT_CHOICES = (
+    ("", "按内容识别"),
+    ("a", "（a）长表：每行一个指标、地区和期间"),
+    ("b", "（b）地区为行、指标为列"),
+    ("c", "（c）指标为行、地区为列"),
+    ("d", "（d）期间为行、地区为列"),
+)
 
 
 class UploadForm(forms.Form):
@@ -101,14 +109,18 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def _job_context(job: ImportJob) -> dict[str, object]:
     entry = registry.importer(job.kind)
     unmapped = [{**u, "message": unmapped_message(u)} for u in job.unmapped]
+    options = entry.options if entry else ()
     return {
         "job": job,
         "label": entry.label if entry else job.kind,
+        "takes_options": bool(options) and job.status in (JobStatus.PREVIEWED, JobStatus.FAILED),
+        "layouts": LAYOUT_CHOICES if "layout" in options else (),
+        "needs_confirmation": bool(job.errors) and all(e.get("confirm") for e in job.errors),
         "progress": jobs.read_progress(job),
         "unmapped": unmapped,
         "not_imported": sum(1 for u in unmapped if not u.get("mapped")),
         "may_map": job.status in (JobStatus.PREVIEWED, JobStatus.FAILED)
-        and any(not u.get("duplicate_of") for u in unmapped),
+        and any(not u.get("duplicate_of") and not u.get("reason") for u in unmapped),
     }
 
 
@@ -140,12 +152,25 @@ def job_map(request: HttpRequest, pk: int) -> HttpResponse:
     fields = {spec.field for spec in entry.columns}
     chosen: dict[str, str] = {}
     for column in job.unmapped:
-        if column.get("duplicate_of"):
+        if column.get("duplicate_of") or column.get("reason"):
             continue
         value = request.POST.get(f"map-{column['index']}", "")
         chosen[column["key"]] = value if value in fields else ""
     mapping.remember(job.user, job.kind, chosen, entry.columns)
     jobs.repreview(job)
+    return redirect("sheets:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_options(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read the file again as the person says: another layout, a period or an indicator the file does
+    not name, the flagged rows confirmed, the bureau's ranks taken."""
+    job = _own_job(request, pk)
+    chosen = {name: request.POST.get(name, "").strip()[:40] for name in ("layout", "period", "indicator")}
+    for flag in ("confirm", "file_ranks"):
+        chosen[flag] = "1" if request.POST.get(flag) else ""
+    jobs.set_options(job, chosen)
     return redirect("sheets:job", pk=job.pk)
 
 

@@ -34,6 +34,8 @@ def test_edit_direction_and_synonyms_is_audited(cast):
         "synonyms": "GDP，生产总值, 地区GDP",
         "unit": "亿元",
         "direction": Direction.LOWER,
+        "rank_by": "value",
+        "cumulative": "on",
         "sort": 1,
         "reason": "统计口径调整",
     }
@@ -43,6 +45,7 @@ def test_edit_direction_and_synonyms_is_audited(cast):
     assert gdp.direction == Direction.LOWER and gdp.synonym_list() == ["GDP", "生产总值", "地区GDP"]
     entry = AuditLog.objects.get(action="indicator.update")
     assert entry.reason == "统计口径调整" and entry.changes["direction"] == ["higher", "lower"]
+    assert entry.changes["rank_by"] == ["growth", "value"] and gdp.ranks_by_value
 
 
 @pytest.mark.django_db
@@ -53,6 +56,7 @@ def test_a_synonym_of_another_indicator_is_refused(cast):
         "synonyms": "进出口",
         "unit": "亿元",
         "direction": "higher",
+        "rank_by": "growth",
         "sort": 1,
         "reason": "x",
     }

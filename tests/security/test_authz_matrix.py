@@ -440,6 +440,16 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {f"map-{len(LEDGER_HEADER)}": "plan_year"},
         post_actor="supervisor",
     ),
+    "sheets:job_options": Page(
+        of("sheets:job_options", "job"),
+        SUPERVISOR,
+        "job",
+        post_only=True,
+        get_status=dict.fromkeys(SIGNED_IN, 405),  # require_POST answers before the job is looked up
+        # the world's job is a project ledger, which takes no reading options: its uploader's post is
+        # a no-op (tests/indicators/test_districts.py posts options to an indicator job)
+        post=lambda w, where: {"layout": "a", "period": "2025-06"},
+    ),
     "sheets:job_errors": Page(of("sheets:job_errors", "job"), SUPERVISOR, "job"),
     "sheets:export": Page(fixed("sheets:export", "projects"), LEDGER),
     # -- grading --------------------------------------------------------------------------------
@@ -456,6 +466,7 @@ PAGES: dict[str, Page] = {
     "grading:snapshot": Page(of_object("grading:snapshot", "snapshot"), LEDGER),
     "grading:ranking": Page(fixed("grading:ranking"), LEDGER),
     "grading:indicator": Page(of_object("grading:indicator", "indicator"), LEDGER),
+    "indicators:districts": Page(fixed("indicators:districts"), LEDGER),
     "grading:units": Page(fixed("grading:units"), LEDGER),
     "grading:summons": Page(fixed("grading:summons"), frozenset({"supervisor", "leader"})),
     "grading:rules": Page(fixed("grading:rules"), frozenset({"supervisor", "sysadmin"}), post=tampering),

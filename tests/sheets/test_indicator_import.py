@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from liangping.core.models import AuditLog
-from liangping.indicators.imports import CellProblem, parse_window
 from liangping.indicators.models import IndicatorValue
+from liangping.indicators.numbers import CellProblem, parse_window
 from liangping.indicators.services import ranking
 from tests.sheets.builders import write_csv, write_xlsx
 from tests.sheets.conftest import issues
@@ -74,7 +74,7 @@ def test_every_defect_is_reported_and_nothing_is_kept(imp, tmp_path):
     result = imp(write_xlsx(tmp_path / "bad.xlsx", rows), "indicators")
     assert not result.ok
     found = issues(result)
-    assert (3, "地区", "“莱芜市”不是山东省16市之一：莱芜已于2019年并入济南，请改为“济南”") in found
+    assert (3, "地区", "“莱芜市”不是山东省16市之一：莱芜市已于2019年并入济南市，请将数据并入“济南”") in found
     assert any(e[:2] == (4, "指标名称") and "未知指标“人均GDP”" in e[2] for e in found)
     assert any(e[:2] == (5, "增速(%)") and "不是数字" in e[2] for e in found)
     assert any(e[:2] == (6, "地区") and "与第2行重复" in e[2] for e in found)
@@ -102,8 +102,10 @@ def test_period_spellings(text, window):
 
 
 def test_unreadable_period():
-    with pytest.raises(CellProblem, match="无法识别期间"):
+    with pytest.raises(CellProblem, match="“上半年”没有写年份"):
         parse_window("上半年")
+    with pytest.raises(CellProblem, match="无法识别期间"):
+        parse_window("本期")
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """liangping import KIND FILE [--dry-run] [--json] [--as USERNAME] [--errors-xlsx OUT.xlsx]
 [--map 开工时间=计划开工时间 …]
+[--layout a|b|c|d] [--period 2022-06] [--indicator 名称] [--confirm] [--file-ranks]
 liangping import recover: take back the imports whose process died (and free their web jobs)."""
 
 from __future__ import annotations
@@ -18,6 +19,27 @@ from liangping.sheets.mapping import remember
 from liangping.sheets.models import ImportJob, JobStatus
 from liangping.sheets.runner import run_import
 from liangping.sheets.writing import write_issues
+
+OPTION_FLAGS = {
+    "layout": "--layout",
+    "period": "--period",
+    "indicator": "--indicator",
+    "confirm": "--confirm",
+    "file_ranks": "--file-ranks",
+}
+
+
+def _run_options(entry: registry.Importer, options: dict[str, Any]) -> dict[str, str]:
+    """The run options given on the command line; one the importer does not take is refused."""
+    out: dict[str, str] = {}
+    for name, flag in OPTION_FLAGS.items():
+        value = options.get(name)
+        if not value:
+            continue
+        if name not in entry.options:
+            raise CommandError(f"{flag} 不适用于{entry.label}导入")
+        out[name] = "1" if value is True else str(value)
+    return out
 
 
 class Command(BaseCommand):
@@ -40,6 +62,26 @@ class Command(BaseCommand):
             "（可重复；为导入人所在单位记住）",
         )
 
+        parser.add_argument(
+            "--layout",
+            help="经济指标表的版式（不指定时按内容识别）：a 长表；b 地区为行、指标为列；"
+            "c 指标为行、地区为列；d 期间为行、地区为列",
+        )
+        parser.add_argument(
+            "--period", help="表中没有期间时使用的期间，如 2022-06、2022年1-6月（优先于标题）"
+        )
+        parser.add_argument(
+            "--indicator", help="期间为行的表中只有一个指标时，该指标的名称（标题中没有写时）"
+        )
+        parser.add_argument(
+            "--confirm",
+            action="store_true",
+            help="已核对提示需确认的行（累计数下降、与相邻数据相差十倍），照常导入",
+        )
+        parser.add_argument(
+            "--file-ranks", action="store_true", help="以文件中的位次为准（默认按数据计算位次，差异列为提示）"
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path, as_json = options["kind"], Path(options["file"]), options["json"]
         entry = registry.importer(kind)
@@ -53,6 +95,7 @@ class Command(BaseCommand):
             if not options["file"] or not path.is_file():
                 raise CommandError(f"找不到文件：{path}")
             actor = resolve_actor(options["username"])
+            run_options = _run_options(entry, options)
             try:
                 chosen = columns.parse_pairs(options["map"], entry.columns)
             except columns.MappingError as exc:
@@ -80,6 +123,7 @@ class Command(BaseCommand):
                 progress=bar,
                 write_progress=written,
                 mapping=chosen,
+                options=run_options,
             )
         finally:
             for each in (bar, written):
