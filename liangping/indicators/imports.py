@@ -19,7 +19,7 @@ from liangping.indicators.finding import COLUMNS, IndicatorIndex, locate_indicat
 from liangping.indicators.layouts import LONG, PERIODS, PLACES, Record
 from liangping.indicators.models import Indicator
 from liangping.indicators.numbers import GROWTH_LIMIT, VALUE_LIMIT, CellProblem, fit, parse_number, parse_rank
-from liangping.indicators.places import CITY, DISTRICT, TOTAL, PlaceIndex
+from liangping.indicators.places import CITY, DISTRICT, TOTAL, PlaceIndex, home_tenant
 from liangping.indicators.writes import Entry, write_entries
 from liangping.sheets.errors import Issue
 from liangping.sheets.measures import GROWTH, RANK, VALUE, UnitError, unit_factor
@@ -80,8 +80,11 @@ def _unit_of(header: str) -> str | None:
 class Resolver:
     ctx: ImportContext
     index: IndicatorIndex = field(default_factory=IndicatorIndex)
-    places: PlaceIndex = field(default_factory=PlaceIndex)
+    places: PlaceIndex = field(init=False)
     said: set[tuple[int | None, str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.places = PlaceIndex(home_tenant(self.ctx.actor))
 
     def error(self, at: tuple[int | None, str], message: str, *, confirm: bool = False) -> None:
         key = (at[0], at[1], message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from liangping.core.models import Org, OrgKind
+from liangping.core.models import Org, OrgKind, User
 from liangping.indicators.models import City
 from liangping.sheets.measures import normalize
 
@@ -28,10 +28,23 @@ def _bare(name: str) -> str:
     return normalize(name).removesuffix("市")
 
 
-class PlaceIndex:
-    """Every name a place is written with → the place. Two queries."""
+def home_tenant(user: User | None) -> int | None:
+    """The city whose districts a person ranks: their unit's city, else the home city's org."""
+    org = getattr(user, "org", None) if user is not None else None
+    if org is not None and org.tenant_id is not None:
+        return int(org.tenant_id)
+    home = City.objects.filter(is_home=True).values_list("name", flat=True).first()
+    if home is None:
+        return None
+    city = Org.objects.filter(kind=OrgKind.CITY, name__in=[home, f"{home}市"]).values_list("pk", flat=True)
+    return next(iter(city), None)
 
-    def __init__(self) -> None:
+
+class PlaceIndex:
+    """Every name a place is written with → the place: the 16 cities, and the districts of the city
+    `tenant` (every district when there is none). Three queries."""
+
+    def __init__(self, tenant: int | None = None) -> None:
         self.names: dict[str, Place] = {}
         self.home = ""
         for city in City.objects.all():
@@ -45,7 +58,10 @@ class PlaceIndex:
         for name in CITY_TOTALS:
             self.names[_bare(name)] = Place(TOTAL, 0, name)
         home = _bare(self.home)
-        for org in Org.objects.filter(kind=OrgKind.DISTRICT):
+        districts = Org.objects.filter(kind=OrgKind.DISTRICT)
+        if tenant is not None:
+            districts = districts.filter(tenant_id=tenant)
+        for org in districts:
             place = Place(DISTRICT, org.pk, org.name)
             for written in (org.name, *org.alias_list()):
                 bare = _bare(written)

@@ -53,12 +53,12 @@ def _key(v: Any, indicator: Indicator) -> Decimal | None:
     return v.value if indicator.ranks_by_value else v.growth
 
 
-def _previous_periods(model: Any, year: int, month: int) -> dict[int, tuple[int, int]]:
+def _previous_periods(values: Any, year: int, month: int) -> dict[int, tuple[int, int]]:
     """For each indicator, the most recent earlier (year, month) that has values."""
     earlier = Q(year__lt=year) | Q(year=year, month__lt=month)
     out: dict[int, tuple[int, int]] = {}
     for ind, y, m in (
-        model.objects.filter(earlier)
+        values.filter(earlier)
         .values_list("indicator_id", "year", "month")
         .distinct()
         .order_by("indicator_id", "-year", "-month")
@@ -76,20 +76,23 @@ def _ranks(values: Iterable[Any], indicator: Indicator, place: str) -> dict[int,
     return competition_rank(keyed, higher_is_better=indicator.direction == Direction.HIGHER)
 
 
-def _rank_all(model: Any, place: str, year: int, month: int) -> list[tuple[Indicator, list[Any], dict]]:
-    """(indicator, values, {place id: previous rank}) for every indicator with values in the window:
-    three queries whatever the number of indicators and places."""
+Ranked = tuple[Indicator, list[Any], dict[int, int], tuple[int, int] | None]
+
+
+def _rank_all(values: Any, place: str, year: int, month: int) -> list[Ranked]:
+    """(indicator, values, {place id: previous rank}, previous window) for every indicator with values
+    in the window, among `values` (a queryset): four queries whatever the number of indicators."""
     indicators = {i.pk: i for i in Indicator.objects.all()}
     current: dict[int, list[Any]] = {}
-    for v in model.objects.at(year, month):
+    for v in values.filter(year=year, month=month):
         current.setdefault(v.indicator_id, []).append(v)
-    prev_at = {k: p for k, p in _previous_periods(model, year, month).items() if k in current}
+    prev_at = {k: p for k, p in _previous_periods(values, year, month).items() if k in current}
     previous: dict[int, list[Any]] = {}
     if prev_at:
         cond = Q()
         for ind_pk, (y, m) in prev_at.items():
             cond |= Q(indicator_id=ind_pk, year=y, month=m)
-        for v in model.objects.filter(cond):
+        for v in values.filter(cond):
             previous.setdefault(v.indicator_id, []).append(v)
     out = []
     for ind_id, ind in indicators.items():
@@ -97,14 +100,14 @@ def _rank_all(model: Any, place: str, year: int, month: int) -> list[tuple[Indic
             out.append(
                 (ind, current[ind_id], _ranks(previous.get(ind_id, []), ind, place), prev_at.get(ind_id))
             )
-    return out  # type: ignore[return-value]
+    return out
 
 
 def ranking(year: int, month: int) -> list[IndicatorRanking]:
     """Every indicator with values for the window January → month of year, the 16 cities ranked."""
     cities = {c.pk: c for c in City.objects.all()}
     out = []
-    for ind, values, prev_ranks, prev_at in _rank_all(IndicatorValue, "city_id", year, month):  # type: ignore[misc]
+    for ind, values, prev_ranks, prev_at in _rank_all(IndicatorValue.objects.all(), "city_id", year, month):
         ranks = _ranks(values, ind, "city_id")
         if not ranks:
             continue
@@ -153,15 +156,21 @@ def _distances(rows: list[CityRank], ind: Indicator, me: int, attr: str) -> dict
     return distances_to_goals(growths, me, higher_is_better=ind.direction == Direction.HIGHER, goals=GOALS)
 
 
-def district_ranking(year: int, month: int) -> list[IndicatorRanking]:
+def _district_values(tenant: int | None) -> Any:
+    values = DistrictValue.objects.all()
+    return values if tenant is None else values.filter(place__tenant_id=tenant)
+
+
+def district_ranking(year: int, month: int, tenant: int | None = None) -> list[IndicatorRanking]:
     """The city's districts and counties ranked against each other on every indicator with values in
     the window: the same ranks, cards and distances as the 16-city ranking, every place with its own
-    distances (CityRank.city is the place's name, city_id its org id)."""
-    places = {
-        o.pk: o for o in Org.objects.filter(pk__in=DistrictValue.objects.at(year, month).values("place_id"))
-    }
+    distances (CityRank.city is the place's name, city_id its org id). `tenant`: the districts of that
+    city only."""
+    scoped = _district_values(tenant)
+    here = scoped.filter(year=year, month=month).values("place_id")
+    places = {o.pk: o for o in Org.objects.filter(pk__in=here)}
     out = []
-    for ind, values, prev_ranks, prev_at in _rank_all(DistrictValue, "place_id", year, month):  # type: ignore[misc]
+    for ind, values, prev_ranks, prev_at in _rank_all(scoped, "place_id", year, month):
         ranks = _ranks(values, ind, "place_id")
         if not ranks:
             continue
@@ -198,6 +207,7 @@ def district_ranking(year: int, month: int) -> list[IndicatorRanking]:
     return out
 
 
-def district_windows() -> list[tuple[int, int]]:
-    """The windows with district values, newest first."""
-    return list(DistrictValue.objects.values_list("year", "month").distinct().order_by("-year", "-month"))
+def district_windows(tenant: int | None = None) -> list[tuple[int, int]]:
+    """The windows with district values (of the city `tenant`), newest first."""
+    windows = _district_values(tenant).values_list("year", "month").distinct().order_by("-year", "-month")
+    return list(windows)

@@ -7,9 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from liangping.core.access import roles_required
-from liangping.core.models import ADMIN_ROLES, Role
+from liangping.core.models import ADMIN_ROLES, Role, User
 from liangping.indicators.catalogue_admin import IndicatorForm, save_indicator
 from liangping.indicators.models import City, Indicator
+from liangping.indicators.places import home_tenant
 from liangping.indicators.ranking import GOAL_NAMES, GOALS, change_card
 from liangping.indicators.services import district_ranking, district_windows
 from liangping.sheets.periods import PeriodError, parse_period
@@ -41,7 +42,8 @@ def catalogue(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def districts(request: HttpRequest) -> HttpResponse:
     """The city's internal ranking: its districts and counties against each other on each indicator,
     with the same 双亮牌 (rank and change of rank) and distances as the 16-city ranking."""
-    windows = district_windows()
+    tenant = home_tenant(request.user if isinstance(request.user, User) else None)
+    windows = district_windows(tenant)
     chosen = windows[0] if windows else None
     if request.GET.get("period"):
         try:
@@ -53,7 +55,7 @@ def districts(request: HttpRequest) -> HttpResponse:
         chosen = (window.year, window.month)  # type: ignore[assignment]
     boards = []
     if chosen is not None:
-        for board in district_ranking(*chosen):
+        for board in district_ranking(*chosen, tenant):
             goals = [k for k in GOALS if k < len(board.rows)]
             rows = [
                 {

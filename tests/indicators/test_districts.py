@@ -79,9 +79,15 @@ def test_the_page_in_a_fixed_number_of_queries(places, client, cast, django_asse
     put(places, "地区生产总值", 2023, 6, ["5.0", "6.5", "3.0", "3.0", "1.0", "6.0", "0.5"])
     put(places, "税收收入", 2023, 6, ["5.0", "6.5", "3.0", "3.0", "1.0", "6.0", "0.5"])
     put(places, "固定资产投资", 2023, 6, ["5.0", "6.5", "3.0", "3.0", "1.0", "6.0", "0.5"])
+    other = Org.objects.create(name="济南市", kind=OrgKind.CITY)  # another city's 市中区 is not ours
+    lixia = Org.objects.create(name="历下区", kind=OrgKind.DISTRICT, parent=other)
+    DistrictValue.objects.create(
+        indicator=Indicator.objects.get(name="地区生产总值"), place=lixia, year=2023, month=6, growth=9
+    )
     with django_assert_max_num_queries(12):
         page = client.get(reverse("indicators:districts"), {"period": "2023-06"})
     text = page.content.decode()
+    assert "历下区" not in text and text.count("<tr>") == 3 * 8  # three indicators, a header and 7 rows
     assert page.status_code == 200 and "2023年1-6月" in text and "↑3 进位" in text and "↓6 退位" in text
     assert "距第五" in text and "距第十" not in text  # seven places: no 10th to measure against
     assert client.get(reverse("indicators:districts"), {"period": "2019-06"}).status_code == 404
