@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from liangping.core.models import Org, OrgKind, PeriodStatus, Role, User
 from liangping.grading import services as grading
-from liangping.indicators.demo import load_indicator_demo
+from liangping.indicators.demo import load_district_demo, load_indicator_demo
 from liangping.tasks.models import Milestone, Task, TaskReport, TaskReportStatus
 
 # (title, lead department, goal, target value and unit or None) — themes from the seeds.
@@ -132,6 +132,7 @@ def load_grading_demo(today: dt.date) -> dict[str, int]:
     extra = [(int(code[:4]), int(code[-1]) * 3) for code in quarters_to_publish(today)]
     return {
         "指标数据": load_indicator_demo(extra_periods=extra),
+        "区（市）指标数据（示例数据）": load_district_demo(extra[-2:] or [(2025, 3), (2025, 6)]),
         "攻坚事项": _tasks(today.year, today, rnd),
     }
 

@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from liangping.core.models import Org, OrgKind
 from liangping.indicators.catalogue import HOME_CITY, INDICATORS, ensure_reference_data
-from liangping.indicators.models import City, Indicator, IndicatorValue
+from liangping.indicators.models import City, DistrictValue, Indicator, IndicatorValue
 
 NAMES = [name for name, _synonyms, _unit in INDICATORS]
 
@@ -86,3 +87,37 @@ def load_indicator_demo(seed: int = 2022, extra_periods: list[tuple[int, int]] |
                 )
                 written += new
     return written
+
+
+@transaction.atomic
+def load_district_demo(windows: list[tuple[int, int]], seed: int = 2022) -> int:
+    """Illustrative values (示例数据) of every indicator for the home city's districts and counties in
+    each (year, month) window, so the districts' ranking has something to rank; idempotent. Each
+    district's year total is fixed, the window holds its months' share (cumulative figures grow)."""
+    home = City.objects.filter(is_home=True).values_list("name", flat=True).first()
+    city = Org.objects.filter(kind=OrgKind.CITY, name__in=[home, f"{home}市"]).first() if home else None
+    if city is None:
+        return 0
+    places = list(Org.objects.filter(kind=OrgKind.DISTRICT, tenant=city))
+    have = set(
+        DistrictValue.objects.filter(place__in=places).values_list(
+            "indicator_id", "place_id", "year", "month"
+        )
+    )
+    new = []
+    for year, month in windows:
+        for ind in Indicator.objects.all():
+            for place in places:
+                if (ind.pk, place.pk, year, month) in have:
+                    continue
+                rnd = random.Random(f"{seed}-{place.name}-{ind.name}-{year}")
+                total = Decimal(rnd.randint(20, 1500))
+                growth = Decimal(rnd.randint(-20, 120) + month) / 10
+                value = (total * month / 12).quantize(Decimal("0.01"))
+                new.append(
+                    DistrictValue(
+                        indicator=ind, place=place, year=year, month=month, value=value, growth=growth
+                    )
+                )
+    DistrictValue.objects.bulk_create(new)
+    return len(new)

@@ -345,9 +345,7 @@ def _record(
     if found.layout == INDICATORS:
         head = split_header(text)
         measure = col.measure or head.measure or VALUE
-        unit = col.unit if col.measure else (head.unit or col.unit)
-        if measure == GROWTH:
-            unit = "%"
+        unit = "%" if measure == GROWTH else (head.unit or col.unit)
         return Record(number, col.header, None, col.name, at_header, head.name, at_label, measure, unit)
     return Record(
         number,

@@ -172,7 +172,10 @@ def district_ranking(year: int, month: int, tenant: int | None = None) -> list[I
     out = []
     for ind, values, prev_ranks, prev_at in _rank_all(scoped, "place_id", year, month):
         ranks = _ranks(values, ind, "place_id")
-        if not ranks:
+        if not ranks:  # values without the figure it ranks by: shown as such, not left out in silence
+            out.append(
+                IndicatorRanking(ind.pk, ind.name, ind.unit, ind.direction, [], None, rank_by=ind.rank_by)
+            )
             continue
         rows = sorted(
             (

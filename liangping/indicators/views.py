@@ -56,7 +56,8 @@ def districts(request: HttpRequest) -> HttpResponse:
     boards = []
     if chosen is not None:
         for board in district_ranking(*chosen, tenant):
-            goals = [k for k in GOALS if k < len(board.rows)]
+            # distances are points of growth: none for a ranking by 总量, none to a place nobody holds
+            goals = [] if board.rank_by == "value" else [k for k in GOALS if k < len(board.rows)]
             rows = [
                 {
                     "row": r,

@@ -143,6 +143,22 @@ def test_indicators_as_rows_with_the_period_given(imp, tmp_path):
     )
 
 
+def test_indicators_as_rows_under_cities_over_total_and_growth(imp, tmp_path):
+    top, sub = ["指标"], [None]
+    for city in CITIES:
+        top += [city, None]
+        sub += ["总量", "增速"]
+    rows = [["2022年前三季度各市主要指标"], top, sub]
+    rows.append(["地区生产总值（亿元）", *[x for i in range(16) for x in (3000 + i, 9 - i * 0.5)]])
+    rows.append(["税收收入（万元）", *[x for i in range(16) for x in (400000 + i, 3 + i * 0.1)]])
+    result = imp(write_xlsx(tmp_path / "c2.xlsx", rows), "indicators")
+    assert result.ok and result.layout == "（c）指标为行、地区为列" and result.created == 32, issues(result)
+    tax = IndicatorValue.objects.get(indicator__name="税收收入", city__name="枣庄", year=2022, month=9)
+    assert tax.value == Decimal("40.0003") and tax.growth == Decimal("3.3")
+    gdp = next(r for r in ranking(2022, 9) if r.name == "地区生产总值")
+    assert gdp.home.rank == 4 and gdp.home.value == Decimal(3003)
+
+
 @pytest.fixture
 def districts(cast):
     """The demo city's other districts (the cast has 滕州市 and 市中区)."""
