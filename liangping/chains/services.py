@@ -3,6 +3,7 @@ entry, and refuses bad input with a Chinese message naming the field (ChainError
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,12 +28,14 @@ from liangping.chains.models import (
     ProjectLink,
     Segment,
     Zone,
+    ZoneKind,
 )
 from liangping.core.audit import record
 from liangping.core.models import Org, OrgKind, User
 from liangping.projects.models import Project
 
 CENT = Decimal("0.01")
+ZONE_KINDS = [k.value for k in ZoneKind]
 CAPACITY_LIMIT = Decimal("1e12")
 # how units are written → how the measure stores them
 UNIT_SYNONYMS = {
@@ -585,3 +588,105 @@ def publish_snapshot(actor: User | None, snapshot: ChainSnapshot) -> ChainSnapsh
         snapshot.save(update_fields=["published_at"])
         record(actor, "chain.snapshot.publish", snapshot, changes={"published": [False, True]})
     return snapshot
+
+
+def parse_zones(text: str) -> list[tuple[str, str, str]]:
+    """Layout zones written one a line: 「核心基地 枣庄高新区锂电产业园 枣庄高新区」 (type, name, optional
+    district) → [(kind, name, district name)]; ChainError names the line."""
+    words = {label: value for value, label in ZoneKind.choices}
+    words.update({"核心区": ZoneKind.CORE, "配套区": ZoneKind.SUPPORT, "协调区": ZoneKind.COORDINATED})
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        parts = line.replace("：", " ").replace(":", " ").split()
+        if not parts:
+            continue
+        kind = words.get(parts[0])
+        if kind is None or len(parts) < 2:
+            raise ChainError(
+                f"布局第{number}行“{line.strip()[:30]}”无法识别：请写成“核心基地 名称 所属区（市）”，"
+                "类型为核心基地、产业配套区或协调发展区",
+                "zones",
+            )
+        out.append((kind, parts[1][:100], parts[2] if len(parts) > 2 else ""))
+    return out
+
+
+def save_chain(
+    actor: User | None,
+    chain: Chain | None,
+    *,
+    name: str,
+    leader: User | None,
+    alliance: str,
+    fund: str,
+    fund_size: Any,
+    anchors: str,
+    zones: list[tuple[str, str, str]],
+    note: str = "",
+) -> Chain:
+    """Create a chain or change its 链长, 链主 (credit codes separated by 、), alliance, fund and zones."""
+    name = name.strip()
+    if not name:
+        raise ChainError("请填写产业链名称", "name")
+    same = Chain.objects.filter(name=name)
+    if (same.exclude(pk=chain.pk) if chain is not None else same).exists():
+        raise ChainError(f"产业链“{name}”已存在", "name")
+    size = amount(fund_size, "基金规模", "fund_size") if str(fund_size or "").strip() else None
+    codes = [c for c in re.split(r"[、,，;；\s]+", anchors) if c]
+    firms = []
+    for written in codes:
+        try:
+            valid = creditcode.validate(written)
+        except creditcode.CreditCodeError as exc:
+            raise ChainError(f"链主企业：{exc}", "anchors") from exc
+        firm = Firm.objects.filter(credit_code=valid).first()
+        if firm is None:
+            raise ChainError(f"链主企业：没有统一社会信用代码为“{valid}”的企业，请先导入该企业", "anchors")
+        firms.append(firm)
+    districts = {o.name: o for o in Org.objects.filter(kind=OrgKind.DISTRICT)}
+    resolved = []
+    for kind, zone_name, district in zones:
+        org = districts.get(district) or districts.get(district + "区") or districts.get(district + "市")
+        if district and org is None:
+            raise ChainError(f"布局中的“{district}”不是本市的区（市）", "zones")
+        resolved.append(Zone(kind=kind, name=zone_name, district=org))
+    if len({z.name for z in resolved}) != len(resolved):
+        raise ChainError("布局中有重名的区域，请合并", "zones")
+    with transaction.atomic():
+        old: dict[str, Any] = {}
+        if chain is None:
+            chain = Chain.objects.create(name=name)
+            action = "chain.create"
+        else:
+            old = {
+                "name": chain.name,
+                "leader": str(chain.leader) if chain.leader else None,
+                "alliance": chain.alliance,
+                "fund": chain.fund,
+                "fund_size": _plain(chain.fund_size),
+                "note": chain.note,
+                "anchors": sorted(chain.anchors.values_list("name", flat=True)),
+                "zones": [f"{z.kind} {z.name}" for z in chain.zones.order_by("kind", "id")],
+            }
+            action = "chain.update"
+        chain.name, chain.leader, chain.alliance, chain.fund = name, leader, alliance, fund
+        chain.fund_size, chain.note = size, note
+        chain.version += 1 if old else 0
+        chain.save()
+        chain.anchors.set(firms)
+        chain.zones.all().delete()
+        for zone in resolved:
+            zone.chain = chain
+        Zone.objects.bulk_create(resolved)
+        new = {
+            "name": name,
+            "leader": str(leader) if leader else None,
+            "alliance": alliance,
+            "fund": fund,
+            "fund_size": _plain(size),
+            "note": note,
+            "anchors": sorted(f.name for f in firms),
+            "zones": [f"{z.kind} {z.name}" for z in sorted(resolved, key=lambda z: ZONE_KINDS.index(z.kind))],
+        }
+        record(actor, action, chain, changes={k: [old.get(k), v] for k, v in new.items() if old.get(k) != v})
+    return chain

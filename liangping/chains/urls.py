@@ -5,6 +5,9 @@ from liangping.chains import views
 app_name = "chains"
 urlpatterns = [
     path("", views.chain_list, name="list"),
+    path("new/", views.chain_edit, name="new"),
+    path("<int:pk>/edit/", views.chain_edit, name="edit"),
+    path("<int:pk>/segments/new/", views.segment_new, name="segment_new"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/data.json", views.data_json, name="data"),
     path("<int:pk>/firms/", views.firms, name="firms"),

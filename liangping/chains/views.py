@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from liangping.chains import services
 from liangping.chains.mapdata import chain_map, comparison, num, public_document, yi
 from liangping.chains.models import (
+    ZONE_ORDER,
     Capacity,
     Chain,
     ChainSnapshot,
@@ -26,12 +27,13 @@ from liangping.chains.models import (
     LeadStatus,
     ProjectLink,
     Segment,
+    ZoneKind,
 )
 from liangping.chains.permissions import CHAIN_ROLES, EDIT_ROLES, edits_chains
 from liangping.chains.services import ChainError
 from liangping.core.access import roles_required
 from liangping.core.ids import parse_id
-from liangping.core.models import Org, OrgKind, User
+from liangping.core.models import Org, OrgKind, Role, User
 from liangping.projects.models import Project
 
 FIELD_LABELS = {
@@ -85,7 +87,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
         }
         for c in chains
     ]
-    return render(request, "chains/list.html", {"rows": rows})
+    return render(request, "chains/list.html", {"rows": rows, "editing": edits_chains(request.user)})
 
 
 def _detail_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
@@ -351,3 +353,100 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已发布{snap.year}年快照")
     return redirect(reverse("chains:detail", args=[snap.chain_id]) + "#compare")
+
+
+def _zones_text(chain: Chain) -> str:
+    return "\n".join(
+        f"{z.get_kind_display()} {z.name}" + (f" {z.district.name}" if z.district else "")
+        for z in sorted(
+            chain.zones.select_related("district"), key=lambda z: (ZONE_ORDER.index(z.kind), z.pk)
+        )
+    )
+
+
+@roles_required(*EDIT_ROLES)
+def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a chain, or change its 链长, 链主, alliance, fund and layout zones."""
+    chain = _chain(pk) if pk is not None else None
+    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True).order_by("id"))
+    values = {
+        "name": chain.name if chain else "",
+        "leader": str(chain.leader_id or "") if chain else "",
+        "alliance": chain.alliance if chain else "",
+        "fund": chain.fund if chain else "",
+        "fund_size": num(chain.fund_size) or "" if chain else "",
+        "anchors": "、".join(chain.anchors.order_by("name").values_list("credit_code", flat=True))
+        if chain
+        else "",
+        "zones": _zones_text(chain) if chain else "",
+        "note": chain.note if chain else "",
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: (request.POST.get(k) or "").strip() for k in values}
+        leader = next((u for u in leaders if str(u.pk) == values["leader"]), None)
+        try:
+            if values["leader"] and leader is None:
+                raise ChainError("请从列表中选择链长（市领导）", "leader")
+            zones = services.parse_zones(values["zones"])
+            saved = services.save_chain(
+                _actor(request),
+                chain,
+                name=values["name"],
+                leader=leader,
+                alliance=values["alliance"][:100],
+                fund=values["fund"][:100],
+                fund_size=values["fund_size"],
+                anchors=values["anchors"],
+                zones=zones,
+                note=values["note"][:1000],
+            )
+        except ChainError as exc:
+            errors[exc.field or "form"] = str(exc)
+        else:
+            messages.success(request, f"已保存产业链“{saved.name}”")
+            return redirect("chains:detail", saved.pk)
+    return render(
+        request,
+        "chains/chain_edit.html",
+        {
+            "chain": chain,
+            "values": values,
+            "errors": errors,
+            "leaders": leaders,
+            "zone_kinds": ZoneKind.choices,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@roles_required(*EDIT_ROLES)
+@require_POST
+def segment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a segment (or a sub-segment) with an optional capacity measure."""
+    chain = _chain(pk)
+    parent_id = parse_id(request.POST.get("parent")) if request.POST.get("parent") else None
+    parent = Segment.objects.filter(pk=parent_id or 0, chain=chain).first() if parent_id else None
+    position = (request.POST.get("position") or "").strip()
+    measure = (request.POST.get("measure") or "").strip()
+    unit = (request.POST.get("unit") or "").strip()
+    try:
+        if parent_id and parent is None:
+            raise ChainError("所选上级环节不属于本产业链", "parent")
+        if not position.isdigit() or int(position) > 999:
+            raise ChainError("次序应为 0—999 的整数", "position")
+        if bool(measure) != bool(unit):
+            raise ChainError("产能名称和单位要一起填写（如 正极材料、万吨）", "unit")
+        services.add_segment(
+            _actor(request),
+            chain,
+            (request.POST.get("name") or "")[:60],
+            position=int(position),
+            parent=parent,
+            measures=[(measure[:60], unit[:20])] if measure else [],
+        )
+    except ChainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, "已添加环节")
+    return redirect(reverse("chains:detail", args=[chain.pk]) + "#segments")

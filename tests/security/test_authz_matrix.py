@@ -488,6 +488,23 @@ PAGES: dict[str, Page] = {
         SUPERVISOR,
         post=lambda w, where: {"parent": "", "position": "1", "target_firms": "9", "version": "1"},
     ),
+    "chains:new": Page(
+        fixed("chains:new"),
+        SUPERVISOR,
+        post=lambda w, where: {"name": "篡改链", "zones": "", "anchors": "", "fund_size": ""},
+    ),
+    "chains:edit": Page(
+        lambda w, where: reverse("chains:edit", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post=lambda w, where: {"name": "篡改链", "zones": "", "anchors": "", "fund_size": ""},
+    ),
+    "chains:segment_new": Page(
+        lambda w, where: reverse("chains:segment_new", args=[_chain(w).chain.pk]),
+        SUPERVISOR,
+        post_only=True,
+        post=lambda w, where: {"name": "篡改环节", "position": "5"},
+        post_actor="supervisor",
+    ),
     "chains:link": Page(
         lambda w, where: reverse("chains:link", args=[_chain(w).chain.pk]),
         SUPERVISOR,

@@ -77,7 +77,8 @@
           kind: "segment", ref: s.id,
           itemStyle: { color: s === root ? "#1f6feb" : "#54aeff", borderColor: "#fff", borderWidth: 2 },
           label: { show: true, position: vertical ? "right" : "bottom", formatter: label, color: ink,
-                   fontSize: 12 * big, lineHeight: 16 * big, fontWeight: 600, distance: 4 * big },
+                   fontSize: (options.dark ? 14 : 12) * big, lineHeight: (options.dark ? 19 : 16) * big,
+                   fontWeight: 600, distance: 4 * big },
         });
         if (s !== root) {
           links.push({ source: "s" + s.parent_id, target: "s" + s.id, lineStyle: { type: "dashed", width: 1 * big } });
