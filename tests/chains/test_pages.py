@@ -11,6 +11,7 @@ from django.urls import reverse
 from liangping.chains.mapdata import public_document
 from liangping.chains.models import ProjectLink, Segment
 from liangping.chains.services import publish_snapshot, take_snapshot
+from liangping.grading import services as grading
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,28 @@ def test_the_public_screen_shows_published_snapshots_only(cast, cw):
     text = json.dumps(json.loads(script), ensure_ascii=False)
     assert "甲锂能科技有限公司" in text
     assert "乙隔膜内部有限公司" not in text and "湿法隔膜龙头企业" not in text
+
+
+def test_the_screen_shows_grades_of_published_periods_only(cast, cw):
+    publish_snapshot(
+        cast.supervisor, take_snapshot(cast.supervisor, cw.chain, 2025, public_document(cw.chain))
+    )
+
+    def project_grades() -> dict[str, str]:
+        page = Client().get(reverse("screen:chains")).content.decode()
+        data = json.loads(
+            page.split('<script id="chain-data" type="application/json">')[1].split("</script>")[0]
+        )
+        return {p["code"]: p["grade"] for s in data["segments"] for p in s["projects"]}
+
+    assert project_grades() == {"ZZ-2025-001": "", "ZZ-2025-002": ""}
+    period = grading.get_or_create_period("2025-05")
+    grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
+    assert project_grades() == {"ZZ-2025-001": "", "ZZ-2025-002": ""}  # locked, not published
+    grading.publish_period(cast.supervisor, period)
+    grades = project_grades()
+    assert grades["ZZ-2025-001"] in ("red", "yellow", "blue") and grades["ZZ-2025-002"] in (
+        "red",
+        "yellow",
+        "blue",
+    )
