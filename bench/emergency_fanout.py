@@ -3,8 +3,8 @@ how many notices per second the worker sends (in-app, and SMS through a webhook 
 
     python -m bench.emergency_fanout [--points 1000] [--json]
 
-Runs on a fresh SQLite file under var/bench/emergency/ (or DATABASE_URL's PostgreSQL database when set:
-its tables are emptied first, so never point it at a database that matters). Every first responsible
+Runs on a fresh SQLite file under var/bench/emergency/ (or on DATABASE_URL's PostgreSQL database when set,
+which must hold no warning yet: the run refuses one that does). Every first responsible
 person has an account (in-app) and a phone (SMS); the gateway answers 200 at once, so the SMS figure is
 the sender's own cost plus one loopback HTTP round trip per message.
 """

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from liangping.emergency.models import Channel
@@ -50,20 +49,20 @@ Sender = Callable[[Message], str]
 def send_app(msg: Message) -> str:
     if msg.user_id is None:
         raise DeliveryError("无系统账号")
-    try:
-        with transaction.atomic():
-            Notification.objects.get_or_create(
+    # one INSERT that a repeat (the same key, after a crash) leaves alone
+    Notification.objects.bulk_create(
+        [
+            Notification(
                 recipient_id=msg.user_id,
                 key=f"emergency:{msg.key}"[:200],
-                defaults={
-                    "kind": NoticeKind.EMERGENCY,
-                    "title": msg.title[:200],
-                    "body": msg.text,
-                    "url": reverse("emergency:mine"),
-                },
+                kind=NoticeKind.EMERGENCY,
+                title=msg.title[:200],
+                body=msg.text,
+                url=reverse("emergency:mine"),
             )
-    except IntegrityError:
-        pass  # stored meanwhile by another worker: once is enough
+        ],
+        ignore_conflicts=True,
+    )
     return "已发送系统消息"
 
 

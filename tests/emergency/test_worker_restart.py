@@ -8,6 +8,7 @@ gateway recognises: every person gets each message once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -22,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from liangping.emergency import loop, services
+from liangping.emergency import channels, loop, services
 from liangping.emergency.models import Delivery, DeliveryStatus, Person
 from tests.emergency.gateway import Gateway
 from tests.emergency.world import make_point
@@ -143,3 +144,27 @@ def test_channels_in_app_email_and_the_signed_webhook(cast, settings):
     assert request["signature"] == "sha256=" + hmac.new("示例密钥".encode(), body, hashlib.sha256).hexdigest()
     assert request["body"]["warning"] == warning.code and request["body"]["ack_url"].startswith("https://")
     assert Delivery.objects.filter(status=DeliveryStatus.QUEUED).count() == 0
+
+
+@pytest.mark.django_db
+def test_an_in_app_message_sent_again_with_its_key_is_stored_once(cast):
+    msg = channels.Message(
+        key="k:1:app",
+        channel="app",
+        name="领导甲",
+        phone="",
+        email="",
+        user_id=cast.leader.pk,
+        title="暴雨红色预警：示例水库",
+        text="示例",
+        ack_url="/emergency/a/x/",
+        level="red",
+        warning="YJ2026-0001",
+        point="示例水库",
+        drill=False,
+    )
+    channels.send_app(msg)
+    channels.send_app(msg)
+    assert cast.leader.notifications.count() == 1
+    with pytest.raises(channels.DeliveryError, match="无系统账号"):
+        channels.send_app(dataclasses.replace(msg, user_id=None))
