@@ -340,14 +340,29 @@ def draw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已完成分组：{how}")
             return redirect("events:draw", pk=t.pk)
     groups_now = {letter: [team for team in team_list if team.group == letter] for letter in t.letters}
+    # the hand-draw form: each slot's choice as posted (after a refusal) or as drawn now
+    manual = [
+        (
+            letter,
+            [
+                (
+                    i,
+                    request.POST.get(f"g-{letter}-{i}", "")
+                    if error
+                    else next((str(x.pk) for x in groups_now[letter] if x.group_order == i), ""),
+                )
+                for i in range(1, t.group_size + 1)
+            ],
+        )
+        for letter in t.letters
+    ]
     context = {
         "t": t,
         "teams": team_list,
         "groups": groups_now,
-        "slots": range(1, t.group_size + 1),
         "error": error,
         "has_schedule": t.matches.exists(),
-        "posted": request.POST if error else {},
+        "manual": manual,
     }
     return render(request, "events/draw.html", context, status=400 if error else 200)
 

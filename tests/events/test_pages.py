@@ -140,3 +140,23 @@ def test_the_team_import_page(cup, cast, tmp_path):
     text = refused.content.decode()
     assert refused.status_code == 400 and "未导入任何数据" in text and "早于本赛事年龄组要求" in text
     assert not empty.teams.exists()
+
+
+def test_a_hand_draw_with_a_team_twice_is_refused_and_keeps_the_choices(cup, cast):
+    client = Client()
+    client.force_login(cast.district)
+    teams = list(cup.t.teams.order_by("pk"))
+    body = {"method": "manual"}
+    for i in range(6):
+        body[f"g-A-{i + 1}"] = str(teams[i].pk)
+        body[f"g-B-{i + 1}"] = str(teams[6 + i].pk)
+    body["g-B-6"] = str(teams[0].pk)  # 菲特宝 in A and in B
+    response = client.post(reverse("events:draw", args=[cup.t.pk]), body)
+    text = response.content.decode()
+    assert response.status_code == 400 and f"{teams[0].name} 同时被分在A组和B组" in text
+    assert f'<option value="{teams[11].pk}" selected>' not in text  # B6 as posted, not as before
+    assert text.count(f'<option value="{teams[0].pk}" selected>') == 2
+    assert not cup.t.teams.exclude(group="").exists()
+    body["g-B-6"] = str(teams[11].pk)
+    assert client.post(reverse("events:draw", args=[cup.t.pk]), body).status_code == 302
+    assert sorted(cup.t.teams.values_list("group", flat=True)) == ["A"] * 6 + ["B"] * 6
