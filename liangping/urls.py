@@ -25,6 +25,7 @@ urlpatterns = [
     path("disclosure/", include("liangping.disclosure.urls")),
     path("notices/", include("liangping.notices.urls")),
     path("emergency/", include("liangping.emergency.urls")),
+    path("province/", include("liangping.province.urls")),
     path("api/v1/", api.urls),
 ]
 

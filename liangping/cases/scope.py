@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 
 from liangping.core.models import ADMIN_ROLES, Role, User
-from liangping.core.scope import AnyUser, org_path, role_of
+from liangping.core.scope import AnyUser, city_scope, org_path, role_of
 from liangping.kinds.spec import KindSpec
 
 SubjectScope = Callable[[AnyUser], Any]
@@ -134,9 +134,20 @@ def case_scope_q(user: AnyUser, specs: dict[str, KindSpec]) -> Q | None:
         else:
             everything = False
             parts.append(Q(kind=code) & q)
-    if everything and specs:
-        return None
-    out = Q(pk__in=[])
-    for part in parts:
-        out |= part
-    return out
+    out: Q | None = None
+    if not (everything and specs):
+        out = Q(pk__in=[])
+        for part in parts:
+            out |= part
+    tenant = city_scope(user)
+    if tenant is None:
+        return out
+    # a city's people see their city's cases: led by its units, or registered or requested by its people
+    # (a case nobody has registered or assigned yet stays visible, as on an installation of one city)
+    in_city = (
+        Q(lead_org__tenant_id=tenant)
+        | Q(registered_by__org__tenant_id=tenant)
+        | Q(requester__org__tenant_id=tenant)
+        | Q(lead_org__isnull=True, registered_by__isnull=True, requester__isnull=True)
+    )
+    return in_city if out is None else out & in_city

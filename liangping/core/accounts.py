@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import PRIVILEGED_ROLES, Org, OrgKind, Role, User
@@ -80,6 +80,34 @@ def _check_role_org(role: str, org: Org | None) -> None:
         raise AccountError(f"“{label}”账号的所属组织必须是{allowed}，“{org.name}”是{org.get_kind_display()}")
 
 
+def accounts_seen_by(actor: User) -> QuerySet[User]:
+    """The accounts an administrator manages: a city's administrators those of their city (and the
+    accounts without an org), the province's every account."""
+    tenant = actor.org.tenant_id if actor.org is not None else None
+    if tenant is None:
+        return User.objects.all()
+    return User.objects.filter(Q(org__tenant_id=tenant) | Q(org__isnull=True))
+
+
+def _place_name(tenant: Org | None) -> str:
+    return tenant.name if tenant is not None else "全省"
+
+
+def _check_city(actor: User, org: Org | None, user: User | None = None) -> None:
+    """A user belongs to one city or to the province: a city's administrator gives orgs of that city
+    only, and no account moves to another city's org (nor between a city and the province)."""
+    if org is None:
+        return
+    own = actor.org.tenant if actor.org is not None else None
+    if own is not None and org.tenant_id != own.pk:
+        raise AccountError(f"只能分配{own.name}的组织：“{org.name}”属于{_place_name(org.tenant)}")
+    if user is not None and user.org is not None and user.org.tenant_id != org.tenant_id:
+        raise AccountError(
+            f"该账号属于{_place_name(user.org.tenant)}，不能改到{_place_name(org.tenant)}的“{org.name}”："
+            "一个账号只属于一个城市或全省，请在该城市另建账号"
+        )
+
+
 @transaction.atomic
 def create_user(
     actor: User,
@@ -112,6 +140,7 @@ def check_create(actor: User, *, username: str, role: str, org: Org | None) -> N
     if not may_manage_roles(actor, role):
         raise AccountError(SYSADMIN_NOT_AUDITOR)
     _check_role_org(role, org)
+    _check_city(actor, org)
     if User.objects.filter(username__iexact=username).exists():
         raise AccountError("该用户名已被使用")
 
@@ -160,6 +189,10 @@ def check_update(actor: User, user: User, values: dict[str, Any]) -> None:
     if values.get("role", user.role) not in Role.values:
         raise AccountError("请选择一个有效的角色")
     _check_role_org(values.get("role", user.role), values.get("org", user.org))
+    if "org" in values and values["org"] != user.org:
+        _check_city(actor, values["org"], user)
+    elif user.org is not None:
+        _check_city(actor, user.org)  # a city's administrator changes only that city's accounts
 
 
 def apply_update(

@@ -203,9 +203,14 @@ def is_privileged_event(entry: AuditLog, ids: set[str]) -> bool:
     )
 
 
-def filter_entries(params: dict[str, Any], privileged_ids: set[str] | None = None) -> QuerySet[AuditLog]:
-    """The log, newest first, narrowed by the cleaned filter values."""
+def filter_entries(
+    params: dict[str, Any], privileged_ids: set[str] | None = None, tenant_id: int | None = None
+) -> QuerySet[AuditLog]:
+    """The log, newest first, narrowed by the cleaned filter values. `tenant_id`: a city's auditor
+    reads what that city's people did (and the system's own entries), not other cities'."""
     qs = AuditLog.objects.order_by("-at", "-id")
+    if tenant_id is not None:
+        qs = qs.filter(Q(actor__org__tenant_id=tenant_id) | Q(actor__isnull=True))
     if params.get("privileged"):
         qs = qs.filter(
             privileged_q(privileged_ids if privileged_ids is not None else privileged_account_ids())

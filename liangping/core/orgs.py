@@ -25,10 +25,14 @@ def name_keys(name: str) -> set[str]:
 class OrgIndex:
     """All orgs of some kinds, findable by any of their written names, in one query."""
 
-    def __init__(self, kinds: list[str]) -> None:
+    def __init__(self, kinds: list[str], tenant_id: int | None = None) -> None:
+        """`tenant_id`: only the orgs of that city (two cities may each have a 市中区)."""
         self.by_key: dict[str, Org] = {}
         self.names: list[tuple[str, Org]] = []  # (normalised name or alias, org), for prefixes
-        for org in Org.objects.filter(kind__in=kinds).order_by("id"):
+        orgs = Org.objects.filter(kind__in=kinds)
+        if tenant_id is not None:
+            orgs = orgs.filter(tenant_id=tenant_id)
+        for org in orgs.order_by("id"):
             for raw in [org.name, *org.alias_list()]:
                 for key in name_keys(raw):
                     self.by_key.setdefault(key, org)

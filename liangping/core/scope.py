@@ -16,8 +16,22 @@ def role_of(user: AnyUser) -> str | None:
 
 
 def sees_everything(user: AnyUser) -> bool:
-    """The supervision office sees and reviews every item."""
+    """The supervision office sees and reviews every item of its city: a city's office sees its own
+    city's (`city_scope`), the province's office every city's."""
     return role_of(user) == Role.SUPERVISOR
+
+
+def tenant_of(user: AnyUser) -> int | None:
+    """The city (Org id) the user belongs to; None for the province's people and accounts without an org."""
+    if not user.is_authenticated:
+        return None
+    org = user.org  # type: ignore[union-attr]
+    return org.tenant_id if org is not None else None
+
+
+def city_scope(user: AnyUser) -> int | None:
+    """The one city a supervisor's 'everything' is limited to; None when it is every city (the province)."""
+    return tenant_of(user)
 
 
 def sees_ledger(user: AnyUser) -> bool:

@@ -22,6 +22,7 @@ from liangping.core.auditlog import (
 )
 from liangping.core.forms import AuditFilterForm
 from liangping.core.models import Role
+from liangping.core.scope import tenant_of
 
 PAGE_SIZE = 50
 
@@ -33,7 +34,9 @@ def audit(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, object_types=object_types, actions=actions)
     params = form.cleaned_data if form.is_valid() else {}
     privileged = privileged_account_ids()
-    page = Paginator(filter_entries(params, privileged), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filter_entries(params, privileged, tenant_of(request.user)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     type_labels = dict(object_types)
     rows = [
         {

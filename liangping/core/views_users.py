@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from liangping.core import accounts, approvals
 from liangping.core.access import roles_required
 from liangping.core.forms import OrgForm, PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm
-from liangping.core.models import AccountChange, ChangeStatus, Org, OrgKind, Role, User
+from liangping.core.models import AccountChange, ChangeStatus, Org, OrgKind, Role
+from liangping.core.scope import tenant_of
 
 USER_ADMINS = (Role.SYSADMIN, Role.SECADMIN)
 
@@ -20,7 +21,7 @@ USER_ADMINS = (Role.SYSADMIN, Role.SECADMIN)
 @roles_required(*USER_ADMINS)
 def users(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
-    qs = User.objects.select_related("org").order_by("username")
+    qs = accounts.accounts_seen_by(request.user).select_related("org").order_by("username")  # type: ignore[arg-type]
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -69,7 +70,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*USER_ADMINS)
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User.objects.select_related("org"), pk=pk)
+    target = get_object_or_404(accounts.accounts_seen_by(request.user).select_related("org"), pk=pk)  # type: ignore[arg-type]
     if not accounts.may_manage(request.user, target):  # type: ignore[arg-type]
         raise Http404("页面不存在")
     initial = {
@@ -118,7 +119,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.SECADMIN)
 @require_POST
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_object_or_404(User, pk=pk)
+    target = get_object_or_404(accounts.accounts_seen_by(request.user), pk=pk)  # type: ignore[arg-type]
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:
@@ -140,7 +141,8 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*USER_ADMINS)
 def orgs(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    qs = Org.objects.all()
+    tenant = tenant_of(request.user)
+    qs = Org.objects.all() if tenant is None else Org.objects.filter(tenant_id=tenant)
     if kind in OrgKind.values:
         qs = qs.filter(kind=kind)
     form = OrgForm(request.POST or None) if accounts.can_manage_orgs(request.user) else None  # type: ignore[arg-type]

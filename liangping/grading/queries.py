@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from liangping.core.models import Period, PeriodStatus
 from liangping.core.periods import parse_period_code, period_code
-from liangping.core.scope import AnyUser, sees_everything
+from liangping.core.scope import AnyUser, city_scope, sees_everything
 from liangping.grading.compute import grade_projects, project_ranks
 from liangping.grading.models import ItemKind, Snapshot, SnapshotItem, board_order_sql
 from liangping.grading.rules import GRADE_LABELS, GRADES, NONE
@@ -109,7 +109,7 @@ def _grade_row(i: SnapshotItem) -> GradeRow:
 
 def _snapshot_items(snapshot: Snapshot, user: AnyUser | None) -> QuerySet[SnapshotItem]:
     items = snapshot.items.filter(kind=ItemKind.PROJECT)
-    if user is not None and not sees_everything(user):
+    if user is not None and (not sees_everything(user) or city_scope(user) is not None):
         items = items.filter(ref_id__in=Project.objects.visible_to(user).values("pk"))
     return items
 
@@ -212,7 +212,12 @@ def project_board_page(
             "grading:board:"
             + hashlib.sha256(
                 repr(
-                    (snapshot.pk, snapshot.created_at.timestamp(), [filters.get(k, "") for k in FILTERS])
+                    (
+                        snapshot.pk,
+                        snapshot.created_at.timestamp(),
+                        [filters.get(k, "") for k in FILTERS],
+                        city_scope(user) if user is not None else None,  # shared within one city
+                    )
                 ).encode()
             ).hexdigest()
         )

@@ -254,8 +254,9 @@ def label(name: str) -> str:
     return str(getattr(Project._meta.get_field(name), "verbose_name", name))
 
 
-def project_values(payload: ProjectPatch) -> dict[str, Any]:
-    """The changed fields as model values; every invalid one is a field error (422)."""
+def project_values(payload: ProjectPatch, tenant_id: int | None = None) -> dict[str, Any]:
+    """The changed fields as model values; every invalid one is a field error (422). `tenant_id`: the
+    project's city, whose units and people alone it may be given."""
     given = payload.model_fields_set - {"version", "reason", "stage_date"}
     values = {name: getattr(payload, name) for name in given}
     errors: list[tuple[str | None, str]] = []
@@ -264,12 +265,14 @@ def project_values(payload: ProjectPatch) -> dict[str, Any]:
             errors.append((name, f"{label(name)}不能为空"))
     for name, kind in ORG_FIELDS.items():
         if values.get(name) is not None:
-            values[name] = Org.objects.filter(pk=values[name], kind=kind).first()
+            orgs = Org.objects.filter(pk=values[name], kind=kind)
+            values[name] = (orgs if tenant_id is None else orgs.filter(tenant_id=tenant_id)).first()
             if values[name] is None:
                 errors.append((name, f"{label(name)}不存在"))
     for name, role in USER_FIELDS.items():
         if values.get(name) is not None:
-            values[name] = User.objects.filter(pk=values[name], role=role, is_active=True).first()
+            people = User.objects.filter(pk=values[name], role=role, is_active=True)
+            values[name] = (people if tenant_id is None else people.filter(org__tenant_id=tenant_id)).first()
             if values[name] is None:
                 errors.append((name, f"{label(name)}不存在"))
     if errors:
@@ -332,7 +335,7 @@ def patch_project(request: HttpRequest, project_id: int, payload: ProjectPatch) 
     project = get_object_or_404(visible_projects(user), pk=project_id)
     if not services.can_edit_project(user):
         raise forbidden("只有督查人员可以修改项目台账")
-    values = project_values(payload)
+    values = project_values(payload, project.district.tenant_id)
     start = values.get("planned_start", project.planned_start)
     end = values.get("planned_end", project.planned_end)
     if start and end and end < start:

@@ -63,10 +63,15 @@ class ProjectForm(PlainTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         f = self.fields
-        f["district"].queryset = Org.objects.filter(kind=OrgKind.DISTRICT)  # type: ignore[attr-defined]
-        f["department"].queryset = Org.objects.filter(kind=OrgKind.DEPARTMENT)  # type: ignore[attr-defined]
-        f["unit"].queryset = Org.objects.filter(kind=OrgKind.COMPANY)  # type: ignore[attr-defined]
+        # a project stays in its city: the choices are that city's units and people
+        tenant = self.instance.district.tenant_id if self.instance.district_id else None
+        orgs = Org.objects.all() if tenant is None else Org.objects.filter(tenant_id=tenant)
+        f["district"].queryset = orgs.filter(kind=OrgKind.DISTRICT)  # type: ignore[attr-defined]
+        f["department"].queryset = orgs.filter(kind=OrgKind.DEPARTMENT)  # type: ignore[attr-defined]
+        f["unit"].queryset = orgs.filter(kind=OrgKind.COMPANY)  # type: ignore[attr-defined]
         people = User.objects.filter(is_active=True).order_by("display_name", "username")
+        if tenant is not None:
+            people = people.filter(org__tenant_id=tenant)
         f["leader"].queryset = people.filter(role=Role.LEADER)  # type: ignore[attr-defined]
         f["specialist"].queryset = people.filter(role=Role.SPECIALIST)  # type: ignore[attr-defined]
         for name in ("district", "department", "unit", "leader", "specialist"):

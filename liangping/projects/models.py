@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from liangping.core.models import Org, Role
 from liangping.core.privacy import mask_phone, may_see_full_phone
-from liangping.core.scope import AnyUser, org_path, role_of, sees_everything
+from liangping.core.scope import AnyUser, city_scope, org_path, role_of, sees_everything
 
 
 class Stage(models.TextChoices):
@@ -74,7 +74,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         if role is None:
             return self.none()
         if sees_everything(user):
-            return self
+            return self.in_city(city_scope(user))
         path = org_path(user)
         if role == Role.LEADER:
             return self.filter(leader=user)
@@ -89,6 +89,10 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         if role == Role.OWNER:
             return self.filter(unit__path__startswith=path)
         return self.none()
+
+    def in_city(self, tenant_id: int | None) -> ProjectQuerySet:
+        """The projects of one city (a tenant: core.models.Org.tenant); None: every city's."""
+        return self if tenant_id is None else self.filter(district__tenant_id=tenant_id)
 
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("district", "department", "unit", "leader", "specialist")

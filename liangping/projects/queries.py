@@ -25,7 +25,7 @@ from liangping.core import reporting
 from liangping.core.audit import change_stamp
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Org, Role, User
-from liangping.core.scope import AnyUser, role_of, sees_everything
+from liangping.core.scope import AnyUser, city_scope, role_of, sees_everything
 from liangping.projects import services
 from liangping.projects.exports import filter_projects
 from liangping.projects.extensions import (
@@ -268,7 +268,7 @@ OPTIONS_CACHE_SECONDS = 600
 def ledger_options(user: AnyUser) -> LedgerOptions:
     """Filter choices limited to what the user can see, cached per scope under the audit log's
     change stamp (one indexed query; five over the ledger when the stamp has moved)."""
-    scope = "all" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
+    scope = f"all:{city_scope(user)}" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
     key = f"ledger:options:{scope}:{change_stamp()}"
     options = cache.get(key)
     if options is None:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
-from liangping.core.scope import AnyUser, sees_everything
+from liangping.core.scope import AnyUser, city_scope, sees_everything
 from liangping.grading.models import RuleSet
 from liangping.grading.queries import Board, project_board, resolve_period
 from liangping.grading.rules import NONE
@@ -63,7 +63,8 @@ def content_key(*parts: Any) -> str:
 
 
 def scope_key(user: AnyUser) -> str:
-    return "all" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
+    """Who shares a cached result: a city's supervisors (the province's: every city), else the user."""
+    return f"all:{city_scope(user)}" if sees_everything(user) else f"user:{getattr(user, 'pk', None)}"
 
 
 def live_periods(user: AnyUser, period: Period, limit: int = 36) -> list[Period]:

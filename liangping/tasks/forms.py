@@ -70,15 +70,19 @@ class TaskForm(PlainTextMixin, forms.ModelForm):
             "target_value": NUMBER_ERRORS,
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tenant: int | None = None, **kwargs: Any) -> None:
+        """`tenant`: the city whose departments and leaders are offered (a task stays in its city)."""
         super().__init__(*args, **kwargs)
         f = self.fields
+        if self.instance.lead_department_id:
+            tenant = self.instance.lead_department.tenant_id
         departments = Org.objects.filter(kind=OrgKind.DEPARTMENT)
+        leaders = User.objects.filter(role=Role.LEADER, is_active=True)
+        if tenant is not None:
+            departments, leaders = departments.filter(tenant_id=tenant), leaders.filter(org__tenant_id=tenant)
         f["lead_department"].queryset = departments  # type: ignore[attr-defined]
         f["co_departments"].queryset = departments  # type: ignore[attr-defined]
-        f["leader"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role=Role.LEADER, is_active=True
-        ).order_by("display_name", "username")
+        f["leader"].queryset = leaders.order_by("display_name", "username")  # type: ignore[attr-defined]
         f["leader"].empty_label = "请选择"  # type: ignore[attr-defined]
         f["lead_department"].empty_label = "请选择"  # type: ignore[attr-defined]
         if not self.instance.pk:

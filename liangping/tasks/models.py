@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from liangping.core.models import Org, Role
-from liangping.core.scope import AnyUser, org_path, role_of, sees_everything
+from liangping.core.scope import AnyUser, city_scope, org_path, role_of, sees_everything
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -18,7 +18,7 @@ class TaskQuerySet(models.QuerySet["Task"]):
         if role is None:
             return self.none()
         if sees_everything(user):
-            return self
+            return self.in_city(city_scope(user))
         if role == Role.LEADER:
             return self.filter(leader=user)
         path = org_path(user)
@@ -26,6 +26,10 @@ class TaskQuerySet(models.QuerySet["Task"]):
             inside = Q(lead_department__path__startswith=path) | Q(co_departments__path__startswith=path)
             return self.filter(pk__in=Task.objects.filter(inside).values("pk"))
         return self.none()
+
+    def in_city(self, tenant_id: int | None) -> TaskQuerySet:
+        """The tasks of one city (the tenant of their lead department); None: every city's."""
+        return self if tenant_id is None else self.filter(lead_department__tenant_id=tenant_id)
 
 
 class Task(models.Model):

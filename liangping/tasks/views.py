@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from liangping.core.access import roles_required
 from liangping.core.models import Role, User
+from liangping.core.scope import tenant_of
 from liangping.tasks import queries, services
 from liangping.tasks.forms import MilestoneForm, TaskForm
 from liangping.tasks.models import Task
@@ -116,8 +117,8 @@ def _task_form_page(request: HttpRequest, form: TaskForm, task: Task | None) -> 
 def task_new(request: HttpRequest) -> HttpResponse:
     user = actor(request)
     if request.method != "POST":
-        return _task_form_page(request, TaskForm(), None)
-    form = TaskForm(request.POST)
+        return _task_form_page(request, TaskForm(tenant=tenant_of(user)), None)
+    form = TaskForm(request.POST, tenant=tenant_of(user))
     if form.is_valid():
         try:
             task = services.create_task(user, form.values(), form.cleaned_data["co_departments"])

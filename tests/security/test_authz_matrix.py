@@ -197,6 +197,8 @@ PAGES: dict[str, Page] = {
     "login": Page(fixed("login"), SIGNED_IN, get_status={"anonymous": 200} | dict.fromkeys(SIGNED_IN, 302)),
     "logout": Page(fixed("logout"), SIGNED_IN, get_status=dict.fromkeys(ROLES, 405)),  # POST only
     "home": Page(fixed("home"), SIGNED_IN),
+    # -- the province's board: the provincial office's supervisors only (none in the cast's city) ----
+    "province:board": Page(fixed("province:board"), frozenset()),
     "favicon": Page(fixed("favicon"), SIGNED_IN, get_status=dict.fromkeys(ROLES, 200)),  # the site icon
     # -- administration: users, orgs, settings, calendar, audit log --------------------------------
     "core:users": Page(fixed("core:users"), frozenset({"sysadmin", "secadmin"})),

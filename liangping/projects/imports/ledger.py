@@ -16,6 +16,7 @@ from django.utils import timezone
 from liangping.core.audit import diff, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
+from liangping.core.scope import tenant_of
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
 from liangping.projects.services import PROJECT_FIELDS, plan_warning
 from liangping.sheets.bulk import audit_entry, chunks, create_objects, insert_rows, record_many, update_rows
@@ -91,12 +92,18 @@ class ProjectLedgerImport:
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
         self.r = ctx.reader
-        self.districts = OrgIndex([OrgKind.DISTRICT])
-        self.departments = OrgIndex([OrgKind.DEPARTMENT])
-        self.companies = OrgIndex([OrgKind.COMPANY])
-        self.city = Org.objects.filter(kind=OrgKind.CITY).order_by("id").first()
+        # a city's people import into their city: its districts, departments, units and people only
+        self.tenant = tenant_of(ctx.actor) if ctx.actor is not None else None
+        self.districts = OrgIndex([OrgKind.DISTRICT], self.tenant)
+        self.departments = OrgIndex([OrgKind.DEPARTMENT], self.tenant)
+        self.companies = OrgIndex([OrgKind.COMPANY], self.tenant)
+        cities = Org.objects.filter(kind=OrgKind.CITY)
+        self.city = (cities if self.tenant is None else cities.filter(pk=self.tenant)).order_by("id").first()
         self.people: dict[str, dict[str, User]] = {Role.LEADER: {}, Role.SPECIALIST: {}}
-        for user in User.objects.filter(role__in=list(self.people)).exclude(display_name="").order_by("id"):
+        people = User.objects.filter(role__in=list(self.people)).exclude(display_name="")
+        if self.tenant is not None:
+            people = people.filter(org__tenant_id=self.tenant)
+        for user in people.order_by("id"):
             self.people[user.role].setdefault(_key(user.display_name), user)
         self.new_orgs: list[Org] = []
         self.new_users: list[User] = []
@@ -220,8 +227,12 @@ class ProjectLedgerImport:
             return None
         user = self.people[role].get(_key(name))
         if user is None:
-            user = User(
-                username=f"{role}_{secrets.token_hex(5)}", role=role, display_name=name, is_active=False
+            user = User(  # of the importing city, so that the next import finds them there
+                username=f"{role}_{secrets.token_hex(5)}",
+                role=role,
+                display_name=name,
+                is_active=False,
+                org=self.city if self.tenant is not None else None,
             )
             user.set_unusable_password()
             self.people[role][_key(name)] = user
@@ -263,6 +274,11 @@ class ProjectLedgerImport:
                 ctx.progress(i, len(rows))
         ctx.progress(len(rows), len(rows))
         existing = self._existing([v["code"] for v in parsed])
+        for code, found in list(existing.items()):
+            if self.tenant is not None and found.district.tenant_id != self.tenant:
+                r.error((first_row[code], []), "code", f"项目编号“{code}”已被其他城市的项目使用，请核对编号")
+                parsed = [v for v in parsed if v["code"] != code]
+                del existing[code]
         creates: list[dict[str, Any]] = []
         updates: list[tuple[Project, dict[str, Any]]] = []
         for values in parsed:
@@ -301,7 +317,7 @@ class ProjectLedgerImport:
     def _existing(self, codes: list[str]) -> dict[str, Project]:
         found: dict[str, Project] = {}
         for chunk in chunks(codes, 900):
-            for project in Project.objects.filter(code__in=chunk):
+            for project in Project.objects.filter(code__in=chunk).select_related("district"):
                 found[project.code] = project
         return found
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from liangping.core.audit import diff, snapshot
+from liangping.core.scope import tenant_of
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
 from liangping.projects.services import REPORT_FIELDS, below_previous, previous_month, raise_problem_from
 from liangping.sheets.bulk import audit_entry, chunks, insert_rows, record_many, update_rows
@@ -92,8 +93,10 @@ class MonthlyReportImport:
         rows = ctx.table.rows
         codes = {r.text(row, "code") for row in rows} - {""}
         projects: dict[str, Project] = {}
+        # a city's people report on their city's projects: another city's code is not in their ledger
+        mine = Project.objects.in_city(tenant_of(ctx.actor) if ctx.actor is not None else None)
         for chunk in chunks(sorted(codes), 900):
-            projects.update({p.code: p for p in Project.objects.filter(code__in=chunk)})
+            projects.update({p.code: p for p in mine.filter(code__in=chunk)})
         parsed: list[tuple[Project, dict[str, Any]]] = []
         first_row: dict[tuple[str, Any], int] = {}
         for i, row in enumerate(rows, start=1):

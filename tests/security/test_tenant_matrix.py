@@ -1,0 +1,96 @@
+"""The authorisation matrix across cities: every route of PAGES with an item, asked for 济南's item.
+
+枣庄's people (the cast) get 404 for every one of them, their refused posts change nothing, and no
+page they can open names anything of 济南's; 济南's own supervisor and the provincial supervisor get
+what a supervisor gets for an item of their own city (the province sees both cities)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.province.world import MARKERS, Jinan, build_jinan
+from tests.security.conftest import World, changed_tables, fingerprint
+from tests.security.test_authz_matrix import PAGES, ROLES, body_text, clients
+
+ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item)
+LIST_PAGES = sorted(name for name, page in PAGES.items() if not page.item)
+
+
+class Province:
+    """The matrix's world with a third place: "elsewhere", the item of that kind in 济南."""
+
+    def __init__(self, world: World, jinan: Jinan) -> None:
+        self.world, self.jinan = world, jinan
+
+    def item(self, kind: str, where: str) -> Any:
+        return self.jinan.item(kind) if where == "elsewhere" else self.world.item(kind, where)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.world, name)
+
+
+@pytest.fixture
+def province(world: World, tmp_path) -> Province:
+    return Province(world, build_jinan(world.cast, tmp_path))
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ITEM_PAGES)
+def test_another_citys_item_is_not_found(province, name):
+    page = PAGES[name]
+    url = page.url(province, "elsewhere")  # type: ignore[arg-type]
+    problems = []
+    users = clients(province.world)
+    for who in ROLES:
+        # a GET on a POST-only endpoint is 405 before anything is looked up (its POST is checked below)
+        want = page.get_status.get(who, 302 if who == "anonymous" else 404)
+        response = users[who].get(url)
+        if page.post_only and response.status_code == 405:
+            continue  # the method is refused before anything is looked up; the POST is checked below
+        if response.status_code != want:
+            problems.append(f"GET {url} | 枣庄 {who}: {response.status_code}，应为 {want}")
+    # 济南's supervisor and the province's get what the cast's supervisor gets for an item of its city
+    for who, user in (("济南督查员", province.jinan.supervisor), ("省督查员", province.jinan.provincial)):
+        # an import job is its uploader's alone: 济南's supervisor uploaded it
+        mine = page.item == "job" and user == province.jinan.supervisor
+        want = page.expected_get("supervisor", "inside" if mine else "outside")
+        response = _client(user).get(url)
+        if response.status_code != want:
+            problems.append(f"GET {url} | {who}: {response.status_code}，应为 {want}")
+    if page.post is not None:
+        before = fingerprint()
+        for who in ROLES:
+            if who == "anonymous":
+                continue
+            response = users[who].post(url, page.post(province, "elsewhere"))  # type: ignore[arg-type]
+            if response.status_code != 404:
+                problems.append(f"POST {url} | 枣庄 {who}: {response.status_code}，应为 404")
+        changed = changed_tables(before, fingerprint())
+        if changed:
+            problems.append(f"POST {url} | 枣庄的人: 被拒绝却改动了 {changed}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LIST_PAGES)
+def test_no_page_of_a_city_names_another_citys_items(province, name):
+    page = PAGES[name]
+    url = page.url(province, "-")  # type: ignore[arg-type]
+    problems = []
+    users = clients(province.world)
+    for who in ROLES:
+        response = users[who].get(url)
+        if response.status_code != 200:
+            continue
+        text = body_text(response)
+        problems += [f"GET {url} | 枣庄 {who}: 泄露了济南的“{m}”" for m in MARKERS if m in text]
+    assert not problems, "\n".join(problems)
