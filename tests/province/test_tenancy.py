@@ -124,3 +124,24 @@ def test_a_citys_administrators_see_their_citys_accounts_and_orgs(cast, tmp_path
     province_admin = make_user("province_sec", Role.SECADMIN, jinan.province, "省安全管理员")
     page = _client(province_admin).get(reverse("core:users")).content.decode()
     assert "督查员甲" in page and "济南督查员" in page
+
+
+def test_the_api_answers_within_the_callers_city(cast, tmp_path):
+    jinan = build_jinan(cast, tmp_path)
+    zaozhuang, province = _client(cast.supervisor), _client(jinan.provincial)
+    for kind, path in (("project", "projects"), ("task", "tasks"), ("case", "cases")):
+        url = f"/api/v1/{path}/{jinan.item(kind).pk}"
+        assert zaozhuang.get(url).status_code == 404, url
+        assert province.get(url).status_code == 200, url
+    listed = zaozhuang.get("/api/v1/projects").content.decode()
+    assert "ZZ-2025-001" in listed and "JN-2025-001" not in listed
+    assert "JN-2025-001" in province.get("/api/v1/projects").content.decode()
+    patch = zaozhuang.patch(
+        f"/api/v1/projects/{cast.inside.pk}",
+        {"district": jinan.district.pk, "version": cast.inside.version},
+        content_type="application/json",
+    )
+    assert patch.status_code == 422
+    assert patch.json()["detail"] == [{"field": "district", "message": "所属区（市）不存在"}]
+    cast.inside.refresh_from_db()
+    assert cast.inside.district_id == cast.tengzhou.pk

@@ -15,7 +15,13 @@ from tests.province.world import MARKERS, Jinan, build_jinan
 from tests.security.conftest import World, changed_tables, fingerprint
 from tests.security.test_authz_matrix import PAGES, ROLES, body_text, clients
 
-ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item)
+# The item kinds of the emergency app (防汛叫应) are kept per installation, not yet per city: their routes
+# are not asked for another city's item here. A new kind must be added to one list or the other.
+NOT_YET_PER_CITY = frozenset({"em_call", "em_contact", "em_point", "em_warning"})
+PER_CITY = frozenset(
+    {"project", "report", "visit", "photo", "case", "attachment", "task", "task_report", "milestone", "job"}
+)
+ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item in PER_CITY)
 LIST_PAGES = sorted(name for name, page in PAGES.items() if not page.item)
 
 
@@ -94,3 +100,8 @@ def test_no_page_of_a_city_names_another_citys_items(province, name):
         text = body_text(response)
         problems += [f"GET {url} | 枣庄 {who}: 泄露了济南的“{m}”" for m in MARKERS if m in text]
     assert not problems, "\n".join(problems)
+
+
+def test_every_item_kind_is_either_per_city_or_listed_as_not_yet():
+    kinds = {page.item for page in PAGES.values() if page.item}
+    assert kinds - PER_CITY == NOT_YET_PER_CITY
