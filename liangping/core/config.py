@@ -13,6 +13,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
     "visit_target_per_week": (3, "项目专员每周走访目标（次）"),
     # 等保2.0 剩余信息保护 / 个人信息: photos lose their EXIF (GPS position, camera, time) unless kept.
+    "appeal_duplicate_days": (7, "诉求扎口：同一号码同类诉求在几日内视为重复（提示合并）"),
+    "appeal_public_per_hour": (5, "网上诉求：同一网络地址每小时最多提交件数"),
+    "appeal_lookup_per_minute": (20, "诉求查询：同一网络地址每分钟最多查询次数"),
     "photo_keep_exif": (False, "上传照片保留拍摄信息（EXIF，含 GPS 位置，仅供督查核实现场）"),
 }
 

@@ -38,6 +38,8 @@ FLOOD_OVERVIEW = ("叫应统计", "emergency:index")
 FLOOD_POINTS = ("责任点位", "emergency:points")
 FLOOD_ROSTER = ("值班表", "emergency:roster")
 FLOOD_SUPPLIES = ("物资队伍", "emergency:supplies")
+APPEAL_INTAKE = ("诉求登记", "appeals:intake")
+APPEAL_RATES = ("诉求三率", "appeals:rates")
 HOTLINE_DUTY = ("领导接热线", "appeals:duty")
 WINDOW_SHIFTS = ("局长坐窗口", "appeals:windows")
 EVENTS = ("赛事活动", "events:list")
@@ -57,7 +59,7 @@ ACTIVITIES = ("", [EVENTS])
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, CHAINS, IMPORT]),
-        (APPEALS, ROSTERS),
+        (APPEALS, [APPEAL_INTAKE, APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
@@ -66,7 +68,7 @@ MENUS: dict[str, list[Group]] = {
     ],
     Role.LEADER: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
-        (APPEALS, ROSTERS),
+        (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
@@ -74,7 +76,7 @@ MENUS: dict[str, list[Group]] = {
     ],
     Role.DEPARTMENT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
-        (APPEALS, ROSTERS),
+        (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
@@ -82,7 +84,7 @@ MENUS: dict[str, list[Group]] = {
     ],
     Role.DISTRICT: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, CHAINS]),
-        (APPEALS, ROSTERS),
+        (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
         ACTIVITIES,
@@ -90,12 +92,14 @@ MENUS: dict[str, list[Group]] = {
     ],
     Role.SPECIALIST: [
         (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES]),
+        (APPEALS, [APPEAL_RATES]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],
     Role.OWNER: [
         ("", [PROJECTS, REPORTS, CASES]),
+        (APPEALS, [APPEAL_RATES]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         ACTIVITIES,
         (PUBLIC, OPEN),

@@ -23,7 +23,7 @@ from liangping.core.scope import AnyUser, city_scope, sees_everything
 from liangping.grading.compute import grade_projects, project_ranks
 from liangping.grading.models import ItemKind, Snapshot, SnapshotItem, board_order_sql
 from liangping.grading.rules import GRADE_LABELS, GRADES, NONE
-from liangping.grading.services import active_ruleset, current_snapshot
+from liangping.grading.services import active_ruleset, appeal_scores_for, current_snapshot
 from liangping.indicators.ranking import change_card, competition_rank, rank_change
 from liangping.projects.models import Project
 
@@ -344,7 +344,12 @@ def unit_board(period: Period) -> tuple[list[UnitRow], list[UnitRow], bool]:
         provisional = False
     else:
         rules = active_ruleset().rules
-        items = unit_scores(grade_projects(period.year, period.month, rules), {}, rules.get("unit_score"))
+        items = unit_scores(
+            grade_projects(period.year, period.month, rules),
+            {},
+            rules.get("unit_score"),
+            appeal_scores_for(period, rules),
+        )
         provisional = True
     rows = [
         UnitRow(

@@ -32,7 +32,8 @@ DEFAULT_RULES: dict[str, Any] = {
     "time_progress": "month",
     # red in this many consecutive locked periods puts a project on the summons list (约谈)
     "summons": {"consecutive_red": 2},
-    # unit score = (blue·b + yellow·y) / (graded·b) × 100
+    # unit score = (blue·b + yellow·y) / (graded·b) × 100; an optional `appeals` = w (0 to 1, absent = 0)
+    # makes it (1 − w) × that + w × the unit's appeal 三率 综合得分 of the period (群众诉求)
     "unit_score": {"blue": 2, "yellow": 1},
 }
 TIME_PROGRESS_MODES = {"month": "按月：第m月末为 m/12", "day": "按日：已过天数 / 全年天数"}
@@ -101,7 +102,18 @@ def validate(rules: dict[str, Any]) -> dict[str, Any]:
         raise RuleSetError(
             f"单位得分权重冲突：须满足 蓝牌权重（{blue_w}）> 0 且 0 ≤ 黄牌权重（{yellow_w}）≤ 蓝牌权重"
         )
+    appeals_w = appeals_weight(rules)
+    if not 0 <= appeals_w <= 1:
+        raise RuleSetError(f"单位得分中群众诉求三率的权重（{appeals_w}）须在 0 到 1 之间，0 为不计入")
     return rules
+
+
+def appeals_weight(rules: dict[str, Any]) -> Decimal:
+    """The share of the appeal 三率 in a unit's score (0: not counted)."""
+    try:
+        return Decimal(str(rules.get("unit_score", {}).get("appeals", "0") or "0"))
+    except ArithmeticError as exc:
+        raise RuleSetError("群众诉求三率的权重必须是 0 到 1 之间的数字") from exc
 
 
 def time_progress(period_end_month: int) -> Decimal:

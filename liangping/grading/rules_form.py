@@ -37,6 +37,15 @@ class RuleSetForm(PlainTextMixin, forms.Form):
     yellow_weight = forms.DecimalField(
         label="单位得分：黄牌权重", max_digits=5, decimal_places=2, min_value=0
     )
+    appeals_weight = forms.DecimalField(
+        label="单位得分：群众诉求三率权重",
+        max_digits=4,
+        decimal_places=2,
+        min_value=0,
+        max_value=1,
+        required=False,
+        help_text="0 到 1；0 为不计入，0.2 即单位得分的 20% 来自本期群众诉求三率综合得分",
+    )
     preview_period = forms.CharField(label="预览考核期", max_length=10)
     note = forms.CharField(label="修改说明", max_length=200, required=False)
 
@@ -66,6 +75,7 @@ class RuleSetForm(PlainTextMixin, forms.Form):
             "consecutive_red": full["summons"]["consecutive_red"],
             "blue_weight": full["unit_score"]["blue"],
             "yellow_weight": full["unit_score"]["yellow"],
+            "appeals_weight": full["unit_score"].get("appeals", "0"),
         }
         for position, rule in enumerate(rules["project"], start=1):
             initial[f"order_{rule['code']}"] = position
@@ -122,4 +132,6 @@ class RuleSetForm(PlainTextMixin, forms.Form):
             "blue": str(data["blue_weight"].normalize()),
             "yellow": str(data["yellow_weight"].normalize()),
         }
+        if data.get("appeals_weight"):
+            rules["unit_score"]["appeals"] = str(data["appeals_weight"].normalize())
         return rules

@@ -11,13 +11,15 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from liangping.appeals.queries import Month, appeal_rows
+from liangping.appeals.rates import unit_rates
 from liangping.core.audit import record
 from liangping.core.models import Period, PeriodStatus, Role, User
 from liangping.core.periods import parse_period_code, period_code, previous_period_end
 from liangping.core.scope import AnyUser
 from liangping.grading.compute import GradedProject, GradedTask, grade_projects, grade_tasks, project_ranks
 from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
-from liangping.grading.rules import DEFAULT_RULES, consecutive_red, grade_indicator, validate
+from liangping.grading.rules import DEFAULT_RULES, appeals_weight, consecutive_red, grade_indicator, validate
 from liangping.grading.units import unit_scores
 from liangping.indicators.services import ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
@@ -93,6 +95,15 @@ def get_or_create_period(code: str) -> Period:
 def period_months(period: Period) -> list[dt.date]:
     start = period.start
     return [dt.date(period.year, m, 1) for m in range(start.month, period.month + 1)]
+
+
+def appeal_scores_for(period: Period, rules: dict[str, Any]) -> dict[tuple[str, str], Decimal]:
+    """The appeal 三率 综合得分 of each unit over the period's months, when the rule set counts it."""
+    if appeals_weight(rules) <= 0:
+        return {}
+    months = [Month(m.year, m.month) for m in period_months(period)]
+    rows = [row for month in months for row in appeal_rows(month)]
+    return {(u.unit_kind, u.unit): u.score for u in unit_rates(rows, timezone.now()) if u.score is not None}
 
 
 def unreviewed_reports(period: Period) -> list[MonthlyReport]:
@@ -254,7 +265,9 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     )
     items = _task_items(grade_tasks(period.year, period.month, ruleset.rules))
     items += _indicator_items(period.year, period.month, ruleset.rules)
-    items += unit_scores(graded, prev_ranks, ruleset.rules.get("unit_score"))
+    items += unit_scores(
+        graded, prev_ranks, ruleset.rules.get("unit_score"), appeal_scores_for(period, ruleset.rules)
+    )
     rows += [tuple(getattr(i, name) for name in ITEM_COLUMNS) for i in items]
     version = (Snapshot.objects.filter(period=period).aggregate(v=Max("version"))["v"] or 0) + 1
     counts = {g: sum(1 for p in graded if p.result.grade == g) for g in GRADE_KEYS}

@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.urls import reverse
 
+from liangping.appeals import kind as appeal_kind
+from liangping.appeals.queries import dashboard_figures
 from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
@@ -193,4 +195,5 @@ def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
         "published": _published(user, screen_data()),
         "live": _live(user, period),
         "periods": live_periods(user, period),
+        "appeals": dashboard_figures(user, appeal_kind.closed_states()),
     }

@@ -366,6 +366,39 @@ PAGES: dict[str, Page] = {
         post_refused=200,
         post_actor="supervisor",
     ),
+    "appeals:rates": Page(fixed("appeals:rates"), LEDGER),
+    "appeals:intake": Page(fixed("appeals:intake"), SUPERVISOR, post=tampering, post_refused=400),
+    # Public: anyone may file an appeal and follow it by its receipt number; no personal data shown.
+    "appeals:public_new": Page(
+        fixed("appeals:public_new"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    "appeals:public_lookup": Page(
+        fixed("appeals:public_lookup", query="?no=AAAAAAAAAAAA"),
+        frozenset(ROLES),
+        get_status=dict.fromkeys(ROLES, 200),
+    ),
+    "appeals_screen:index": Page(
+        fixed("appeals_screen:index"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    "appeals_screen:data": Page(
+        fixed("appeals_screen:data"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    # Open311 GeoReport v2: public by the standard; requests only by their receipt numbers.
+    "open311:services": Page(
+        fixed("open311:services"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    "open311:service": Page(
+        fixed("open311:service", "urban_sanitation"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    "open311:requests": Page(
+        fixed("open311:requests"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 400)
+    ),
+    "open311:request": Page(
+        fixed("open311:request", "AAAAAAAAAAAA"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 404)
+    ),
+    "open311:unknown": Page(
+        fixed("open311:unknown", "x.json"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 404)
+    ),
     "appeals:window_delete": Page(
         of_object("appeals:window_delete", "shift"),
         SUPERVISOR,
