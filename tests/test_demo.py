@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -87,7 +87,10 @@ def test_org_tree_and_people(demo_output):
     assert set(roles) == {r.value for r in Role}
     assert roles[Role.SPECIALIST] == 84
     assert roles[Role.SUPERVISOR] == 2 and roles[Role.LEADER] == 10
-    assert roles[Role.DISTRICT] == 7
+    assert User.objects.filter(role=Role.DISTRICT, org__kind=OrgKind.DISTRICT).count() == 7
+    assert (
+        User.objects.filter(role=Role.DISTRICT, org__kind=OrgKind.TOWN).count() == 3
+    )  # appeals go down to them
     assert not set(User.objects.values_list("display_name", flat=True)) & N.REAL_NAMES
     assert not set(Project.objects.values_list("contact_name", flat=True)) & N.REAL_NAMES
     assert all(u.username.isascii() for u in User.objects.all())
@@ -209,10 +212,11 @@ def test_visits(demo_output):
 
 
 def test_cases_follow_their_steps(demo_output):
-    cases = Case.objects.select_related("lead_org").prefetch_related("steps__actor")
+    problems = Case.objects.of_kind("project_problem")
+    cases = problems.select_related("lead_org").prefetch_related("steps__actor")
     assert 55 <= len(cases) <= 65
     assert set(Counter(c.status for c in cases)) == set(CaseStatus.values)  # every state of a project problem
-    assert 8 <= Case.objects.overdue(TODAY).count() <= 14
+    assert 8 <= problems.overdue(TODAY).count() <= 14
     assert sum(1 for c in cases if c.return_count) >= 4
     cutoff = timezone.make_aware(dt.datetime.combine(TODAY, dt.time(0)))
     for case in cases:
@@ -545,3 +549,29 @@ def test_the_flood_season_demo(demo_output):
         page = client.get(reverse(f"emergency:{name}"))
         assert page.status_code == 200, name
     assert "暴雨红色预警" in client.get(reverse("emergency:duty")).content.decode()
+
+
+def test_a_month_of_appeals(demo_output):
+    """Every channel and outcome the appeals pages show: returned, extended, reopened, late, rated, open."""
+    appeals = Case.objects.of_kind("appeal")
+    assert 120 <= appeals.count() <= 220
+    assert set(appeals.values_list("channel", flat=True)) == {
+        "hotline",
+        "leader_hotline",
+        "window",
+        "web",
+        "api",
+    }
+    assert appeals.filter(return_count__gt=0).exists() and appeals.filter(extended_days__gt=0).exists()
+    assert appeals.filter(reopen_count__gt=0).exists()
+    assert (
+        appeals.filter(responded_at__gt=F("respond_by")).exists()
+        and appeals.filter(finished_at__gt=F("due_at")).exists()
+    )
+    assert {"closed", "handling", "reopened"} <= set(appeals.values_list("status", flat=True))
+    ratings = set(
+        CaseStep.objects.filter(case__kind="appeal").exclude(rating="").values_list("rating", flat=True)
+    )
+    assert ratings == {"very_satisfied", "satisfied", "basic", "unsatisfied", "very_unsatisfied"}
+    assert appeals.filter(data__duty_leader__isnull=False).exclude(data__duty_leader="").exists()
+    assert Org.objects.filter(kind=OrgKind.TOWN, parent__name="滕州市").count() >= 5

@@ -24,6 +24,7 @@ from liangping.core.models import AuditLog, Org, Role, User
 from liangping.core.workdays import WorkCalendar
 from liangping.demo import names as N
 from liangping.demo.activity import ReportSpec, VisitSpec, plan_reports, plan_visits
+from liangping.demo.appeals_demo import load_appeals
 from liangping.demo.casework import CaseSpec, plan_cases
 from liangping.demo.chains_demo import load_chains_demo
 from liangping.demo.emergency_demo import load_emergency_demo
@@ -75,6 +76,7 @@ def load_demo(today: dt.date) -> LoadResult:
         writer.reports(reports)
         writer.visits(visits)
         writer.cases(cases)
+        result.created.update(load_appeals(today))
         result.created.update(load_grading_demo(today))
         result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
         result.created.update(publish_quarters(today))

@@ -46,8 +46,31 @@ DEPARTMENTS: list[tuple[str, str, str]] = [
     ("市应急管理局", "市应急局", "yjj"),
 ]
 
-# town / street, district (both named in the seeds)
-TOWNS: list[tuple[str, str]] = [("山城街道", "山亭区"), ("阴平镇", "峄城区")]
+# town / street, district: the two the seeds name first, then the streets and towns where the demo
+# city's appeals (群众诉求) are dispatched down to (real names of Zaozhuang's towns and streets)
+TOWNS: list[tuple[str, str]] = [
+    ("山城街道", "山亭区"),
+    ("阴平镇", "峄城区"),
+    ("中心街街道", "市中区"),
+    ("光明路街道", "市中区"),
+    ("龙山路街道", "市中区"),
+    ("税郭镇", "市中区"),
+    ("临城街道", "薛城区"),
+    ("常庄街道", "薛城区"),
+    ("沙沟镇", "薛城区"),
+    ("坛山街道", "峄城区"),
+    ("古邵镇", "峄城区"),
+    ("运河街道", "台儿庄区"),
+    ("泥沟镇", "台儿庄区"),
+    ("店子镇", "山亭区"),
+    ("荆河街道", "滕州市"),
+    ("龙泉街道", "滕州市"),
+    ("北辛街道", "滕州市"),
+    ("善南街道", "滕州市"),
+    ("官桥镇", "滕州市"),
+    ("兴仁街道", "枣庄高新区"),
+    ("张范街道", "枣庄高新区"),
+]
 
 # Fictional city leaders (包保市领导).
 LEADERS = ["周明远", "吴振华", "郑立群", "冯建国", "蒋文博", "沈思齐", "曹继红", "彭晓岚", "邵海峰", "魏成林"]

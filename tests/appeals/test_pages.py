@@ -114,3 +114,32 @@ def test_the_rule_set_counts_the_period_appeal_score_only_when_weighted(cast):
     assert appeal_scores_for(period, {"unit_score": {"blue": 2, "yellow": 1}}) == {}
     scores = appeal_scores_for(period, {"unit_score": {"blue": 2, "yellow": 1, "appeals": "0.3"}})
     assert scores == {("district", "滕州市"): Decimal(100)}  # accepted in time; nothing else due yet
+
+
+def test_the_pages_read_in_a_constant_number_of_queries(client, cast, django_assert_max_num_queries):
+    from liangping.appeals import rosters
+
+    def counted(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(cast.supervisor)
+    now = timezone.now()
+    file(cast, "13506321000", now - dt.timedelta(hours=1))
+    rosters.add_duty(cast.supervisor, date=now.date(), start=dt.time(1), end=dt.time(2), leader="甲")
+    few = {url: counted(url) for url in ("/appeals/rates/", "/appeals/duty/", "/screen/appeals/data.json")}
+    for i in range(12):
+        case = file(cast, f"135063220{i:02d}", now - dt.timedelta(minutes=50 - i), "traffic_road")
+        engine.act(
+            case, "dispatch", actor=cast.supervisor, lead_org=cast.shizhong, at=now - dt.timedelta(minutes=30)
+        )
+        rosters.add_duty(
+            cast.supervisor, date=now.date(), start=dt.time(3 + i), end=dt.time(4 + i), leader=f"乙{i}"
+        )
+    for url, n in few.items():
+        with django_assert_max_num_queries(n):
+            client.get(url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from liangping.appeals.rates import AppealRow, composite, percent, unit_rates
@@ -87,6 +87,7 @@ def test_composite_is_the_weighted_mean_of_the_rates_that_exist():
     assert composite([("respond", None)]) is None
 
 
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])  # a shared, busy machine
 @given(
     st.lists(
         st.tuples(

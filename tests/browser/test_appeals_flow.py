@@ -1,0 +1,97 @@
+"""枣解决·枣满意 end to end: a resident files on the public form (no account), the operator dispatches to a
+district, the district returns it as misrouted (退单), it is dispatched again to a department, extended,
+answered, called back as 不满意, reopened, answered again and closed as 满意; the resident follows it by
+the receipt number (never seeing personal data), 三率 and the unit ranking show it, and the public
+screen's appeals page draws at 1920×1080 and 3840×2160 without the internet.
+
+The staff steps go through the engine's services as the signed-in people would (the generic case page
+draws one button per allowed action of any kind); the public side, 三率 and the screen through pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from liangping.cases import engine
+from liangping.cases.models import Case
+from tests.browser.conftest import DESKTOP
+from tests.screen.browser_city import SCREEN_4K, canvases_drawn, cjk_renders, real_errors
+
+NAME, PHONE, ADDRESS = "周八", "13806328888", "滕州市荆河街道善国路18号"
+TEXT = "小区供暖温度只有十四度，老人孩子受不了。"
+
+
+def test_an_appeal_from_the_public_form_to_the_ranking(
+    page, live_server, cast, login, shot, offline, console_errors
+):
+    page.set_viewport_size(DESKTOP)
+    # 1. a resident, no account: the public form gives a receipt number
+    page.goto(f"{live_server.url}/appeals/public/")
+    page.fill("input[name=name]", NAME)
+    page.fill("input[name=phone]", PHONE)
+    page.select_option("select[name=category]", value="construction_utility")
+    page.select_option("select[name=place]", label="滕州市")
+    page.fill("input[name=address]", ADDRESS)
+    page.fill("textarea[name=description]", TEXT)
+    shot(page, "appeal-public-form")
+    page.click("button:has-text('提交诉求')")
+    page.wait_for_load_state("networkidle")
+    receipt = page.locator("#receipt-no").inner_text().strip()
+    shot(page, "appeal-receipt")
+    case = Case.objects.get(receipt_no=receipt)
+    assert case.channel == "web" and case.status == "registered" and case.contact_phone == PHONE
+
+    # 2. the loop, by the people whose turn it is
+    start = timezone.now()
+
+    def act(who, action, minutes, **kw):  # type: ignore[no-untyped-def]
+        nonlocal case
+        case = engine.act(case, action, actor=who, at=start + dt.timedelta(minutes=minutes), **kw)
+
+    act(cast.supervisor, "dispatch", 1, lead_org=cast.tengzhou, note="请滕州市办理")
+    act(cast.district, "return", 2, note="供暖由市住建部门监管，不属于本单位")
+    act(cast.supervisor, "dispatch", 3, lead_org=cast.fagai, note="请市发展改革委协调供热企业")
+    act(cast.department, "accept", 4)
+    act(cast.department, "extend", 5, days=2, note="需约谈供热企业")
+    act(cast.supervisor, "approve_extension", 6)
+    act(cast.department, "reply", 7, note="已责成供热企业调高供水温度。")
+    act(cast.supervisor, "callback", 8, rating="unsatisfied", note="室温仍只有十六度")
+    assert case.status == "reopened" and case.reopen_count == 1
+    act(cast.department, "reply", 9, note="已更换换热站循环泵，室温达到二十度。")
+    act(cast.supervisor, "callback", 10, rating="satisfied", note="室温已达标")
+    assert case.status == "closed" and case.return_count == 1 and case.extended_days == 2
+
+    # 3. the resident follows it: status and both replies, no personal data
+    page.goto(f"{live_server.url}/appeals/public/lookup/?no={receipt.lower()}")
+    result = page.locator("#lookup-result").inner_text()
+    assert "已办结" in result and "换热站" in result and "调高供水温度" in result and "市发展改革委" in result
+    body = page.content()
+    for secret in (NAME, PHONE, ADDRESS, TEXT[:8], "138****8888"):
+        assert secret not in body
+    shot(page, "appeal-lookup")
+
+    # 4. 三率 and the ranking: the department answered in time, rated 满意 at the last call back
+    login(page, "supervisor")
+    page.goto(f"{live_server.url}/appeals/rates/?month={timezone.localtime(start):%Y-%m}")
+    row = page.locator("table[data-unit-kind='市直部门'] tr", has_text="市发展改革委")
+    cells = row.inner_text()
+    assert "100.0%" in cells and "1/1" in cells, cells
+    assert row.locator("td").first.inner_text() == "1"
+    assert page.locator("#rate-definitions").is_visible()
+    shot(page, "appeal-rates")
+
+    # 5. the public screen's appeals page, at the lobby's two sizes
+    for name, size in (("1920", DESKTOP), ("3840", SCREEN_4K)):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/screen/appeals/?kiosk=1")
+        page.wait_for_selector("body[data-ready='1']", state="attached", timeout=20000)
+        page.wait_for_timeout(900)  # the bars' animation
+        assert page.locator(".a-grid canvas").count() >= 2
+        assert all(canvases_drawn(page, ".a-grid")), f"a chart is blank at {name}"
+        assert "市发展改革委" not in page.locator("#a-rates").inner_text()  # districts only
+        assert NAME not in page.content() and PHONE not in page.content()
+        shot(page, f"appeal-screen-{name}")
+    assert cjk_renders(page)
+    assert real_errors(console_errors) == []
