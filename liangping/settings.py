@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "liangping.core",
     "liangping.sheets",
     "liangping.cases",
+    "liangping.casesheets",
     "liangping.projects",
     "liangping.tasks",
     "liangping.indicators",

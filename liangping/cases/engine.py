@@ -17,21 +17,35 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from liangping.cases.clock import (
+    add_duration,
+    deadline_preview,
+    default_limit,
+    end_of_day,
+    resume,
+    start_clock,
+    time_limit,
+)
 from liangping.cases.fields import FieldProblem, clean_data, normalise_phone
-from liangping.cases.models import Case, CaseAttachment, CaseCategory, CaseKind, CaseStep, CaseTimeLimit
+from liangping.cases.models import Case, CaseAttachment, CaseCategory, CaseKind, CaseStep
 from liangping.cases.scope import is_party, may_register
 from liangping.core import images, uploads
 from liangping.core.audit import record
 from liangping.core.hooks import emit
 from liangping.core.models import Org, User
 from liangping.core.workdays import WorkCalendar
-from liangping.kinds.spec import RATINGS, VERDICTS, Duration, KindSpec, Transition, find_limit
+from liangping.kinds.spec import RATINGS, VERDICTS, KindSpec, Transition
 
 MAX_ATTACHMENTS = 5
 Upload = tuple[str, bytes, int | None]  # file name, content (at most the limit plus one byte), declared size
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read out on the phone
 RECEIPT_LENGTH = 12
 REGISTERED = "case.registered"
+__all__ = [
+    "deadline_preview",
+    "default_limit",
+    "time_limit",
+]  # re-exported: the deadline helpers live in clock
 
 
 class CaseError(ValueError):
@@ -110,7 +124,7 @@ def _within_until(case: Case, t: Transition, memo: _Lazy) -> dt.datetime | None:
         case.steps.filter(to_status=case.status).order_by("-at", "-id").values_list("at", flat=True).first()
     )
     start = entered or case.registered_at
-    return _add(start, timezone.localdate(start), t.within, memo.calendar)
+    return add_duration(start, timezone.localdate(start), t.within, memo.calendar)
 
 
 def _may(user: Any, case: Case, spec: KindSpec, t: Transition, memo: _Lazy, status: str) -> bool:
@@ -153,81 +167,6 @@ def may_ever(user: Any, case: Case, action: str) -> bool:
     memo = _Lazy(case)
     parts = [spec.transition(p) for p in t.combines] if t.combines else [t]
     return all(p is not None and _by(user, p, case, spec, memo) for p in parts)
-
-
-# --- deadlines -------------------------------------------------------------------------------------
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
-
-
-def _add(start: dt.datetime, base_day: dt.date, d: Duration, calendar: WorkCalendar) -> dt.datetime:
-    """`d` after `start`: hours on the clock, working days to the end of the n-th working day after
-    `base_day` (the day the clock starts)."""
-    if d.unit == "hours":
-        return start + dt.timedelta(hours=d.amount)
-    return end_of_day(calendar.add_workdays(base_day, d.amount))
-
-
-def time_limit(case: Case, spec: KindSpec) -> CaseTimeLimit | None:
-    """The kind's limit for the case's category and urgency (most specific first; one query)."""
-
-    class Row:
-        def __init__(self, row: CaseTimeLimit) -> None:
-            self.row = row
-            self.category = row.category.code if row.category is not None else "*"
-            self.urgency = row.urgency or "*"
-
-    rows = [
-        Row(r)
-        for r in CaseTimeLimit.objects.filter(kind__code=case.kind).select_related("category").order_by("id")
-    ]
-    category = case.category.code if case.category is not None else ""
-    found = find_limit(rows, spec, category, case.urgency)
-    return found.row if found is not None else None
-
-
-def _start_clock(
-    case: Case, spec: KindSpec, at: dt.datetime, today: dt.date | None, memo: _Lazy, *, respond: bool = True
-) -> list[str]:
-    limit = time_limit(case, spec)
-    base = today or timezone.localdate(at)
-    calendar = memo.calendar
-    fields = ["clock_started_at", "due_at", "deadline", "deadline_note", "finish_unit", "paused_at"]
-    case.clock_started_at, case.paused_at = at, None
-    if limit is None:
-        case.due_at, case.deadline, case.finish_unit = None, None, ""
-        case.deadline_note = "未设置办理时限，请系统管理员在“时限与分类”中设置"
-        return fields
-    if respond and limit.respond_amount:
-        case.respond_by = _add(at, base, Duration(limit.respond_amount, limit.respond_unit), calendar)
-        case.responded_at = None
-        fields += ["respond_by", "responded_at"]
-    if limit.finish_amount:
-        case.due_at = _add(at, base, Duration(limit.finish_amount, limit.finish_unit), calendar)
-        case.deadline = timezone.localdate(case.due_at)
-        case.finish_unit = limit.finish_unit
-    else:
-        case.due_at, case.deadline, case.finish_unit = None, None, ""
-    case.deadline_note = calendar.warning()
-    return fields
-
-
-def _resume(case: Case, at: dt.datetime, memo: _Lazy) -> list[str]:
-    """Leaving a paused state: the finish deadline moves on by the time spent paused."""
-    if case.paused_at is None or case.due_at is None:
-        case.paused_at = None
-        return ["paused_at"]
-    if case.finish_unit == "hours":
-        case.due_at += at - case.paused_at
-    else:
-        days = memo.calendar.workdays_between(timezone.localdate(case.paused_at), timezone.localdate(at))
-        if days > 0:
-            case.due_at = end_of_day(memo.calendar.add_workdays(timezone.localdate(case.due_at), days))
-    case.deadline = timezone.localdate(case.due_at)
-    case.paused_at = None
-    return ["paused_at", "due_at", "deadline"]
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -375,7 +314,7 @@ def register(
         case.subject = subject
     memo = _Lazy(case)
     if "start_clock" in spec.register_effects:
-        _start_clock(case, spec, at, None, memo)
+        start_clock(case, spec, at, None, memo.calendar)
     if "respond" in spec.register_effects:
         case.responded_at = at
     for _attempt in range(3):
@@ -503,7 +442,7 @@ def _apply(
         and old_state.clock == "pause"
         and (new_state is None or new_state.clock != "pause")
     ):
-        fields += _resume(case, at, memo)
+        fields += resume(case, at, memo.calendar)
     for effect in effects:
         if effect in ("assign", "transfer"):
             assert lead_org is not None
@@ -523,7 +462,7 @@ def _apply(
             fields += ["lead_org", "responded_at"]
             set_co = True
         elif effect == "start_clock":
-            fields += _start_clock(case, spec, at, today, memo)
+            fields += start_clock(case, spec, at, today, memo.calendar)
         elif effect == "respond":
             if case.responded_at is None:
                 case.responded_at = at
@@ -560,7 +499,7 @@ def _apply(
             case.reopen_count += 1
             case.finished_at, case.closed_at = None, None
             fields += ["reopen_count", "finished_at", "closed_at"]
-            fields += _start_clock(case, spec, at, today, memo, respond=False)
+            fields += start_clock(case, spec, at, today, memo.calendar, respond=False)
     if (
         new_state is not None
         and new_state.clock == "pause"
@@ -586,20 +525,3 @@ def _apply(
         changes = {"status": [before, target], **changes}
     _step(case, actor, t.action, before, note, at, changes=changes, **step_extra)
     emit(t.event or f"case.{t.action}", case=case, actor=actor, note=note)
-
-
-def default_limit(kind: str) -> CaseTimeLimit | None:
-    """The kind's limit for any category and urgency (None when it has none)."""
-    return CaseTimeLimit.objects.filter(kind__code=kind, category__isnull=True, urgency="").first()
-
-
-def deadline_preview(case: Case, at: dt.datetime | None = None) -> dict[str, Any]:
-    """What starting the clock now would give: the limit as text, the deadline day, a calendar warning."""
-    limit = time_limit(case, case.spec)
-    if limit is None or not limit.finish_amount:
-        return {"limit": "", "deadline": None, "warning": ""}
-    at = at or timezone.now()
-    calendar = WorkCalendar.load()
-    finish = Duration(limit.finish_amount, limit.finish_unit)
-    due = _add(at, timezone.localdate(at), finish, calendar)
-    return {"limit": finish.text(), "deadline": timezone.localdate(due), "warning": calendar.warning()}

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
-from liangping.cases.models import CaseStatus, KindCode, Verdict
-from liangping.cases.queries import lead_units
+from liangping.cases.models import CaseCategory, CaseStatus, KindCode, Verdict
+from liangping.cases.queries import LEAD_KINDS, lead_units
 from liangping.core.forms import Form
-from liangping.core.models import Org
+from liangping.core.models import ADMIN_ROLES, Org, User
+from liangping.kinds.spec import RATINGS, VERDICTS, FieldSpec, KindSpec, Transition
 
 
 class OrgSelectMultiple(forms.SelectMultiple):
@@ -24,6 +26,13 @@ class OrgSelectMultiple(forms.SelectMultiple):
         return option
 
 
+def category_choices(spec: KindSpec) -> list[tuple[str, str]]:
+    """The kind's active categories as stored (the administrator may have added some), a child after
+    its parent and indented under it. One query."""
+    rows = CaseCategory.objects.filter(kind__code=spec.code, active=True).order_by("path", "sort")
+    return [(c.code, "　" * (c.path.count("/") - 2) + c.name) for c in rows]
+
+
 class CaseFilterForm(Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), ("open", "未销号"), *CaseStatus.choices]
@@ -34,9 +43,41 @@ class CaseFilterForm(Form):
     )
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *KindCode.choices])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["lead_org"].queryset = lead_units()  # type: ignore[attr-defined]
+    def __init__(
+        self,
+        *args: Any,
+        spec: KindSpec | None = None,
+        kinds: dict[str, KindSpec] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_org"].queryset = lead_units(spec.unit_kinds if spec else LEAD_KINDS)  # type: ignore[attr-defined]
+        if kinds:
+            self.fields["kind"].choices = [("", "全部"), *((c, s.name) for c, s in kinds.items())]  # type: ignore[attr-defined]
+        if spec is None:
+            return
+        done = "未办结" if not spec.subject else "未销号"
+        self.fields["status"].choices = [  # type: ignore[attr-defined]
+            ("", "全部"),
+            ("open", done),
+            *((s.code, s.label) for s in spec.states),
+        ]  # type: ignore[attr-defined]
+        if spec.categories:
+            self.fields["category"] = forms.ChoiceField(
+                label="分类",
+                required=False,
+                choices=[("", "全部"), *((c.code, c.label) for c in spec.categories)],
+            )
+        if spec.urgencies:
+            self.fields["urgency"] = forms.ChoiceField(
+                label="紧急程度", required=False, choices=[("", "全部"), *spec.urgencies]
+            )
+        if spec.channels:
+            self.fields["channel"] = forms.ChoiceField(
+                label="渠道", required=False, choices=[("", "全部"), *spec.channels]
+            )
+        self.fields["response_overdue"] = forms.BooleanField(label="只看响应超时", required=False)
+        self.fields["q"] = forms.CharField(label="标题", required=False, max_length=50)
 
 
 class RegisterForm(Form):
@@ -92,3 +133,118 @@ class FeedbackForm(Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["verdict"].error_messages["required"] = "请选择满意或不满意"
+
+
+class ActForm(Form):
+    """Any action of any kind: the fields its transition needs (units, rating, days) and the note."""
+
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, spec: KindSpec, transition: Transition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        t = transition
+        parts = [p for p in (spec.transition(a) for a in t.combines) if p is not None] if t.combines else [t]
+        wanted = {n for p in parts for n in (*p.needs, *p.optional)}
+        self.fields["note"].label = t.reason_label
+        if t.reason_hint:
+            self.fields["note"].widget.attrs["placeholder"] = t.reason_hint
+        units = lead_units(spec.unit_kinds)
+        if "lead_org" in wanted:
+            self.fields["lead_org"] = forms.ModelChoiceField(
+                queryset=units,
+                label="牵头单位",
+                empty_label="请选择",
+                error_messages={"required": "请选择牵头单位"},
+            )
+        if "co_orgs" in wanted:
+            self.fields["co_orgs"] = forms.ModelMultipleChoiceField(
+                queryset=units,
+                label="协办单位（可多选）",
+                required=False,
+                widget=OrgSelectMultiple(attrs={"size": 6, "data-chips": "输入单位名称或简称搜索协办单位"}),
+            )
+        if t.judgement:
+            scale = RATINGS if t.judgement == "rating" else VERDICTS
+            self.fields[t.judgement] = forms.ChoiceField(
+                label="满意度" if t.judgement == "rating" else "对答复是否满意",
+                choices=scale,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "请选择满意度" if t.judgement == "rating" else "请选择满意或不满意"
+                },
+            )
+        if "days" in wanted:
+            self.fields["days"] = forms.IntegerField(
+                label="延期天数（工作日）",
+                min_value=1,
+                max_value=365,
+                error_messages={"required": "请填写天数（正整数，按工作日计）", "min_value": "天数至少为 1"},
+            )
+        self.order_fields(["lead_org", "co_orgs", "rating", "verdict", "days", "note", "version"])
+
+
+class KindRegisterForm(Form):
+    """Registration generated from a kind: title, description, category, urgency, channel, place and
+    the kind's own fields (named f_<code>); the engine checks the values and names a bad field."""
+
+    title = forms.CharField(label="标题", max_length=200, error_messages={"required": "请填写标题"})
+    description = forms.CharField(label="详细描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, spec: KindSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        self.fields["title"].label = f"{spec.noun}标题"
+        cats = category_choices(spec)
+        if cats:
+            self.fields["category"] = forms.ChoiceField(
+                label="分类", choices=[("", "请选择"), *cats], error_messages={"required": "请选择分类"}
+            )
+        if spec.urgencies:
+            self.fields["urgency"] = forms.ChoiceField(
+                label="紧急程度",
+                choices=[("", "请选择"), *spec.urgencies],
+                error_messages={"required": "请选择紧急程度"},
+            )
+        if spec.channels:
+            self.fields["channel"] = forms.ChoiceField(
+                label="渠道", choices=list(spec.channels), required=False
+            )
+        self.fields["place_org"] = forms.ModelChoiceField(
+            queryset=Org.objects.order_by("path"), label="发生地", required=False, empty_label="（不填）"
+        )
+        for f in spec.fields:
+            self.fields[f"f_{f.code}"] = _kind_field(f)
+
+    def field_name(self, code: str) -> str | None:
+        name = f"f_{code}" if self.spec.field(code) is not None else code
+        return name if name in self.fields else None
+
+    def kind_data(self) -> dict[str, Any]:
+        out = {}
+        for f in self.spec.fields:
+            value = self.cleaned_data.get(f"f_{f.code}")
+            if isinstance(value, models.Model):
+                value = value.pk
+            if value not in (None, "", False) or f.type == "bool":
+                out[f.code] = value
+        return out
+
+
+def _kind_field(f: FieldSpec) -> forms.Field:
+    common: dict[str, Any] = {"label": f.label, "required": False, "help_text": f.help}
+    if f.type == "longtext":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if f.type == "choice":
+        return forms.ChoiceField(choices=[("", "请选择"), *f.values], **common)
+    if f.type == "date":
+        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if f.type == "bool":
+        return forms.BooleanField(**common)
+    if f.type == "person":
+        people = User.objects.filter(is_active=True).exclude(role__in=ADMIN_ROLES).order_by("username")
+        return forms.ModelChoiceField(queryset=people, empty_label="请选择", **common)
+    if f.type == "org":
+        return forms.ModelChoiceField(queryset=Org.objects.order_by("path"), empty_label="请选择", **common)
+    attrs = {"inputmode": "tel"} if f.type in ("phone", "number") else {}
+    return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)

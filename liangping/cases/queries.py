@@ -10,7 +10,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
-from liangping.cases.models import Case, CaseStatus
+from liangping.cases.models import Case, CaseCategory, CaseStatus
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Org, OrgKind
 from liangping.core.scope import AnyUser
@@ -34,9 +34,10 @@ class Subject:
     url: str = ""
 
 
-def lead_units() -> QuerySet[Org]:
-    """The units a case can be assigned to: city departments and districts."""
-    return Org.objects.filter(kind__in=LEAD_KINDS).order_by("kind", "sort", "id")
+def lead_units(kinds: tuple[str, ...] = LEAD_KINDS) -> QuerySet[Org]:
+    """The units a case can be assigned to: city departments and districts unless the kind says more
+    (town and street units for appeals)."""
+    return Org.objects.filter(kind__in=kinds).order_by("kind", "sort", "id")
 
 
 def filter_cases(qs: Any, data: dict[str, Any]) -> Any:
@@ -51,7 +52,23 @@ def filter_cases(qs: Any, data: dict[str, Any]) -> Any:
         qs = qs.filter(lead_org=data["lead_org"])
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
+    if data.get("category"):
+        qs = qs.filter(category__path__startswith=_category_path(qs, data["kind"], data["category"]))
+    if data.get("urgency"):
+        qs = qs.filter(urgency=data["urgency"])
+    if data.get("channel"):
+        qs = qs.filter(channel=data["channel"])
+    if data.get("response_overdue"):
+        qs = qs.response_overdue()
+    if data.get("q"):
+        qs = qs.filter(title__contains=data["q"])
     return qs
+
+
+def _category_path(qs: Any, kind: str, code: str) -> str:
+    """The category's tree path (its children match too); one that does not exist matches nothing."""
+    found = CaseCategory.objects.filter(kind__code=kind, code=code).values_list("path", flat=True).first()
+    return found or "/-/"
 
 
 def subjects_of(cases: Iterable[Case], user: AnyUser) -> dict[int, Subject]:

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from liangping.cases.engine import default_limit, end_of_day
+from liangping.cases.clock import default_limit, end_of_day
 from liangping.cases.models import Case, CaseKind, CaseStep, KindCode
 from liangping.core.audit import record
 from liangping.core.config import get_setting

@@ -19,8 +19,10 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [[limits]]        category, urgency, respond, finish   ({workdays = n} or {hours = n})
     [parties]         name = ["role:…", "org_kind:…"]      (dispatcher, verifier, or any new name)
     [scope]           party = "all" | "subtree" | "own" | "subject"
-    [[reminders]]     before = {…} (remind the lead unit) / after = {…} (escalate), notify
+    [[reminders]]     after = {workdays = n}: escalate to the lead unit's leadership n working days
+                      past the deadline (the notices jobs; without it the 参数设置 default)
     [labels]          action = label, for steps written outside transitions (register, escalate)
+    unit_kinds        the org kinds a case may be handed to (default department, district)
     channels          a list of channel codes
     ratings / verdicts  the judgement scales a transition may ask for
 """
@@ -70,6 +72,8 @@ RATINGS = [
     ("very_unsatisfied", "非常不满意"),
 ]
 VERDICTS = [("satisfied", "满意"), ("unsatisfied", "不满意")]
+# Steps the engine and the reminder jobs write outside any transition.
+ENGINE_STEPS = {"register": "登记", "escalate": "超期升级", "remind": "到期提醒"}
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -199,6 +203,7 @@ class KindSpec:
     register_effects: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     subject: str = ""  # "app_label.model" a case of this kind may be about
+    unit_kinds: tuple[str, ...] = ("department", "district")  # org kinds a case may be handed to
 
     # --- questions the engine asks ---------------------------------------------------------------
 
@@ -216,7 +221,7 @@ class KindSpec:
         t = self.transition(action)
         if t is not None:
             return t.label
-        return self.labels.get(action, action)
+        return self.labels.get(action) or ENGINE_STEPS.get(action, action)
 
     def field(self, code: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.code == code), None)
@@ -308,6 +313,7 @@ class KindSpec:
             register_effects=tuple(data.get("register_effects", ())),
             labels=dict(data.get("labels", {})),
             subject=data.get("subject", ""),
+            unit_kinds=tuple(data.get("unit_kinds", ("department", "district"))),
         )
 
 
@@ -382,7 +388,7 @@ def _pairs(where: str, rows: Any, what: str) -> tuple[tuple[str, str], ...]:
 TOP_KEYS = {
     "code", "name", "version", "noun", "initial", "deadline_label", "register", "states", "transitions",
     "fields", "categories", "urgencies", "limits", "parties", "scope", "reminders", "labels", "channels",
-    "subject",
+    "subject", "unit_kinds",
 }  # fmt: skip
 TRANSITION_KEYS = {
     "action", "label", "verb", "from", "to", "by", "needs", "optional", "reason", "reason_label",
@@ -485,6 +491,7 @@ def build_spec(data: dict[str, Any]) -> KindSpec:
         register_effects=register_effects,
         labels=dict(labels),
         subject=_str(where, data, "subject", ""),
+        unit_kinds=_list(where, data, "unit_kinds") or ("department", "district"),
     )
     _check_reachable(where, spec)
     _check_limits_cover(where, spec)
@@ -721,12 +728,13 @@ def _reminders(where: str, rows: Any, parties: set[str]) -> tuple[Reminder, ...]
         _keys(f"{where}的提醒", row, {"before", "after", "notify"})
         before = _duration(f"{where}的提醒", row.get("before"))
         after = _duration(f"{where}的提醒", row.get("after"))
-        if (before is None) == (after is None):
-            raise KindConfigError(f"{where}的提醒：before（到期前提醒）和 after（超期升级）只写一个")
+        if before is not None or after is None:
+            raise KindConfigError(
+                f"{where}的提醒：目前只支持 after（超期多久升级），before（到期前提醒）尚未支持"
+            )
         notify = _list(f"{where}的提醒", row, "notify") or ("lead_unit",)
-        for p in notify:
-            if p not in parties and not p.startswith("role:"):
-                raise KindConfigError(f"{where}的提醒：未知的通知对象“{p}”")
+        if notify != ("lead_unit",):
+            raise KindConfigError(f"{where}的提醒：超期升级通知牵头单位负责人，notify 只能是 lead_unit")
         out.append(Reminder(before, after, notify))
     return tuple(out)
 

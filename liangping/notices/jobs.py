@@ -199,7 +199,7 @@ def escalate_overdue_cases(today: dt.date, calendar: WorkCalendar | None = None)
     for case in candidates:
         assert case.deadline is not None
         late = calendar.workdays_between(case.deadline, today)
-        if late >= after and late > 0:
+        if late >= escalate_after(case, after) and late > 0:
             due.append((case, late))
     targets = escalation_targets([case for case, _ in due])
     escalations = []
@@ -210,12 +210,22 @@ def escalate_overdue_cases(today: dt.date, calendar: WorkCalendar | None = None)
     return escalations
 
 
+def escalate_after(case: Case, default: int) -> int:
+    """Working days past the deadline before escalating: the kind's own rule ([[reminders]] after = …
+    in working days) or the 参数设置 default."""
+    for reminder in case.spec.reminders:
+        if reminder.after is not None and reminder.after.unit == "workdays":
+            return reminder.after.amount
+    return default
+
+
 def _escalate(case: Case, late: int, targets: list[User], today: dt.date) -> Escalation | None:
     assert case.deadline is not None
     unit = case.lead_org.name if case.lead_org is not None else "牵头单位"
     names = "、".join(u.name for u in targets) or "无（牵头单位及其上级单位没有可用账号，请督查人员跟进）"
+    spec = case.spec
     note = (
-        f"超过答复期限（{day_text(case.deadline)}）{late} 个工作日仍未答复，"
+        f"超过{spec.deadline_label}（{day_text(case.deadline)}）{late} 个工作日仍未答复，"
         f"系统已报{unit}负责人督促办理。通知：{names}"
     )
     at = run_time(today)
@@ -253,9 +263,9 @@ def _escalate(case: Case, late: int, targets: list[User], today: dt.date) -> Esc
             recipient=user,
             kind=NoticeKind.ESCALATION,
             key=f"escalation:case:{case.pk}:{case.deadline.isoformat()}",
-            title=f"问题超期未答复：{case.title}",
+            title=f"{spec.noun}超期未答复：{case.title}",
             body=(
-                f"问题“{case.title}”由{unit}牵头办理，答复期限为{day_text(case.deadline)}，"
+                f"{spec.noun}“{case.title}”由{unit}牵头办理，{spec.deadline_label}为{day_text(case.deadline)}，"
                 f"已超期 {late} 个工作日仍未答复。请督促尽快办理并答复。"
             ),
             url=url,

@@ -1,0 +1,108 @@
+"""Deadlines: a kind's time limits (working days from the calendar, or hours), starting the clock,
+pausing and resuming it, and what starting it now would give."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from liangping.cases.models import Case, CaseTimeLimit
+from liangping.core.workdays import WorkCalendar
+from liangping.kinds.spec import Duration, KindSpec
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+
+
+def add_duration(start: dt.datetime, base_day: dt.date, d: Duration, calendar: WorkCalendar) -> dt.datetime:
+    """`d` after `start`: hours on the clock, working days to the end of the n-th working day after
+    `base_day` (the day the clock starts)."""
+    if d.unit == "hours":
+        return start + dt.timedelta(hours=d.amount)
+    return end_of_day(calendar.add_workdays(base_day, d.amount))
+
+
+def time_limit(case: Case, spec: KindSpec) -> CaseTimeLimit | None:
+    """The kind's limit for the case's category and urgency, most specific first: the category, then
+    its ancestors (the stored tree, so categories the administrator added count), then any category;
+    within each the urgency before any urgency. One query."""
+    rows = list(CaseTimeLimit.objects.filter(kind__code=case.kind).order_by("id"))
+    chain: list[int | None] = []
+    if case.category is not None:
+        chain = [int(pk) for pk in reversed(case.category.path.strip("/").split("/")) if pk]
+        chain = chain or [case.category.pk]
+    for category in [*chain, None]:
+        for urgency in [case.urgency, ""] if case.urgency else [""]:
+            for row in rows:
+                if row.category_id == category and row.urgency == urgency:
+                    return row
+    return None
+
+
+def start_clock(
+    case: Case,
+    spec: KindSpec,
+    at: dt.datetime,
+    today: dt.date | None,
+    calendar: WorkCalendar,
+    *,
+    respond: bool = True,
+) -> list[str]:
+    """Compute the case's response and finish deadlines from its limit, from `at` (working days from
+    `today`, default the day of `at`); the fields changed."""
+    limit = time_limit(case, spec)
+    base = today or timezone.localdate(at)
+    fields = ["clock_started_at", "due_at", "deadline", "deadline_note", "finish_unit", "paused_at"]
+    case.clock_started_at, case.paused_at = at, None
+    if limit is None:
+        case.due_at, case.deadline, case.finish_unit = None, None, ""
+        case.deadline_note = "未设置办理时限，请系统管理员在“时限与分类”中设置"
+        return fields
+    if respond and limit.respond_amount:
+        case.respond_by = add_duration(at, base, Duration(limit.respond_amount, limit.respond_unit), calendar)
+        case.responded_at = None
+        fields += ["respond_by", "responded_at"]
+    if limit.finish_amount:
+        case.due_at = add_duration(at, base, Duration(limit.finish_amount, limit.finish_unit), calendar)
+        case.deadline = timezone.localdate(case.due_at)
+        case.finish_unit = limit.finish_unit
+    else:
+        case.due_at, case.deadline, case.finish_unit = None, None, ""
+    case.deadline_note = calendar.warning()
+    return fields
+
+
+def resume(case: Case, at: dt.datetime, calendar: WorkCalendar) -> list[str]:
+    """Leaving a paused state: the finish deadline moves on by the time spent paused."""
+    if case.paused_at is None or case.due_at is None:
+        case.paused_at = None
+        return ["paused_at"]
+    if case.finish_unit == "hours":
+        case.due_at += at - case.paused_at
+    else:
+        days = calendar.workdays_between(timezone.localdate(case.paused_at), timezone.localdate(at))
+        if days > 0:
+            case.due_at = end_of_day(calendar.add_workdays(timezone.localdate(case.due_at), days))
+    case.deadline = timezone.localdate(case.due_at)
+    case.paused_at = None
+    return ["paused_at", "due_at", "deadline"]
+
+
+def default_limit(kind: str) -> CaseTimeLimit | None:
+    """The kind's limit for any category and urgency (None when it has none)."""
+    return CaseTimeLimit.objects.filter(kind__code=kind, category__isnull=True, urgency="").first()
+
+
+def deadline_preview(case: Case, at: dt.datetime | None = None) -> dict[str, Any]:
+    """What starting the clock now would give: the limit as text, the deadline day, a calendar warning."""
+    limit = time_limit(case, case.spec)
+    if limit is None or not limit.finish_amount:
+        return {"limit": "", "deadline": None, "warning": ""}
+    at = at or timezone.now()
+    calendar = WorkCalendar.load()
+    finish = Duration(limit.finish_amount, limit.finish_unit)
+    due = add_duration(at, timezone.localdate(at), finish, calendar)
+    return {"limit": finish.text(), "deadline": timezone.localdate(due), "warning": calendar.warning()}
