@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liangping.cases import views
+from liangping.cases import views, views_kinds
 
 app_name = "cases"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/", views.case_act, name="act"),
     path("attachments/<int:pk>/", views.case_attachment, name="attachment"),
+    path("kinds/", views_kinds.kinds_admin, name="kinds"),
 ]

@@ -105,7 +105,15 @@ MENUS: dict[str, list[Group]] = {
         (PUBLIC, OPEN),
     ],
     Role.SYSADMIN: [
-        ("", [("用户与组织", "core:users"), ("参数设置", "core:settings"), ("节假日调整", "core:calendar")]),
+        (
+            "",
+            [
+                ("用户与组织", "core:users"),
+                ("参数设置", "core:settings"),
+                ("节假日调整", "core:calendar"),
+                ("时限与分类", "cases:kinds"),
+            ],
+        ),
         (SETTINGS, [RULES, CATALOGUE]),
     ],
     Role.SECADMIN: [("", [("用户与组织", "core:users"), ("接口令牌", "core:tokens")])],

@@ -320,6 +320,7 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {"title": "篡改", "description": "篡改"},
     ),
     "cases:detail": Page(of("cases:detail", "case"), LEDGER, "case"),
+    "cases:kinds": Page(fixed("cases:kinds"), frozenset({"sysadmin"}), post=tampering),
     "cases:attachment": Page(of("cases:attachment", "attachment"), LEDGER, "attachment"),
     "cases:act": Page(
         of("cases:act", "case"),
