@@ -197,7 +197,7 @@ def test_list_filters_and_columns(client, cast):
     assert "乙问题" in page and "甲问题" not in page
     page = get(lead_org=cast.fagai.pk)
     assert "甲问题" in page and "乙问题" not in page
-    assert "没有符合条件的问题" in get(kind="appeal")
+    assert "没有符合条件的诉求" in get(kind="appeal")  # the appeals list, empty: no project problem in it
 
 
 @pytest.mark.django_db
