@@ -47,8 +47,10 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     Case = apps.get_model("cases", "Case")
     Case.objects.update(kind_version=None)
-    for name in ("CaseTimeLimit", "CaseCategory"):
-        apps.get_model("cases", name).objects.all().delete()
+    apps.get_model("cases", "CaseTimeLimit").objects.all().delete()
+    Category = apps.get_model("cases", "CaseCategory")
+    Category.objects.update(parent=None)  # a tree: children point at their parents (PROTECT)
+    Category.objects.all().delete()
     Kind = apps.get_model("cases", "CaseKind")
     Kind.objects.update(current=None)
     apps.get_model("cases", "CaseKindVersion").objects.all().delete()
