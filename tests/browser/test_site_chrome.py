@@ -33,7 +33,14 @@ def test_supervisor_menu_in_groups(page, live_server, cast, login, shot, offline
     login(page, "supervisor")
     go(page, f"{live_server.url}/grading/ranking/")
     groups = page.locator("nav.menu details.menu-group")
-    assert groups.locator("summary").all_inner_texts() == ["台账调度", "分级考核", "公开", "设置"]
+    assert groups.locator("summary").all_inner_texts() == [
+        "台账调度",
+        "诉求办理",
+        "分级考核",
+        "防汛值守",
+        "公开",
+        "设置",
+    ]
     assert page.locator("nav.menu details.menu-group.active summary").inner_text() == "分级考核"
     assert page.locator(".topbar").bounding_box()["height"] < 70  # one line, not two rows of 15 links
     page.click("summary:has-text('台账调度')")
