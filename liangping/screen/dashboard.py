@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from liangping.appeals import kind as appeal_kind
 from liangping.appeals.queries import dashboard_figures
@@ -21,6 +22,8 @@ from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, city_scope, sees_everything
+from liangping.emergency import queries as flood_queries
+from liangping.emergency import scope as flood_scope
 from liangping.grading.models import RuleSet
 from liangping.grading.queries import Board, project_board, resolve_period
 from liangping.grading.rules import NONE
@@ -196,4 +199,15 @@ def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
         "live": _live(user, period),
         "periods": live_periods(user, period),
         "appeals": dashboard_figures(user, appeal_kind.closed_states()),
+        "flood": _flood(user),
     }
+
+
+def _flood(user: AnyUser) -> dict[str, Any] | None:
+    """This year's 叫应 figures (real warnings, drills excluded) within what the user sees; two queries.
+    None for the roles the flood pages are not for."""
+    if not flood_scope.may_view(user):
+        return None
+    year = timezone.localdate().year
+    season = flood_queries.figures(flood_queries.season_calls(cast(Any, user), year))
+    return {"year": year, "total": season.total}
