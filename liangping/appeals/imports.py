@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from liangping.appeals.models import HotlineDuty, WindowShift
@@ -152,6 +153,27 @@ def _common(
     return date, slot, org, r.text(row, "title", max_length=60)
 
 
+def _insert_audited(
+    ctx: ImportContext,
+    creates: Sequence[Any],
+    key: Callable[[Any], tuple[Any, ...]],
+    action: str,
+    fields: list[str],
+) -> None:
+    """Insert the new roster rows in bulk, read their ids back by their natural key, and write one audit
+    entry per row (old → new, every field)."""
+    if not creates:
+        return
+    model = type(creates[0])
+    insert_rows(model, list(creates))
+    ids = {key(row): row.pk for row in model.objects.all()}
+    for row in creates:
+        row.pk = ids[key(row)]
+    record_many(
+        [audit_entry(ctx.actor, action, row, diff({}, snapshot(row, fields)), ctx.reason) for row in creates]
+    )
+
+
 def import_duties(ctx: ImportContext) -> None:
     r, orgs = ctx.reader, _orgs()
     existing = {(d.date, d.start, d.leader): d for d in HotlineDuty.objects.all()}
@@ -185,16 +207,7 @@ def import_duties(ctx: ImportContext) -> None:
     ctx.result.unchanged = len(seen) - len(creates)
     if not ctx.writes:
         return
-    insert_rows(HotlineDuty, creates)
-    ids = {(d.date, d.start, d.leader): d.pk for d in HotlineDuty.objects.all()}
-    for d in creates:
-        d.pk = ids[(d.date, d.start, d.leader)]
-    record_many(
-        [
-            audit_entry(ctx.actor, "appeal.duty_import", d, diff({}, snapshot(d, DUTY_FIELDS)), ctx.reason)
-            for d in creates
-        ]
-    )
+    _insert_audited(ctx, creates, lambda d: (d.date, d.start, d.leader), "appeal.duty_import", DUTY_FIELDS)
 
 
 def import_shifts(ctx: ImportContext) -> None:
@@ -232,16 +245,7 @@ def import_shifts(ctx: ImportContext) -> None:
     ctx.result.unchanged = len(seen) - len(creates)
     if not ctx.writes:
         return
-    insert_rows(WindowShift, creates)
-    ids = {(s.date, s.start, s.window): s.pk for s in WindowShift.objects.all()}
-    for s in creates:
-        s.pk = ids[(s.date, s.start, s.window)]
-    record_many(
-        [
-            audit_entry(ctx.actor, "appeal.shift_import", s, diff({}, snapshot(s, SHIFT_FIELDS)), ctx.reason)
-            for s in creates
-        ]
-    )
+    _insert_audited(ctx, creates, lambda s: (s.date, s.start, s.window), "appeal.shift_import", SHIFT_FIELDS)
 
 
 def register() -> None:
