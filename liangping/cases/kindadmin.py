@@ -77,6 +77,63 @@ def set_time_limit(
 
 
 @transaction.atomic
+def add_time_limit(
+    actor: User,
+    kind: CaseKind,
+    *,
+    category: CaseCategory | None,
+    urgency: str,
+    respond_amount: Any,
+    respond_unit: str,
+    finish_amount: Any,
+    finish_unit: str,
+    reason: str,
+) -> CaseTimeLimit:
+    """A limit for a category/urgency pair that has none yet (None and "" mean any). Counts for
+    cases whose clock starts afterwards."""
+    reason = _reason(reason)
+    if category is not None and category.kind_id != kind.pk:
+        raise CaseFieldError("category", "该分类不属于此事项类型")
+    urgency = urgency.strip()
+    spec = kind.load()
+    if urgency and urgency not in dict(spec.urgencies):
+        raise CaseFieldError("urgency", f"紧急程度“{urgency}”不存在")
+    respond = _amount("respond_amount", "响应时限", respond_amount)
+    finish = _amount("finish_amount", "办结时限", finish_amount)
+    if respond is None and finish is None:
+        raise CaseFieldError("finish_amount", "响应时限和办结时限至少填一个")
+    # Locked so two administrators adding the same pair cannot both pass the check (a NULL
+    # category escapes the unique constraint).
+    CaseKind.objects.select_for_update().filter(pk=kind.pk).first()
+    if CaseTimeLimit.objects.filter(kind=kind, category=category, urgency=urgency).exists():
+        raise CaseFieldError("category", "该分类和紧急程度已有时限，请直接修改原有时限")
+    row = CaseTimeLimit.objects.create(
+        kind=kind,
+        category=category,
+        urgency=urgency,
+        respond_amount=respond,
+        respond_unit=_unit("respond_unit", respond_unit),
+        finish_amount=finish,
+        finish_unit=_unit("finish_unit", finish_unit),
+    )
+    record(
+        actor,
+        "case_limit.create",
+        row,
+        changes={
+            "category": [None, category.code if category else "*"],
+            "urgency": [None, urgency or "*"],
+            "respond_amount": [None, respond],
+            "respond_unit": [None, row.respond_unit],
+            "finish_amount": [None, finish],
+            "finish_unit": [None, row.finish_unit],
+        },
+        reason=reason,
+    )
+    return row
+
+
+@transaction.atomic
 def add_category(
     actor: User, kind: CaseKind, *, code: str, name: str, parent: CaseCategory | None, reason: str
 ) -> CaseCategory:

@@ -38,7 +38,12 @@ def kinds_admin(request: HttpRequest) -> HttpResponse:
     categories = list(CaseCategory.objects.order_by("kind", "path", "sort"))
     recent = list(
         AuditLog.objects.filter(
-            action__in=["case_limit.update", "case_category.create", "case_category.update"]
+            action__in=[
+                "case_limit.update",
+                "case_limit.create",
+                "case_category.create",
+                "case_category.update",
+            ]
         ).order_by("-id")[:10]
     )
     blocks = []
@@ -83,6 +88,22 @@ def _change(user: Any, data: Any) -> None:
             finish_unit=data.get("finish_unit", ""),
             reason=reason,
             expected_version=_pk(data.get("version")),
+        )
+    elif op == "limit_add":
+        kind = get_object_or_404(CaseKind, pk=_pk(data.get("kind")))
+        category = None
+        if data.get("category"):
+            category = get_object_or_404(CaseCategory, pk=_pk(data.get("category")), kind=kind)
+        kindadmin.add_time_limit(
+            user,
+            kind,
+            category=category,
+            urgency=data.get("urgency", ""),
+            respond_amount=data.get("respond_amount"),
+            respond_unit=data.get("respond_unit", ""),
+            finish_amount=data.get("finish_amount"),
+            finish_unit=data.get("finish_unit", ""),
+            reason=reason,
         )
     elif op == "category_add":
         kind = get_object_or_404(CaseKind, pk=_pk(data.get("kind")))

@@ -57,3 +57,54 @@ def test_limits_and_categories_on_the_page(client, cast):
     assert AuditLog.objects.filter(action__startswith="case_category.").count() == 2
     client.force_login(cast.supervisor)
     assert client.get("/cases/kinds/").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_adding_a_limit_for_a_pair_that_has_none(client, cast):
+    load_text(HOTLINE)
+    before = new(cast)
+    kind = CaseTimeLimit.objects.get(kind__code="hotline_demo", urgency="normal").kind
+    noise = CaseCategory.objects.get(kind=kind, code="noise")
+    client.force_login(cast.sysadmin)
+    assert "新增时限" in client.get("/cases/kinds/").content.decode()
+    form = {"op": "limit_add", "kind": kind.pk, "category": noise.pk, "urgency": "normal",
+            "respond_amount": "4", "respond_unit": "hours", "finish_amount": "2",
+            "finish_unit": "workdays", "reason": "噪音类从快办理"}  # fmt: skip
+    for bad, message in [
+        ({"finish_amount": "0", "respond_amount": ""}, "办结时限应在 1 到 999 之间"),
+        ({"finish_unit": "weeks"}, "时限单位只能是工作日或小时"),
+        ({"urgency": "soon"}, "紧急程度“soon”不存在"),
+        ({"reason": " "}, "必须填写原因"),
+        ({"category": ""}, "该分类和紧急程度已有时限"),  # the kind's any-category/一般 row exists
+    ]:
+        page = client.post("/cases/kinds/", {**form, **bad}, follow=True).content.decode()
+        assert message in page, message
+    assert not CaseTimeLimit.objects.filter(kind=kind, category=noise).exists()
+    assert not AuditLog.objects.filter(action="case_limit.create").exists()
+
+    page = client.post("/cases/kinds/", form, follow=True).content.decode()
+    assert "已保存" in page
+    added = CaseTimeLimit.objects.get(kind=kind, category=noise, urgency="normal")
+    assert (added.respond_amount, added.respond_unit, added.finish_amount) == (4, "hours", 2)
+    entry = AuditLog.objects.get(action="case_limit.create")
+    assert entry.reason == "噪音类从快办理" and entry.changes["category"] == [None, "noise"]
+    # the same pair again is refused, nothing changes
+    page = client.post("/cases/kinds/", {**form, "finish_amount": "9"}, follow=True).content.decode()
+    assert "该分类和紧急程度已有时限" in page and CaseTimeLimit.objects.get(pk=added.pk).finish_amount == 2
+    # a category of another kind is not found
+    other = load_text(HOTLINE.replace("hotline_demo", "hotline_two").replace("热线示例", "热线二"))
+    other_noise = CaseCategory.objects.get(kind__code="hotline_two", code="noise")
+    assert other is not None
+    response = client.post("/cases/kinds/", {**form, "category": other_noise.pk})
+    assert response.status_code == 404
+
+    after, urgent = new(cast), engine.register(
+        "hotline_demo", actor=cast.supervisor, title="噪音", category="noise", urgency="urgent",
+        data=FIELDS, at=MONDAY)  # fmt: skip
+    before.refresh_from_db()
+    assert str(before.deadline) == "2026-11-23"  # registered before: keeps its five working days
+    assert str(after.deadline) == "2026-11-18"  # the new noise/normal limit
+    assert after.respond_by is not None and (after.respond_by - MONDAY).total_seconds() == 4 * 3600
+    assert str(urgent.deadline) == "2026-11-17"  # another urgency keeps the kind's limit
+    client.force_login(cast.supervisor)
+    assert client.post("/cases/kinds/", form).status_code in (403, 404)
