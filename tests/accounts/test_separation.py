@@ -69,7 +69,7 @@ AUDITOR_MAY = {
     "accounts/2fa/verify/",
     "accounts/2fa/recovery-codes/",
 }
-PUBLIC_PREFIXES = ("screen/", "disclosure/")
+PUBLIC_PREFIXES = ("screen/", "disclosure/", "appeals/public/", "open311/", "events/public/")
 
 
 @pytest.mark.django_db
