@@ -21,7 +21,8 @@ from liangping.grading.compute import GradedProject, GradedTask, grade_projects,
 from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
 from liangping.grading.rules import DEFAULT_RULES, appeals_weight, consecutive_red, grade_indicator, validate
 from liangping.grading.units import unit_scores
-from liangping.indicators.services import ranking
+from liangping.indicators.places import home_tenant
+from liangping.indicators.services import district_ranking, ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
 from liangping.sheets.bulk import chunks
 
@@ -238,6 +239,35 @@ def _indicator_items(year: int, month: int, rules: dict[str, Any]) -> list[Snaps
     return items
 
 
+def district_boards(year: int, month: int) -> list[dict[str, Any]]:
+    """The home city's districts and counties ranked against each other on each indicator, as the
+    snapshot keeps them (summary["district_ranking"]) so the screen shows the ranks of the period as
+    they were when it was locked: rank, previous rank, growth and the distance to the place ahead
+    (points of growth; none for a ranking by 总量, whose distance would be in another unit)."""
+    boards = []
+    for ind in district_ranking(year, month, home_tenant(None)):
+        rows = []
+        for r in ind.rows:
+            ahead = [o for o in ind.rows if o.rank < r.rank and o.growth is not None]
+            gap = None
+            if ahead and r.growth is not None and ind.rank_by != "value":
+                nearest = max(ahead, key=lambda o: o.rank).growth or Decimal(0)
+                gap = nearest - r.growth if ind.direction == "higher" else r.growth - nearest
+            rows.append(
+                {
+                    "place": r.city,
+                    "growth": _dec(r.growth),
+                    "value": _dec(r.value),
+                    "rank": r.rank,
+                    "prev_rank": r.prev_rank,
+                    "ahead": _dec(gap),
+                }
+            )
+        boards.append({"indicator": ind.indicator_id, "name": ind.name, "unit": ind.unit,
+                       "rank_by": ind.rank_by, "rows": rows})  # fmt: skip
+    return boards
+
+
 @transaction.atomic
 def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool = False) -> Snapshot:
     """Grade and rank everything for the period and freeze it in a new snapshot version."""
@@ -282,6 +312,7 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
             "tasks": task_counts,
             "unreviewed": pending,
             "previous": before.code if before else None,
+            "district_ranking": district_boards(period.year, period.month),
         },
     )
     _write_items(snapshot, rows)

@@ -8,4 +8,5 @@ urlpatterns = [
     path("data.json", views.data_json, name="data"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("chains/", views.chains, name="chains"),
+    path("districts/", views.districts, name="districts"),
 ]

@@ -7,6 +7,7 @@ parameter they accept is about presentation (rotation, polling, kiosk), never ab
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from liangping.chains.mapdata import published_chains
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.grading.models import ItemKind, SnapshotItem
+from liangping.indicators.ranking import change_card, distance_text, rank_change
 from liangping.screen.dashboard import dashboard_context
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
 
@@ -126,6 +128,67 @@ def chains(request: HttpRequest) -> HttpResponse:
             "current": found[current] if found else None,
             "grade_period": graded.period.label if graded is not None and grades else "",
             "kiosk": request.GET.get("kiosk", "") in ("1", "true", "yes"),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+DISTRICT_BOARDS_PER_PAGE = 6
+
+
+def _figure(raw: str | None) -> str:
+    """A stored figure as the screen shows it: at least one decimal, no trailing zeros (12.9, 3.25)."""
+    if raw is None:
+        return "—"
+    text = format(Decimal(raw).normalize(), "f")
+    return text if "." in text else f"{text}.0"
+
+
+@require_safe
+def districts(request: HttpRequest) -> HttpResponse:
+    """The districts' page of the public screen: the city's districts and counties ranked against each
+    other on each indicator, as frozen in the latest published snapshot (never the live values), with
+    双亮牌 (rank and change of rank) and the distance to the place ahead. Six indicators a page; the
+    page turns by itself every ?interval=SECONDS (default 15, 0 stops), ?page=N to start on, ?kiosk=1."""
+    snapshot = latest_published_snapshot()
+    frozen = snapshot.summary.get("district_ranking") if snapshot is not None else None
+    boards = []
+    for b in frozen or []:
+        rows = []
+        for r in b["rows"]:
+            ahead = r["ahead"]
+            rows.append(
+                {
+                    **r,
+                    "shown": _figure(r["value"] if b["rank_by"] == "value" else r["growth"]),
+                    "card": change_card(rank_change(r["prev_rank"], r["rank"])),
+                    "ahead_text": "居首位"
+                    if r["rank"] == 1
+                    else distance_text(None if ahead is None else Decimal(ahead)),
+                }
+            )
+        boards.append({**b, "rows": rows})
+    pages = max(1, -(-len(boards) // DISTRICT_BOARDS_PER_PAGE))
+    number = min(max(_seconds(request.GET.get("page"), 1, 1, pages), 1), pages)
+    interval = _seconds(request.GET.get("interval"), DEFAULT_INTERVAL, 3, 3600, zero_ok=True)
+    kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
+    following = (number % pages) + 1
+    query = f"?page={following}&interval={interval}" + ("&kiosk=1" if kiosk else "")
+    start = (number - 1) * DISTRICT_BOARDS_PER_PAGE
+    response = render(
+        request,
+        "screen/districts.html",
+        {
+            "snapshot": snapshot,
+            "period": snapshot.period if snapshot is not None else None,
+            "frozen": frozen is not None,
+            "boards": boards[start : start + DISTRICT_BOARDS_PER_PAGE],
+            "page": number,
+            "pages": pages,
+            "refresh": interval if interval and pages > 1 else 0,
+            "next_url": query,
+            "kiosk": kiosk,
         },
     )
     response["Cache-Control"] = "no-cache"

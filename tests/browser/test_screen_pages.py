@@ -62,6 +62,20 @@ def test_every_page_at_1920_and_3840(page, live_server, offline, console_errors,
     open_screen(page, f"{live_server.url}/screen/?interval=0&page=lists")
     assert int(page.locator("#n-red").inner_text()) > 0
     assert page.locator("#t-red tr:not([hidden])").first.locator(".behind").inner_text()
+    # the districts' page: the ranking frozen in the published snapshot, seven places per indicator
+    for name, size in (("1920", DESKTOP), ("3840", SCREEN_4K)):
+        page.set_viewport_size(size)
+        page.goto(f"{live_server.url}/screen/districts/?kiosk=1&interval=0")
+        assert "2026年第三季度" in page.locator(".s-asof").inner_text()
+        boards = page.locator(".ds-board")
+        assert boards.count() == 6 and boards.first.locator("tbody tr").count() == 7
+        assert boards.first.locator(".ds-rank").first.inner_text() == "第1位"
+        fits = """() => [...document.querySelectorAll('.ds-board')]
+                .every((p) => p.scrollHeight <= p.clientHeight + 2)
+            && document.documentElement.scrollHeight <= window.innerHeight
+            && document.documentElement.scrollWidth <= window.innerWidth"""
+        assert page.evaluate(fits), f"districts at {name}: a board spills or the page scrolls"
+        shot(page, f"screen-district-ranking-{name}")
     assert outside == [] and real_errors(console_errors) == []
 
 

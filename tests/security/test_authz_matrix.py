@@ -802,6 +802,13 @@ PAGES: dict[str, Page] = {
     "screen:chains": Page(
         fixed("screen:chains"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
     ),
+    # The districts' page of the screen: the ranking frozen in the latest published snapshot only.
+    "screen:districts": Page(
+        fixed("screen:districts"),
+        SIGNED_IN,
+        get_status={"anonymous": 200},
+        shows_all="公开大屏只展示已发布快照",
+    ),
     # The dashboard's published half is the public screen's data; its live half is scoped.
     "screen:dashboard": Page(fixed("screen:dashboard"), LEDGER, published_ok=True),
     "disclosure:index": Page(fixed("disclosure:index"), LEDGER),
