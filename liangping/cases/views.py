@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -306,7 +307,13 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         assert t is not None
-        messages.success(request, f"已提交{t.verb_text}。" if t.judgement else f"已{t.label}。")
+        done = f"已提交{t.verb_text}。" if t.judgement else f"已{t.label}。"
+        if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+            # 退单 and the like hand the case away: its page is no longer the user's to see.
+            messages.success(request, f"{done}「{case.title}」已不在您的办理范围内。")
+            listing = reverse("cases:list")
+            return redirect(listing if spec.subject else f"{listing}?kind={case.kind}")
+        messages.success(request, done)
     return redirect("cases:detail", pk=case.pk)
 
 
