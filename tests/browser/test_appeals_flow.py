@@ -4,19 +4,17 @@ answered, called back as 不满意, reopened, answered again and closed as 满�
 the receipt number (never seeing personal data), 三率 and the unit ranking show it, and the public
 screen's appeals page draws at 1920×1080 and 3840×2160 without the internet.
 
-The staff steps go through the engine's services as the signed-in people would (the generic case page
-draws one button per allowed action of any kind); the public side, 三率 and the screen through pages.
+Every step goes through pages: the staff sign in as the person whose turn it is and use the generic
+case page's form for that action (lead unit, reason, days, rating); 三率 and the screen are pages too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 
-from liangping.cases import engine
 from liangping.cases.models import Case
 from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import PHONE as PHONE_SIZE
 from tests.screen.browser_city import SCREEN_4K, canvases_drawn, cjk_renders, real_errors
 
 NAME, PHONE, ADDRESS = "周八", "13806328888", "滕州市荆河街道善国路18号"
@@ -43,25 +41,73 @@ def test_an_appeal_from_the_public_form_to_the_ranking(
     case = Case.objects.get(receipt_no=receipt)
     assert case.channel == "web" and case.status == "registered" and case.contact_phone == PHONE
 
-    # 2. the loop, by the people whose turn it is
+    # 2. the loop, by the people whose turn it is, each on the case page's own action forms
     start = timezone.now()
+    case_url = f"{live_server.url}/cases/{case.pk}/"
+    signed_in = {"as": ""}
 
-    def act(who, action, minutes, **kw):  # type: ignore[no-untyped-def]
-        nonlocal case
-        case = engine.act(case, action, actor=who, at=start + dt.timedelta(minutes=minutes), **kw)
+    def act(who: str, action: str, state: str | None, before: str = "", **fill: str) -> None:
+        """`who` takes `action` on the case page; the page shows `state` after it (None: the case left
+        their hands, they land on the list with a message; `before` is the state shown on opening)."""
+        if signed_in["as"] != who:
+            page.context.clear_cookies()
+            login(page, who)
+            signed_in["as"] = who
+        page.goto(case_url)
+        if before:
+            assert page.locator("h1 .badge").first.inner_text() == before
+        form = page.locator(f"form.action-form:has(input[name=action][value={action}])")
+        assert form.count() == 1, f"{who} sees no form for {action}"
+        if "lead_org" in fill:
+            form.locator("select[name=lead_org]").select_option(label=fill["lead_org"])
+        if "days" in fill:
+            form.locator("input[name=days]").fill(fill["days"])
+        if "rating" in fill:
+            form.locator(f"input[name=rating][value={fill['rating']}]").check()
+        if "note" in fill:
+            form.locator("textarea[name=note]").fill(fill["note"])
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
+        assert page.locator(".msg.error").count() == 0, page.locator(".msg.error").all_inner_texts()
+        if state is None:
+            assert "已不在您的办理范围内" in page.locator(".msg.success").inner_text()
+            assert page.request.get(case_url).status == 404  # outside their scope now
+        else:
+            assert page.locator("h1 .badge").first.inner_text() == state, action
 
-    act(cast.supervisor, "dispatch", 1, lead_org=cast.tengzhou, note="请滕州市办理")
-    act(cast.district, "return", 2, note="供暖由市住建部门监管，不属于本单位")
-    act(cast.supervisor, "dispatch", 3, lead_org=cast.fagai, note="请市发展改革委协调供热企业")
-    act(cast.department, "accept", 4)
-    act(cast.department, "extend", 5, days=2, note="需约谈供热企业")
-    act(cast.supervisor, "approve_extension", 6)
-    act(cast.department, "reply", 7, note="已责成供热企业调高供水温度。")
-    act(cast.supervisor, "callback", 8, rating="unsatisfied", note="室温仍只有十六度")
-    assert case.status == "reopened" and case.reopen_count == 1
-    act(cast.department, "reply", 9, note="已更换换热站循环泵，室温达到二十度。")
-    act(cast.supervisor, "callback", 10, rating="satisfied", note="室温已达标")
+    act("supervisor", "dispatch", "已派单", lead_org="滕州市", note="请滕州市办理")
+    act("district", "return", None, note="供暖由市住建部门监管，不属于本单位")
+    act(
+        "supervisor",
+        "dispatch",
+        "已派单",
+        before="已退单",
+        lead_org="市发展改革委",
+        note="请市发展改革委协调供热企业",
+    )
+    act("department", "accept", "办理中")
+    act("department", "extend", "延期审批中", days="2", note="需约谈供热企业")
+    act("supervisor", "approve_extension", "办理中")
+    act("department", "reply", "已答复", note="已责成供热企业调高供水温度。")
+    page.context.clear_cookies()
+    login(page, "supervisor")
+    signed_in["as"] = "supervisor"
+    page.goto(case_url)
+    page.locator("form.action-form input[name=rating][value=unsatisfied]").wait_for()
+    shot(page, "appeal-case-1920")
+    page.set_viewport_size(PHONE_SIZE)
+    shot(page, "appeal-case-390")
+    page.set_viewport_size(DESKTOP)
+    act("supervisor", "callback", "重新办理", rating="unsatisfied", note="室温仍只有十六度")
+    assert "已延期 2 个工作日" in page.locator(".card").first.inner_text()
+    act("department", "reply", "已答复", note="已更换换热站循环泵，室温达到二十度。")
+    act("supervisor", "callback", "已办结", rating="satisfied", note="室温已达标")
+    assert page.locator("#actions").count() == 0
+    assert "满意" in page.locator("#feedbacks").inner_text()
+    case.refresh_from_db()
     assert case.status == "closed" and case.return_count == 1 and case.extended_days == 2
+    assert case.reopen_count == 1 and case.lead_org == cast.fagai
+    page.context.clear_cookies()
 
     # 3. the resident follows it: status and both replies, no personal data
     page.goto(f"{live_server.url}/appeals/public/lookup/?no={receipt.lower()}")
