@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from liangping.cases.clock import default_limit, end_of_day
+from liangping.cases.kindload import LIVE, load_files
 from liangping.cases.models import Case, CaseKind, CaseStep, KindCode
 from liangping.core.audit import record
 from liangping.core.config import get_setting
@@ -60,6 +61,11 @@ def load_demo(today: dt.date) -> LoadResult:
     reports = plan_reports(city, due_day=int(get_setting("report_due_day")))
     visits = plan_visits(city)
     limit = default_limit(KindCode.PROJECT_PROBLEM)
+    if limit is None:
+        # a database whose kinds were never loaded (or were emptied): load the shipped ones, as
+        # `liangping kinds load` does; a kind that exists is left as its administrator set it
+        load_files(None, LIVE)
+        limit = default_limit(KindCode.PROJECT_PROBLEM)
     if limit is None or not limit.finish_amount or limit.finish_unit != "workdays":
         raise RuntimeError(
             "项目问题没有按工作日计的答复时限，请先运行 liangping migrate 和 liangping kinds load"
