@@ -50,8 +50,11 @@ def call(
 
 
 @pytest.fixture
-def app(settings) -> ScreenFastPath:  # type: ignore[no-untyped-def]
+def app(settings, monkeypatch) -> ScreenFastPath:  # type: ignore[no-untyped-def]
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "screen.example.gov.cn"]
+    # Inside a test's transaction close_old_connections would close the connection (autocommit is off),
+    # which breaks the test on PostgreSQL; Django's test client disconnects it for the same reason.
+    monkeypatch.setattr(fastpath, "close_old_connections", lambda: None)
     return ScreenFastPath(Django(), Latest())
 
 
