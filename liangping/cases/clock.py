@@ -3,6 +3,7 @@ pausing and resuming it, and what starting it now would give."""
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import datetime as dt
 from typing import Any
 
@@ -19,10 +20,22 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 def add_duration(start: dt.datetime, base_day: dt.date, d: Duration, calendar: WorkCalendar) -> dt.datetime:
     """`d` after `start`: hours on the clock, working days to the end of the n-th working day after
-    `base_day` (the day the clock starts)."""
+    `base_day` (the day the clock starts), calendar days and months to the end of the day that many
+    days or months after it (the month's last day when it is shorter: 11-30 + 3 months = 02-28)."""
     if d.unit == "hours":
         return start + dt.timedelta(hours=d.amount)
+    if d.unit == "days":
+        return end_of_day(base_day + dt.timedelta(days=d.amount))
+    if d.unit == "months":
+        return end_of_day(add_months(base_day, d.amount))
     return end_of_day(calendar.add_workdays(base_day, d.amount))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = pycalendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 def time_limit(case: Case, spec: KindSpec) -> CaseTimeLimit | None:
@@ -82,6 +95,10 @@ def resume(case: Case, at: dt.datetime, calendar: WorkCalendar) -> list[str]:
         return ["paused_at"]
     if case.finish_unit == "hours":
         case.due_at += at - case.paused_at
+    elif case.finish_unit in ("days", "months"):  # a calendar limit moves on by the calendar days paused
+        days = (timezone.localdate(at) - timezone.localdate(case.paused_at)).days
+        if days > 0:
+            case.due_at = end_of_day(timezone.localdate(case.due_at) + dt.timedelta(days=days))
     else:
         days = calendar.workdays_between(timezone.localdate(case.paused_at), timezone.localdate(at))
         if days > 0:

@@ -29,7 +29,7 @@ def _amount(field: str, label: str, value: Any) -> int | None:
 
 def _unit(field: str, value: str) -> str:
     if value not in TimeUnit.values:
-        raise CaseFieldError(field, "时限单位只能是工作日或小时")
+        raise CaseFieldError(field, "时限单位只能是工作日、小时、自然日或月")
     return value
 
 

@@ -64,6 +64,8 @@ class Rating(models.TextChoices):
 class TimeUnit(models.TextChoices):
     WORKDAYS = "workdays", "工作日"
     HOURS = "hours", "小时"
+    DAYS = "days", "自然日"
+    MONTHS = "months", "月"
 
 
 _SPECS: dict[str, KindSpec] = {}  # digest → parsed spec: content-addressed, so never stale

@@ -16,7 +16,8 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [[fields]]        code, label, type, required, values, max_length, help
     [[categories]]    code, label, parent
     [[urgencies]]     code, label
-    [[limits]]        category, urgency, respond, finish   ({workdays = n} or {hours = n})
+    [[limits]]        category, urgency, respond, finish   ({workdays = n}, {hours = n}, or in calendar
+                      days {days = n} or months {months = n}: to the end of the same day n months on)
     [parties]         name = ["role:…", "org_kind:…"]      (dispatcher, verifier, or any new name)
     [scope]           party = "all" | "subtree" | "own" | "subject"
     [[reminders]]     after = {workdays = n}: escalate to the lead unit's leadership n working days
@@ -46,7 +47,7 @@ FIELD_TYPES = ("text", "longtext", "number", "choice", "date", "person", "org", 
 CLOCKS = ("run", "pause", "stop", "")
 SCOPES = ("all", "subtree", "own", "subject")
 NEEDS = ("lead_org", "co_orgs", "rating", "verdict", "days")
-UNITS = ("workdays", "hours")
+UNITS = ("workdays", "hours", "days", "months")  # days and months: calendar days and months
 ATTACHMENTS = ("none", "optional", "required")
 # Effects: what a transition does to a case besides moving it, all generic (no kind code paths).
 EFFECTS = {
@@ -74,6 +75,7 @@ RATINGS = [
 VERDICTS = [("satisfied", "满意"), ("unsatisfied", "不满意")]
 # Steps the engine and the reminder jobs write outside any transition.
 ENGINE_STEPS = {"register": "登记", "escalate": "超期升级", "remind": "到期提醒"}
+UNIT_TEXT = {"workdays": "个工作日", "hours": "小时", "days": "天", "months": "个月"}
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -87,7 +89,7 @@ class Duration:
     unit: str  # "workdays" | "hours"
 
     def text(self) -> str:
-        return f"{self.amount} 个工作日" if self.unit == "workdays" else f"{self.amount} 小时"
+        return f"{self.amount} {UNIT_TEXT.get(self.unit, self.unit)}"
 
 
 @dataclass(frozen=True)
@@ -361,10 +363,16 @@ def _duration(where: str, value: Any) -> Duration | None:
     if value is None:
         return None
     if not isinstance(value, dict) or len(value) != 1:
-        raise KindConfigError(f"{where}：时限应写成 {{ workdays = 天数 }} 或 {{ hours = 小时数 }}")
+        raise KindConfigError(
+            f"{where}：时限应写成 {{ workdays = 天数 }}、{{ hours = 小时数 }}、"
+            "{ days = 天数 } 或 { months = 月数 }"
+        )
     ((unit, amount),) = value.items()
     if unit not in UNITS:
-        raise KindConfigError(f"{where}：时限单位“{unit}”不认识，只能是 workdays（工作日）或 hours（小时）")
+        raise KindConfigError(
+            f"{where}：时限单位“{unit}”不认识，"
+            "只能是 workdays（工作日）、hours（小时）、days（自然日）或 months（月）"
+        )
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise KindConfigError(f"{where}：时限应为正整数")
     return Duration(amount, unit)

@@ -76,7 +76,7 @@ def test_a_good_file_loads():
         (('by = ["dispatcher"]', 'by = ["boss"]'), "未知的办理方“boss”"),
         (('type = "phone"', 'type = "telephone"'), "字段“phone”：类型“telephone”不认识"),
         (('initial = "new"', 'initial = "old"'), "初始状态“old”不在 states 中"),
-        (("finish = { workdays = 3 }", "finish = { days = 3 }"), "时限单位“days”不认识"),
+        (("finish = { workdays = 3 }", "finish = { weeks = 3 }"), "时限单位“weeks”不认识"),
         (('label = "办结"', 'label = "办结"\ncolour = "red"'), "不认识的配置项 colour"),
         (('parent = "road"', 'parent = "street"'), "上级分类“street”不存在"),
     ],

@@ -72,7 +72,7 @@ def test_adding_a_limit_for_a_pair_that_has_none(client, cast):
             "finish_unit": "workdays", "reason": "噪音类从快办理"}  # fmt: skip
     for bad, message in [
         ({"finish_amount": "0", "respond_amount": ""}, "办结时限应在 1 到 999 之间"),
-        ({"finish_unit": "weeks"}, "时限单位只能是工作日或小时"),
+        ({"finish_unit": "weeks"}, "时限单位只能是工作日、小时、自然日或月"),
         ({"urgency": "soon"}, "紧急程度“soon”不存在"),
         ({"reason": " "}, "必须填写原因"),
         ({"category": ""}, "该分类和紧急程度已有时限"),  # the kind's any-category/一般 row exists
