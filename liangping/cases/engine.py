@@ -34,7 +34,7 @@ from liangping.core.audit import record
 from liangping.core.hooks import emit
 from liangping.core.models import Org, User
 from liangping.core.workdays import WorkCalendar
-from liangping.kinds.spec import RATINGS, VERDICTS, KindSpec, Transition
+from liangping.kinds.spec import RATINGS, VERDICTS, KindSpec, State, Transition
 
 MAX_ATTACHMENTS = 5
 Upload = tuple[str, bytes, int | None]  # file name, content (at most the limit plus one byte), declared size
@@ -127,6 +127,24 @@ def _within_until(case: Case, t: Transition, memo: _Lazy) -> dt.datetime | None:
     return add_duration(start, timezone.localdate(start), t.within, memo.calendar)
 
 
+def children(case: Case) -> list[Case]:
+    """The cases a fan_out of this case created (their subject is this case), oldest first."""
+    if case.pk is None:
+        return []
+    return list(Case.objects.for_subject(case).select_related("lead_org").order_by("id"))
+
+
+def _when(case: Case, t: Transition) -> bool:
+    """A transition's condition on the case's child cases ("children_closed": some, every one closed)."""
+    if t.when == "children_closed":
+        kids = children(case)
+        return bool(kids) and all(not (k.spec.state(k.status) or _OPEN).open for k in kids)
+    return True
+
+
+_OPEN = State("", "", True)
+
+
 def _may(user: Any, case: Case, spec: KindSpec, t: Transition, memo: _Lazy, status: str) -> bool:
     """The state and the party allow it (composites: every part in turn)."""
     if t.combines:
@@ -153,6 +171,8 @@ def allowed_actions(user: Any, case: Case, at: dt.datetime | None = None) -> lis
             continue
         until = _within_until(case, t, memo) if t.within else None
         if until is not None and at > until:
+            continue
+        if t.when and not _when(case, t):
             continue
         out.append(t.action)
     return out
@@ -258,12 +278,19 @@ def register(
     at: dt.datetime | None = None,
     source: str = "",
     source_ref: str = "",
+    lead_org: Org | None = None,
+    fanned_from: Case | None = None,
 ) -> Case:
-    """Register a case of a kind. Bad values raise CaseFieldError naming the field; nothing is saved."""
+    """Register a case of a kind. Bad values raise CaseFieldError naming the field; nothing is saved.
+
+    `lead_org` registers it already led by a unit. `fanned_from` is the parent case whose fan_out
+    transition creates this one (the subject; the parent's transition authorised the actor)."""
     row = kind_row(kind)
     assert row.current is not None
     spec = row.current.load()
-    if actor is not None and not may_register(actor, spec):
+    if fanned_from is not None:
+        subject = fanned_from
+    elif actor is not None and not may_register(actor, spec):
         raise CaseError(f"您不能登记{spec.name}")
     title = title.strip()
     if not title:
@@ -309,6 +336,8 @@ def register(
         registered_by=actor,
         registered_at=at,
         receipt_no=_receipt_no(),
+        lead_org=lead_org,
+        assigned_at=at if lead_org is not None else None,
     )
     if subject is not None:
         case.subject = subject
@@ -326,7 +355,7 @@ def register(
             case.pk, case.receipt_no = None, _receipt_no()
     else:  # pragma: no cover
         raise CaseError("生成受理编号失败，请重试")
-    step = _step(case, actor, "register", "", description, at)
+    step = _step(case, actor, "register", "", description, at, lead_org=lead_org)
     _attach(step, checked)
     emit(REGISTERED, case=case, actor=actor)
     return case
@@ -362,11 +391,14 @@ def act(
     attachments: Iterable[Upload] = (),
     at: dt.datetime | None = None,
     today: dt.date | None = None,
+    children: Sequence[dict[str, Any]] = (),
 ) -> Case:
     """Take one of the kind's transitions. Refused (CaseError, nothing changed) when the state or the
     actor does not allow it or a required value is missing; CaseConflict when expected_version is stale.
 
-    `today` is the day the clock starts from when the action starts it (default: the day of `at`)."""
+    `today` is the day the clock starts from when the action starts it (default: the day of `at`).
+    `children` (for a fan_out): one dict per child case, {"lead_org": Org, "title": …, "data": {…}};
+    without it, one child per unit in co_orgs."""
     spec = case.spec
     t = spec.transition(action)
     if t is None:
@@ -384,6 +416,8 @@ def act(
         raise CaseError(
             f"{t.label}须在{status_label}后 {t.within.text()}内提出，已超过时限；如有疑问请联系派单人员"
         )
+    if t.when and not _when(case, t):
+        raise CaseError(f"子事项尚未全部办结，暂不能{t.verb_text}")
     parts = [spec.transition(p) for p in t.combines] if t.combines else [t]
     needs = {n for p in parts if p is not None for n in (*p.needs, *p.optional)}
     checked = []
@@ -399,6 +433,15 @@ def act(
     judgement = _clean_judgement(t, rating, note)
     if "lead_org" in t.needs and lead_org is None:
         raise CaseFieldError("lead_org", "请选择牵头单位")
+    if t.lead_org == "parent" and lead_org is not None:
+        parent = case.lead_org.parent if case.lead_org is not None else None
+        if parent is None or lead_org.pk != parent.pk:
+            where = f"上一级单位（{parent.name}）" if parent is not None else "上一级单位，当前单位已无上级"
+            raise CaseFieldError("lead_org", f"{t.label}只能交给{where}")
+    fan = [p for p in parts if p is not None and "fan_out" in p.effects]
+    kids = list(children) or [{"lead_org": o} for o in co_orgs]
+    if fan and not kids:
+        raise CaseFieldError("co_orgs", "请选择至少一个办理单位")
     if "days" in t.needs and (days is None or days <= 0):
         raise CaseFieldError("days", "请填写天数（正整数，按工作日计）")
     co = [o for o in co_orgs if lead_org is None or o.pk != lead_org.pk] if "co_orgs" in needs else []
@@ -407,6 +450,21 @@ def act(
         assert part is not None
         part_note = note or (t.default_note if i == last else "")
         _apply(case, spec, part, actor, part_note, at, today, memo, lead_org, co, judgement, days)
+        if "fan_out" in part.effects:
+            for kid in kids:
+                register(
+                    part.child_kind,
+                    actor=actor,
+                    title=str(kid.get("title") or case.title),
+                    description=str(kid.get("description", "")),
+                    data=kid.get("data") or {},
+                    place_org=case.place_org,
+                    requester=case.requester,
+                    at=at,
+                    source="fan_out",
+                    lead_org=kid["lead_org"],
+                    fanned_from=case,
+                )
     if checked:
         step = case.steps.order_by("-id").first()
         assert step is not None

@@ -141,7 +141,9 @@ class ActForm(Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, spec: KindSpec, transition: Transition, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, spec: KindSpec, transition: Transition, lead: Org | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         t = transition
         parts = [p for p in (spec.transition(a) for a in t.combines) if p is not None] if t.combines else [t]
@@ -151,8 +153,12 @@ class ActForm(Form):
             self.fields["note"].widget.attrs["placeholder"] = t.reason_hint
         units = lead_units(spec.unit_kinds)
         if "lead_org" in wanted:
+            parent_id = lead.parent_id if lead is not None else None
+            leads = units
+            if t.lead_org == "parent":  # only the current lead unit's parent is offered
+                leads = Org.objects.filter(pk=parent_id) if parent_id else Org.objects.none()
             self.fields["lead_org"] = forms.ModelChoiceField(
-                queryset=units,
+                queryset=leads,
                 label="牵头单位",
                 empty_label="请选择",
                 error_messages={"required": "请选择牵头单位"},

@@ -189,7 +189,13 @@ def _action_rows(case: Case, user: Any, allowed: list[str]) -> list[dict[str, An
         t = spec.transition(name)
         if t is None or name in hidden:
             continue
-        form = ActForm(initial={"version": case.version}, spec=spec, transition=t, auto_id=f"{name}-%s")
+        form = ActForm(
+            initial={"version": case.version},
+            spec=spec,
+            transition=t,
+            lead=case.lead_org,
+            auto_id=f"{name}-%s",
+        )
         shape = "units" if "lead_org" in form.fields else "judge" if t.judgement else "note"
         row: dict[str, Any] = {
             "name": name,
@@ -284,7 +290,7 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if t is None:
             raise services.CaseError("未知操作，请刷新页面后重试")
-        form = ActForm(request.POST, spec=spec, transition=t)
+        form = ActForm(request.POST, spec=spec, transition=t, lead=case.lead_org)
         if not form.is_valid():
             raise services.CaseError(_first_error(form))
         data = form.cleaned_data

@@ -12,7 +12,10 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [[states]]        code, label, open, clock ("run" | "pause" | "stop" | ""), tone
     [[transitions]]   action, label, verb, from, to, by, needs, optional, reason, reason_label,
                       reason_error, attachments, effects, within, once_after, combines,
-                      default_note, event, danger, judgement, reason_if, reopen
+                      default_note, event, danger, judgement, reason_if, reopen,
+                      lead_org ("parent": the new lead unit must be the parent of the current one),
+                      when ("children_closed": only when every child case is closed),
+                      child_kind (the kind of the child cases the fan_out effect creates)
     [[fields]]        code, label, type, required, values, max_length, help
     [[categories]]    code, label, parent
     [[urgencies]]     code, label
@@ -63,7 +66,11 @@ EFFECTS = {
     "approve_extension": "extend the finish deadline by the days asked for",
     "reject_extension": "drop the request",
     "reopen": "reopen_count + 1, finished_at cleared, the finish clock restarts",
+    "fan_out": "create one child case of child_kind per unit given (subject = this case), led by it",
 }
+# Conditions a transition may carry besides its source states and parties.
+LEAD_ORG_RULES = ("", "parent")
+WHEN = ("", "children_closed")
 # GB/T 39734 satisfaction levels, and the project unit's two-level verdict.
 RATINGS = [
     ("very_satisfied", "非常满意"),
@@ -132,6 +139,9 @@ class Transition:
     danger: bool = False
     reason_if: tuple[str, ...] = ()
     reopen: Reopen | None = None
+    lead_org: str = ""  # "parent": the new lead unit must be the parent of the current one
+    when: str = ""  # "children_closed": allowed only when the case has child cases, all closed
+    child_kind: str = ""  # the kind of the child cases fan_out creates
 
     @property
     def verb_text(self) -> str:
@@ -401,7 +411,7 @@ TOP_KEYS = {
 TRANSITION_KEYS = {
     "action", "label", "verb", "from", "to", "by", "needs", "optional", "reason", "reason_label",
     "reason_hint", "reason_error", "attachments", "effects", "within", "once_after", "combines",
-    "default_note", "event", "danger", "reason_if", "reopen",
+    "default_note", "event", "danger", "reason_if", "reopen", "lead_org", "when", "child_kind",
 }  # fmt: skip
 
 
@@ -563,6 +573,19 @@ def _transitions(
             raise KindConfigError(f"{place}：交办或转办须在 needs 中写 lead_org")
         if "request_extension" in effects and "days" not in needs:
             raise KindConfigError(f"{place}：申请延期须在 needs 中写 days")
+        lead_rule = _str(place, row, "lead_org", "")
+        if lead_rule not in LEAD_ORG_RULES:
+            raise KindConfigError(f"{place}：lead_org 只能是 parent（上一级单位）或留空")
+        if lead_rule and "lead_org" not in needs:
+            raise KindConfigError(f"{place}：lead_org = parent 须在 needs 中写 lead_org")
+        when = _str(place, row, "when", "")
+        if when not in WHEN:
+            raise KindConfigError(f"{place}：when 只能是 children_closed（子事项全部办结）或留空")
+        child_kind = _str(place, row, "child_kind", "")
+        if ("fan_out" in effects) != bool(child_kind):
+            raise KindConfigError(f"{place}：fan_out 须与 child_kind（子事项的类型代码）一起写")
+        if child_kind:
+            _code(place, child_kind)
         attachments = _str(place, row, "attachments", "none")
         if attachments not in ATTACHMENTS:
             raise KindConfigError(f"{place}：attachments 只能是 none、optional 或 required")
@@ -615,6 +638,9 @@ def _transitions(
                 danger=_bool(place, row, "danger", False),
                 reason_if=reason_if,
                 reopen=reopen,
+                lead_org=lead_rule,
+                when=when,
+                child_kind=child_kind,
             )
         )
     actions = [t.action for t in out]
