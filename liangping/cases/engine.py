@@ -451,6 +451,7 @@ def act(
         part_note = note or (t.default_note if i == last else "")
         _apply(case, spec, part, actor, part_note, at, today, memo, lead_org, co, judgement, days)
         if "fan_out" in part.effects:
+            case.co_orgs.set([kid["lead_org"] for kid in kids])  # the units it went to see it
             for kid in kids:
                 register(
                     part.child_kind,

@@ -66,7 +66,8 @@ EFFECTS = {
     "approve_extension": "extend the finish deadline by the days asked for",
     "reject_extension": "drop the request",
     "reopen": "reopen_count + 1, finished_at cleared, the finish clock restarts",
-    "fan_out": "create one child case of child_kind per unit given (subject = this case), led by it",
+    "fan_out": "create one child case of child_kind per unit given (subject = this case), led by it; "
+    "those units become the case's co-units (so a co_unit scope lets them see it)",
 }
 # Conditions a transition may carry besides its source states and parties.
 LEAD_ORG_RULES = ("", "parent")

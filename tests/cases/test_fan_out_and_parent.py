@@ -163,6 +163,7 @@ def test_fan_out_and_join_when_every_child_is_closed(cast):
     ]
     assert kids[0].data == {"item": "一"} and kids[0].subject == parent
     assert kids[0].registered_by == cast.supervisor and kids[0].steps.get().action == "register"
+    assert set(parent.co_orgs.all()) == {cast.fagai, cast.gongxin}  # the units it went to see it
     assert "join" not in engine.allowed_actions(cast.supervisor, parent)
     with pytest.raises(engine.CaseError, match="子事项尚未全部办结"):
         engine.act(parent, "join", actor=cast.supervisor)
