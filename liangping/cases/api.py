@@ -210,6 +210,8 @@ class CaseActIn(InputSchema):
     co_orgs: list[int] = Field(default_factory=list, description="协办单位")
     rating: str = Field("", max_length=20, description="满意度或评价代码")
     days: int | None = Field(None, description="延期天数（工作日）")
+    date: dt.date | None = Field(None, description="办理日期（该操作需填日期时；默认今天）")
+    data: dict[str, Any] = Field(default_factory=dict, description="该操作要求填写的事项信息，键为字段代码")
 
 
 class CaseFilters(QuerySchema):
@@ -403,6 +405,8 @@ def act_generic(request: HttpRequest, case_id: int, payload: CaseActIn) -> Case:
         co_orgs=co,
         rating=payload.rating,
         days=payload.days,
+        data=payload.data,
+        date=payload.date,
     )
     return case_detail(user, case.pk)
 

@@ -26,7 +26,7 @@ from liangping.cases.clock import (
     start_clock,
     time_limit,
 )
-from liangping.cases.fields import FieldProblem, clean_data, normalise_phone
+from liangping.cases.fields import FieldProblem, clean_data, clean_value, display_value, normalise_phone
 from liangping.cases.models import Case, CaseAttachment, CaseCategory, CaseKind, CaseStep
 from liangping.cases.scope import is_party, may_register
 from liangping.core import images, uploads
@@ -305,7 +305,7 @@ def register(
     if spec.urgencies or urgency:
         if urgency not in dict(spec.urgencies):
             raise CaseFieldError(
-                "urgency", f"请选择紧急程度（{'、'.join(label for _, label in spec.urgencies)}）"
+                "urgency", f"请选择{spec.urgency_name}（{'、'.join(label for _, label in spec.urgencies)}）"
             )
     if channel and spec.channels and channel not in dict(spec.channels):
         raise CaseFieldError("channel", f"渠道“{channel}”不存在")
@@ -392,13 +392,17 @@ def act(
     at: dt.datetime | None = None,
     today: dt.date | None = None,
     children: Sequence[dict[str, Any]] = (),
+    data: dict[str, Any] | None = None,
+    date: dt.date | None = None,
 ) -> Case:
     """Take one of the kind's transitions. Refused (CaseError, nothing changed) when the state or the
     actor does not allow it or a required value is missing; CaseConflict when expected_version is stale.
 
     `today` is the day the clock starts from when the action starts it (default: the day of `at`).
     `children` (for a fan_out): one dict per child case, {"lead_org": Org, "title": …, "data": {…}};
-    without it, one child per unit in co_orgs."""
+    without it, one child per unit in co_orgs.
+    `data`: the values of the kind fields the transition asks for (its `fields`); `date`: the day a
+    `dated` step happened (default today)."""
     spec = case.spec
     t = spec.transition(action)
     if t is None:
@@ -445,11 +449,14 @@ def act(
     if "days" in t.needs and (days is None or days <= 0):
         raise CaseFieldError("days", "请填写天数（正整数，按工作日计）")
     co = [o for o in co_orgs if lead_org is None or o.pk != lead_org.pk] if "co_orgs" in needs else []
+    values = _step_values(case, spec, t, data or {})
+    if t.dated:
+        at = _dated(case, t, date, at)
     last = len(parts) - 1
     for i, part in enumerate(parts):
         assert part is not None
         part_note = note or (t.default_note if i == last else "")
-        _apply(case, spec, part, actor, part_note, at, today, memo, lead_org, co, judgement, days)
+        _apply(case, spec, part, actor, part_note, at, today, memo, lead_org, co, judgement, days, values)
         if "fan_out" in part.effects:
             case.co_orgs.set([kid["lead_org"] for kid in kids])  # the units it went to see it
             for kid in kids:
@@ -473,6 +480,47 @@ def act(
     return case
 
 
+def _step_values(case: Case, spec: KindSpec, t: Transition, data: dict[str, Any]) -> dict[str, Any]:
+    """The kind fields a transition asks for, checked (each one required at this step)."""
+    extra = sorted(set(data) - set(t.fields))
+    if extra:
+        raise CaseFieldError(extra[0], f"{t.label}时不能填写“{extra[0]}”")
+    out: dict[str, Any] = {}
+    for code in t.fields:
+        f = spec.field(code)
+        assert f is not None  # checked when the kind was loaded
+        try:
+            value = clean_value(f, data.get(code))
+        except FieldProblem as exc:
+            raise CaseFieldError(exc.field, str(exc)) from exc
+        if value is None:
+            raise CaseFieldError(code, f"{t.label}须填写{f.label}")
+        out[code] = value
+    return out
+
+
+def _dated(case: Case, t: Transition, date: dt.date | None, at: dt.datetime) -> dt.datetime:
+    """When a dated step happened: its day (today by default), never before the case's latest step
+    and never in the future; the time of day is now's when it is today, else noon."""
+    today = timezone.localdate(at)
+    day = date or today
+    label = t.date_label
+    if day > today:
+        raise CaseFieldError("date", f"{label}不能晚于今天（{today.isoformat()}）")
+    registered = timezone.localdate(case.registered_at)
+    if day < registered:
+        raise CaseFieldError("date", f"{label}不能早于登记日期（{registered.isoformat()}）")
+    latest = case.steps.order_by("-at", "-id").values_list("at", flat=True).first()
+    if latest is not None and day < timezone.localdate(latest):
+        raise CaseFieldError(
+            "date", f"{label}不能早于上一步办理的日期（{timezone.localdate(latest).isoformat()}）"
+        )
+    if day == today:
+        return at
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    return max(moment, latest) if latest is not None else moment
+
+
 def _apply(
     case: Case,
     spec: KindSpec,
@@ -486,6 +534,7 @@ def _apply(
     co: list[Org],
     judgement: str,
     days: int | None,
+    values: dict[str, Any] | None = None,
 ) -> None:
     before = case.status
     target, effects = t.to, t.effects
@@ -493,6 +542,15 @@ def _apply(
         target, effects = t.reopen.to, ("reopen",)
     fields: list[str] = ["status"]
     changes: dict[str, Any] = {}
+    if values:
+        for code, value in values.items():
+            f = spec.field(code)
+            assert f is not None
+            old = case.data.get(code)
+            if old != value:
+                changes[code] = [display_value(f, old) or None, display_value(f, value)]
+        case.data = {**case.data, **values}
+        fields.append("data")
     step_extra: dict[str, Any] = {}
     set_co = False
     old_state, new_state = spec.state(before), spec.state(target)

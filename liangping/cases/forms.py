@@ -70,7 +70,7 @@ class CaseFilterForm(Form):
             )
         if spec.urgencies:
             self.fields["urgency"] = forms.ChoiceField(
-                label="紧急程度", required=False, choices=[("", "全部"), *spec.urgencies]
+                label=spec.urgency_name, required=False, choices=[("", "全部"), *spec.urgencies]
             )
         if spec.channels:
             self.fields["channel"] = forms.ChoiceField(
@@ -187,7 +187,39 @@ class ActForm(Form):
                 max_value=365,
                 error_messages={"required": "请填写天数（正整数，按工作日计）", "min_value": "天数至少为 1"},
             )
-        self.order_fields(["lead_org", "co_orgs", "rating", "verdict", "days", "note", "version"])
+        self.kind_codes = [code for code in t.fields if spec.field(code) is not None]
+        for code in self.kind_codes:
+            f = spec.field(code)
+            assert f is not None
+            field = _kind_field(f)
+            field.required = True
+            field.error_messages["required"] = f"{t.label}须填写{f.label}"
+            self.fields[f"f_{code}"] = field
+        if t.dated:
+            self.fields["date"] = forms.DateField(
+                label=t.date_label,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={
+                    "required": f"请填写{t.date_label}",
+                    "invalid": f"{t.date_label}格式如 2026-12-06",
+                },
+            )
+        steps = [f"f_{c}" for c in self.kind_codes]
+        order = ["lead_org", "co_orgs", "rating", "verdict", "days", "date", *steps, "note", "version"]
+        self.order_fields(order)
+
+    def kind_data(self) -> dict[str, Any]:
+        """The kind fields this step asks for, as the engine takes them."""
+        out = {}
+        for code in self.kind_codes:
+            value = self.cleaned_data.get(f"f_{code}")
+            out[code] = value.pk if isinstance(value, models.Model) else value
+        return out
+
+    def step_fields(self) -> list[Any]:
+        """The bound fields of the step's date and kind fields, in order (rendered by the case page)."""
+        names = (["date"] if "date" in self.fields else []) + [f"f_{c}" for c in self.kind_codes]
+        return [self[name] for name in names]
 
 
 class KindRegisterForm(Form):
@@ -208,9 +240,9 @@ class KindRegisterForm(Form):
             )
         if spec.urgencies:
             self.fields["urgency"] = forms.ChoiceField(
-                label="紧急程度",
+                label=spec.urgency_name,
                 choices=[("", "请选择"), *spec.urgencies],
-                error_messages={"required": "请选择紧急程度"},
+                error_messages={"required": f"请选择{spec.urgency_name}"},
             )
         if spec.channels:
             self.fields["channel"] = forms.ChoiceField(

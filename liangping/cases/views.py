@@ -208,6 +208,7 @@ def _action_rows(case: Case, user: Any, allowed: list[str]) -> list[dict[str, An
             "files": t.attachments != "none",
             "files_required": t.attachments == "required",
             "days": "days" in form.fields,
+            "step_fields": form.step_fields(),
             "judge": form[t.judgement] if t.judgement else None,
         }
         if "start_clock" in t.effects:
@@ -308,6 +309,8 @@ def case_act(request: HttpRequest, pk: int) -> HttpResponse:
             rating=data.get(t.judgement) or "" if t.judgement else "",
             days=data.get("days"),
             attachments=files if t.attachments != "none" else (),
+            data=form.kind_data(),
+            date=data.get("date"),
         )
     except services.CaseError as exc:
         messages.error(request, str(exc))

@@ -15,7 +15,10 @@ The shape of a file (see project_problem.toml and appeal.toml):
                       default_note, event, danger, judgement, reason_if, reopen,
                       lead_org ("parent": the new lead unit must be the parent of the current one),
                       when ("children_closed": only when every child case is closed),
-                      child_kind (the kind of the child cases the fan_out effect creates)
+                      child_kind (the kind of the child cases the fan_out effect creates),
+                      fields (kind fields the step asks for, required, stored on the case),
+                      dated, date_label (the step is recorded at the day it happened: not before
+                      the case's latest step, not in the future)
     [[fields]]        code, label, type, required, values, max_length, help
     [[categories]]    code, label, parent
     [[urgencies]]     code, label
@@ -26,6 +29,7 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [[reminders]]     after = {workdays = n}: escalate to the lead unit's leadership n working days
                       past the deadline (the notices jobs; without it the 参数设置 default)
     [labels]          action = label, for steps written outside transitions (register, escalate)
+    urgency_name      what the kind calls its urgency scale (default 紧急程度; e.g. 风险等级)
     unit_kinds        the org kinds a case may be handed to (default department, district)
     channels          a list of channel codes
     ratings / verdicts  the judgement scales a transition may ask for
@@ -87,6 +91,18 @@ UNIT_TEXT = {"workdays": "个工作日", "hours": "小时", "days": "天", "mont
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
+# Keys added to the stored shape later: omitted from the stored JSON while at their default.
+LATER_KEYS: dict[str, Any] = {"urgency_name": "紧急程度"}
+LATER_TRANSITION_KEYS: dict[str, Any] = {
+    "lead_org": "",
+    "when": "",
+    "child_kind": "",
+    "fields": (),
+    "dated": False,
+    "date_label": "日期",
+}
+
+
 class KindConfigError(ValueError):
     """A kind file that cannot be used, with a message naming what is wrong."""
 
@@ -143,6 +159,9 @@ class Transition:
     lead_org: str = ""  # "parent": the new lead unit must be the parent of the current one
     when: str = ""  # "children_closed": allowed only when the case has child cases, all closed
     child_kind: str = ""  # the kind of the child cases fan_out creates
+    fields: tuple[str, ...] = ()  # kind fields this step asks for (required) and stores on the case
+    dated: bool = False  # the step is recorded on the day it happened (asked, checked)
+    date_label: str = "日期"
 
     @property
     def verb_text(self) -> str:
@@ -217,6 +236,7 @@ class KindSpec:
     labels: dict[str, str] = field(default_factory=dict)
     subject: str = ""  # "app_label.model" a case of this kind may be about
     unit_kinds: tuple[str, ...] = ("department", "district")  # org kinds a case may be handed to
+    urgency_name: str = "紧急程度"  # what the kind calls its urgency scale (风险等级 …)
 
     # --- questions the engine asks ---------------------------------------------------------------
 
@@ -269,7 +289,17 @@ class KindSpec:
     # --- storage ---------------------------------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The spec as stored. Keys added after a kind was first stored are left out while they hold
+        their default, so an unchanged file keeps its digest (and its stored version)."""
+        data = asdict(self)
+        for key, default in LATER_KEYS.items():
+            if data.get(key) == default:
+                data.pop(key, None)
+        for t in data["transitions"]:
+            for key, default in LATER_TRANSITION_KEYS.items():
+                if t.get(key) == default:
+                    t.pop(key, None)
+        return data
 
     def digest(self) -> str:
         text = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True)
@@ -294,7 +324,7 @@ class KindSpec:
                 if t.get("reopen")
                 else None
             )
-            for key in ("sources", "by", "needs", "optional", "effects", "combines", "reason_if"):
+            for key in ("sources", "by", "needs", "optional", "effects", "combines", "reason_if", "fields"):
                 t[key] = tuple(t.get(key, ()))
             transitions.append(Transition(**t))
         return cls(
@@ -327,6 +357,7 @@ class KindSpec:
             labels=dict(data.get("labels", {})),
             subject=data.get("subject", ""),
             unit_kinds=tuple(data.get("unit_kinds", ("department", "district"))),
+            urgency_name=data.get("urgency_name", "紧急程度"),
         )
 
 
@@ -407,12 +438,13 @@ def _pairs(where: str, rows: Any, what: str) -> tuple[tuple[str, str], ...]:
 TOP_KEYS = {
     "code", "name", "version", "noun", "initial", "deadline_label", "register", "states", "transitions",
     "fields", "categories", "urgencies", "limits", "parties", "scope", "reminders", "labels", "channels",
-    "subject", "unit_kinds",
+    "subject", "unit_kinds", "urgency_name",
 }  # fmt: skip
 TRANSITION_KEYS = {
     "action", "label", "verb", "from", "to", "by", "needs", "optional", "reason", "reason_label",
     "reason_hint", "reason_error", "attachments", "effects", "within", "once_after", "combines",
     "default_note", "event", "danger", "reason_if", "reopen", "lead_org", "when", "child_kind",
+    "fields", "dated", "date_label",
 }  # fmt: skip
 
 
@@ -471,6 +503,13 @@ def build_spec(data: dict[str, Any]) -> KindSpec:
     urgencies = _pairs(where, data.get("urgencies"), "紧急程度")
     transitions = _transitions(where, data.get("transitions"), codes, check_by, urgencies)
     fields = _fields(where, data.get("fields"))
+    field_codes = {f.code for f in fields}
+    for t in transitions:
+        for fcode in t.fields:
+            if fcode not in field_codes:
+                raise KindConfigError(f"{where}的流转“{t.action}”：fields 中的“{fcode}”不是本类型的字段")
+        if (t.fields or t.dated) and t.combines:
+            raise KindConfigError(f"{where}的流转“{t.action}”：组合操作不能带 fields 或 dated")
     categories = _categories(where, data.get("categories"))
     limits = _limits(where, data.get("limits"), categories, urgencies)
     scope = data.get("scope", {})
@@ -511,6 +550,7 @@ def build_spec(data: dict[str, Any]) -> KindSpec:
         labels=dict(labels),
         subject=_str(where, data, "subject", ""),
         unit_kinds=_list(where, data, "unit_kinds") or ("department", "district"),
+        urgency_name=_str(where, data, "urgency_name", "紧急程度"),
     )
     _check_reachable(where, spec)
     _check_limits_cover(where, spec)
@@ -642,6 +682,9 @@ def _transitions(
                 lead_org=lead_rule,
                 when=when,
                 child_kind=child_kind,
+                fields=_list(place, row, "fields"),
+                dated=_bool(place, row, "dated", False),
+                date_label=_str(place, row, "date_label", "日期"),
             )
         )
     actions = [t.action for t in out]
