@@ -27,7 +27,10 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [parties]         name = ["role:…", "org_kind:…"]      (dispatcher, verifier, or any new name)
     [scope]           party = "all" | "subtree" | "own" | "subject"
     [[reminders]]     after = {workdays = n}: escalate to the lead unit's leadership n working days
-                      past the deadline (the notices jobs; without it the 参数设置 default)
+                      past the deadline (the notices jobs; without it the 参数设置 default);
+                      before = {workdays = n} | {hours = n}, urgency (optional): remind the lead unit
+                      that long before the finish deadline ({workdays = 0}: on the deadline day; the
+                      urgency's own row wins over a row without one)
     [labels]          action = label, for steps written outside transitions (register, escalate)
     urgency_name      what the kind calls its urgency scale (default 紧急程度; e.g. 风险等级)
     unit_kinds        the org kinds a case may be handed to (default department, district)
@@ -211,6 +214,7 @@ class Reminder:
     before: Duration | None = None  # remind the lead unit this long before the finish deadline
     after: Duration | None = None  # escalate this long after it
     notify: tuple[str, ...] = ("lead_unit",)
+    urgency: str = ""  # only cases of this urgency ("" any)
 
 
 @dataclass(frozen=True)
@@ -280,6 +284,14 @@ class KindSpec:
     def urgency_label(self, code: str) -> str:
         return dict(self.urgencies).get(code, code)
 
+    def reminder_before(self, urgency: str) -> Reminder | None:
+        """The reminder before the finish deadline for a case of this urgency: the urgency's own row,
+        else the row without one, else None."""
+        rows = [r for r in self.reminders if r.before is not None]
+        return next((r for r in rows if urgency and r.urgency == urgency), None) or next(
+            (r for r in rows if not r.urgency), None
+        )
+
     def channel_label(self, code: str) -> str:
         return dict(self.channels).get(code, code)
 
@@ -345,7 +357,12 @@ class KindSpec:
             parties={k: tuple(v) for k, v in data.get("parties", {}).items()},
             scope=dict(data.get("scope", {})),
             reminders=tuple(
-                Reminder(dur(r.get("before")), dur(r.get("after")), tuple(r.get("notify", ())))
+                Reminder(
+                    dur(r.get("before")),
+                    dur(r.get("after")),
+                    tuple(r.get("notify", ())),
+                    r.get("urgency", ""),
+                )
                 for r in data.get("reminders", ())
             ),
             channels=pairs(data.get("channels", ())),
@@ -522,7 +539,7 @@ def build_spec(data: dict[str, Any]) -> KindSpec:
             raise KindConfigError(
                 f"{where}的 scope：“{party}”的范围“{how}”不认识（all、subtree、own、subject）"
             )
-    reminders = _reminders(where, data.get("reminders"), known_parties)
+    reminders = _reminders(where, data.get("reminders"), known_parties, urgencies)
     labels = data.get("labels", {})
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
         raise KindConfigError(f"{where}：labels 应为 操作 = 名称")
@@ -800,20 +817,42 @@ def _parties(where: str, table: Any) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _reminders(where: str, rows: Any, parties: set[str]) -> tuple[Reminder, ...]:
+def _reminders(
+    where: str, rows: Any, parties: set[str], urgencies: tuple[tuple[str, str], ...] = ()
+) -> tuple[Reminder, ...]:
     out = []
+    seen: set[tuple[str, str]] = set()
     for row in rows or []:
-        _keys(f"{where}的提醒", row, {"before", "after", "notify"})
-        before = _duration(f"{where}的提醒", row.get("before"))
-        after = _duration(f"{where}的提醒", row.get("after"))
-        if before is not None or after is None:
+        place = f"{where}的提醒"
+        _keys(place, row, {"before", "after", "notify", "urgency"})
+        raw = row.get("before")
+        if isinstance(raw, dict) and raw == {"workdays": 0}:
+            before: Duration | None = Duration(0, "workdays")  # on the deadline day itself
+        else:
+            before = _duration(place, raw)
+        after = _duration(place, row.get("after"))
+        if (before is None) == (after is None):
             raise KindConfigError(
-                f"{where}的提醒：目前只支持 after（超期多久升级），before（到期前提醒）尚未支持"
+                f"{place}：每条提醒写 before（到期前多久提醒）或 after（超期多久升级）中的一个"
             )
-        notify = _list(f"{where}的提醒", row, "notify") or ("lead_unit",)
+        if after is not None and after.unit != "workdays":
+            raise KindConfigError(f"{place}：after（超期升级）只能按工作日计，写成 {{ workdays = 天数 }}")
+        if before is not None and before.unit not in ("workdays", "hours"):
+            raise KindConfigError(f"{place}：before（到期前提醒）只能按工作日或小时计")
+        urgency = row.get("urgency", "")
+        if not isinstance(urgency, str) or (urgency and urgency not in dict(urgencies)):
+            raise KindConfigError(f"{place}：紧急程度“{urgency}”不在 urgencies 中")
+        if after is not None and urgency:
+            raise KindConfigError(f"{place}：超期升级（after）不分紧急程度，请去掉 urgency")
+        which = ("before" if before is not None else "after", urgency)
+        if which in seen:
+            what = f"紧急程度“{dict(urgencies)[urgency]}”的" if urgency else ""
+            raise KindConfigError(f"{place}：{what}{'到期前提醒' if before else '超期升级'}重复")
+        seen.add(which)
+        notify = _list(place, row, "notify") or ("lead_unit",)
         if notify != ("lead_unit",):
-            raise KindConfigError(f"{where}的提醒：超期升级通知牵头单位负责人，notify 只能是 lead_unit")
-        out.append(Reminder(before, after, notify))
+            raise KindConfigError(f"{place}：提醒和超期升级通知牵头单位，notify 只能是 lead_unit")
+        out.append(Reminder(before, after, notify, urgency))
     return tuple(out)
 
 
