@@ -120,6 +120,7 @@ KEYS = {
     "revoked": "已撤销",
     "rules": "分级规则",
     "escalated_to": "升级至",
+    "reminded": "提醒对象",
     "snapshot": "冻结版本",
     "status": "状态",
     "password": "密码",

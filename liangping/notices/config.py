@@ -18,6 +18,8 @@ NOTICE_DEFAULTS = {
 
 ESCALATE_ACTION = "escalate"
 ESCALATE_LABEL = "超期升级"
+REMIND_ACTION = "remind"
+REMIND_LABEL = "到期提醒"
 
 
 def register_defaults() -> None:
@@ -30,6 +32,8 @@ def register_defaults() -> None:
 
     ACTION_LABELS.setdefault(ESCALATE_ACTION, ESCALATE_LABEL)
     VERBS.setdefault(ESCALATE_ACTION, ESCALATE_LABEL)
+    ACTION_LABELS.setdefault(REMIND_ACTION, REMIND_LABEL)
+    VERBS.setdefault(REMIND_ACTION, REMIND_LABEL)
 
 
 def workdays_setting(key: str) -> int:

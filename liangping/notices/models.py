@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     CASE_ASSIGNED = "case_assigned", "交办通知"
     CASE_RETURNED = "case_returned", "退回通知"
     EMERGENCY = "emergency", "防汛叫应"
+    CASE_DUE = "case_due", "到期提醒"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -87,3 +88,24 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.escalated_on}"
+
+
+class DueReminder(models.Model):
+    """A case's lead unit reminded that its finish deadline is near: once per case and deadline (an
+    approved extension or a reopening gives a new deadline, and a new reminder)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="due_reminders")
+    due_at = models.DateTimeField("办结期限")
+    reminded_at = models.DateTimeField("提醒时间", default=timezone.now)
+    recipients = models.TextField("通知对象", blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-reminded_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "due_at"], name="due_reminder_case_due_at")
+        ]
+        verbose_name = "到期提醒"
+        verbose_name_plural = "到期提醒"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_at:%Y-%m-%d %H:%M}"

@@ -73,6 +73,16 @@ def at_local_time(hour: int, minute: int, time_zone: str | None = None) -> Calla
     return validate
 
 
+def every_minutes(n: int) -> Callable[[dt.datetime], bool]:
+    """A periodic-task schedule: every n minutes of the hour (n divides 60)."""
+
+    def validate(now: dt.datetime) -> bool:
+        return now.minute % n == 0
+
+    validate.__name__ = f"every_{n}_minutes"
+    return validate
+
+
 def stop_with_parent(parent: int, every: float = 1.0) -> threading.Thread:
     """Stop this process (SIGTERM, which huey's consumer handles) once `parent` is no longer its
     parent: the server that started it has exited, however it was stopped."""

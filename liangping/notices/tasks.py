@@ -2,7 +2,8 @@
 Each runs once per schedule however many workers there are (liangping.notices.periodic).
 
 08:00 escalations, 08:10 report reminders, 08:30 the supervisors' digest (Asia/Shanghai, or TIME_ZONE):
-the digest comes last so it counts the morning's escalations.
+the digest comes last so it counts the morning's escalations. Reminders before a case's deadline run
+every 10 minutes (a kind may remind an hour before).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.utils import timezone
 from liangping.notices.digest import send_supervisor_digest
 from liangping.notices.jobs import escalate_overdue_cases, send_report_reminders
 from liangping.notices.periodic import periodic_job
-from liangping.notices.queue import at_local_time
+from liangping.notices.queue import at_local_time, every_minutes
+from liangping.notices.reminders import remind_due_cases
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +37,10 @@ def send_report_reminders_daily() -> None:
 def send_supervisor_digest_daily() -> None:
     sent = send_supervisor_digest(timezone.localdate())
     log.info("每日汇总：%d 条", len(sent))
+
+
+@periodic_job(every_minutes(10), name="notices.remind_due_cases")
+def remind_due_cases_often() -> None:
+    sent = remind_due_cases()
+    if sent:
+        log.info("到期提醒：%d 个事项", len(sent))
