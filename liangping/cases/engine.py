@@ -34,7 +34,7 @@ from liangping.core.audit import record
 from liangping.core.hooks import emit
 from liangping.core.models import Org, User
 from liangping.core.workdays import WorkCalendar
-from liangping.kinds.spec import RATINGS, VERDICTS, KindSpec, State, Transition
+from liangping.kinds.spec import KindSpec, State, Transition
 
 MAX_ATTACHMENTS = 5
 Upload = tuple[str, bytes, int | None]  # file name, content (at most the limit plus one byte), declared size
@@ -365,7 +365,7 @@ def _clean_judgement(t: Transition, rating: str, note: str) -> str:
     judgement = t.judgement
     if not judgement:
         return ""
-    scale = dict(RATINGS if judgement == "rating" else VERDICTS)
+    scale = dict(t.choices)
     if rating not in scale:
         message = (
             "请选择满意或不满意" if judgement == "verdict" else f"请选择满意度（{'、'.join(scale.values())}）"

@@ -11,7 +11,7 @@ from liangping.cases.models import CaseCategory, CaseStatus, KindCode, Verdict
 from liangping.cases.queries import LEAD_KINDS, lead_units
 from liangping.core.forms import Form
 from liangping.core.models import ADMIN_ROLES, Org, User
-from liangping.kinds.spec import RATINGS, VERDICTS, FieldSpec, KindSpec, Transition
+from liangping.kinds.spec import FieldSpec, KindSpec, Transition
 
 
 class OrgSelectMultiple(forms.SelectMultiple):
@@ -171,7 +171,7 @@ class ActForm(Form):
                 widget=OrgSelectMultiple(attrs={"size": 6, "data-chips": "输入单位名称或简称搜索协办单位"}),
             )
         if t.judgement:
-            scale = RATINGS if t.judgement == "rating" else VERDICTS
+            scale = t.choices
             self.fields[t.judgement] = forms.ChoiceField(
                 label="满意度" if t.judgement == "rating" else "对答复是否满意",
                 choices=scale,

@@ -12,7 +12,7 @@ The shape of a file (see project_problem.toml and appeal.toml):
     [[states]]        code, label, open, clock ("run" | "pause" | "stop" | ""), tone
     [[transitions]]   action, label, verb, from, to, by, needs, optional, reason, reason_label,
                       reason_error, attachments, effects, within, once_after, combines,
-                      default_note, event, danger, judgement, reason_if, reopen,
+                      default_note, event, danger, judgement, reason_if, reopen, scale,
                       lead_org ("parent": the new lead unit must be the parent of the current one),
                       when ("children_closed": only when every child case is closed),
                       child_kind (the kind of the child cases the fan_out effect creates),
@@ -165,6 +165,7 @@ class Transition:
     fields: tuple[str, ...] = ()  # kind fields this step asks for (required) and stores on the case
     dated: bool = False  # the step is recorded on the day it happened (asked, checked)
     date_label: str = "日期"
+    scale: tuple[str, ...] = ()  # the levels of the judgement offered (default: the whole scale)
 
     @property
     def verb_text(self) -> str:
@@ -177,6 +178,12 @@ class Transition:
     @property
     def judgement(self) -> str:
         return next((n for n in self.needs if n in ("rating", "verdict")), "")
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The judgement's levels this transition offers, in the scale's order."""
+        full = RATINGS if self.judgement == "rating" else VERDICTS
+        return [(c, label) for c, label in full if not self.scale or c in self.scale]
 
 
 @dataclass(frozen=True)
@@ -336,7 +343,17 @@ class KindSpec:
                 if t.get("reopen")
                 else None
             )
-            for key in ("sources", "by", "needs", "optional", "effects", "combines", "reason_if", "fields"):
+            for key in (
+                "sources",
+                "by",
+                "needs",
+                "optional",
+                "effects",
+                "combines",
+                "reason_if",
+                "fields",
+                "scale",
+            ):
                 t[key] = tuple(t.get(key, ()))
             transitions.append(Transition(**t))
         return cls(
@@ -461,7 +478,7 @@ TRANSITION_KEYS = {
     "action", "label", "verb", "from", "to", "by", "needs", "optional", "reason", "reason_label",
     "reason_hint", "reason_error", "attachments", "effects", "within", "once_after", "combines",
     "default_note", "event", "danger", "reason_if", "reopen", "lead_org", "when", "child_kind",
-    "fields", "dated", "date_label",
+    "fields", "dated", "date_label", "scale",
 }  # fmt: skip
 
 
@@ -655,6 +672,10 @@ def _transitions(
                 raise KindConfigError(
                     f"{place}：reason_if“{value}”不是{'满意度' if judgement else '评价'}的一级"
                 )
+        scale_only = _list(place, row, "scale")
+        for value in scale_only:
+            if not judgement or value not in scale:
+                raise KindConfigError(f"{place}：scale 的“{value}”不是满意度（或评价）的一级")
         reopen = None
         if "reopen" in row:
             r = row["reopen"]
@@ -702,6 +723,7 @@ def _transitions(
                 fields=_list(place, row, "fields"),
                 dated=_bool(place, row, "dated", False),
                 date_label=_str(place, row, "date_label", "日期"),
+                scale=scale_only,
             )
         )
     actions = [t.action for t in out]
