@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "liangping.appeals",
     "liangping.events",
     "liangping.chains",
+    "liangping.firms",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("events/", include("liangping.events.urls")),
     path("indicators/", include("liangping.indicators.urls")),
     path("chains/", include("liangping.chains.urls")),
+    path("firms/", include("liangping.firms.urls")),
     path("screen/appeals/", include("liangping.appeals.screen_urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),

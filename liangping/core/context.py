@@ -55,6 +55,16 @@ OPEN = [DASHBOARD, SCREEN, DISCLOSURE]
 FLOOD_ALL = [FLOOD_DUTY, FLOOD_WARNINGS, FLOOD_OVERVIEW, FLOOD_POINTS, FLOOD_ROSTER, FLOOD_SUPPLIES]
 # Tournaments: organisers (supervisor, district, department) and the officials they name (any role)
 ACTIVITIES = ("", [EVENTS])
+# 企业服务工作室 and 榴花分 incentives: the city government's roles (a district: the studios in it)
+FIRMS: Group = (
+    "企业服务",
+    [
+        ("企业服务名录", "firms:list"),
+        ("措施查询", "firms:lookup"),
+        ("激励措施", "firms:measures"),
+        ("兑现记录", "firms:applied"),
+    ],
+)
 
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
@@ -62,6 +72,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, [APPEAL_INTAKE, APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
+        FIRMS,
         ACTIVITIES,
         (PUBLIC, OPEN),
         (SETTINGS, [RULES, CATALOGUE]),
@@ -71,6 +82,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
+        FIRMS,
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],
@@ -79,6 +91,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
+        FIRMS,
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],
@@ -87,6 +100,7 @@ MENUS: dict[str, list[Group]] = {
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
+        FIRMS,
         ACTIVITIES,
         (PUBLIC, OPEN),
     ],

@@ -22,11 +22,19 @@ from liangping.sheets import jobs
 from liangping.tasks import services as tasks
 from tests.api.conftest import png_bytes
 from tests.cast import Cast, make_user
+from tests.firms.world import city_firm
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 # Text that names 济南's items: no page shown to 枣庄's people may hold it.
-MARKERS = ["济南示例新材料项目", "JN-2025-001", "济南用地手续未办结", "济南现场踏勘", "济南示例攻坚事项"]
+MARKERS = [
+    "济南示例新材料项目",
+    "JN-2025-001",
+    "济南用地手续未办结",
+    "济南现场踏勘",
+    "济南示例攻坚事项",
+    "济南示例企业有限公司",
+]
 
 
 @dataclass
@@ -126,6 +134,7 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         "task_report": task_report,
         "milestone": milestone,
         "job": job,
+        "firm": city_firm(city),
     }
     return Jinan(
         province=province,

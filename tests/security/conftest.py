@@ -38,6 +38,7 @@ from tests.cast import Cast, make_user
 from tests.chains.world import ChainWorld, build_chain
 from tests.emergency.world import EmergencyWorld, build_emergency
 from tests.events.conftest import build as build_cup
+from tests.firms.world import FirmWorld, build_firms
 from tests.security import processes as proc
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
@@ -101,6 +102,7 @@ class World:
     match_out: Match
     chains: ChainWorld | None = None  # a chain with the two projects linked to a segment
     chain_snapshot: ChainSnapshot | None = None  # its 2025 snapshot, not yet published
+    firms: FirmWorld | None = None  # a studio in 滕州市 (inside) and one in 市中区 (outside), their firms
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -110,6 +112,8 @@ class World:
             return getattr(self.cast, where)
         if kind in ("milestone", "job", "attachment", "tournament", "team", "match"):
             return getattr(self, f"{kind}_{side}")
+        if kind == "firm":
+            return getattr(self.firms, f"firm_{side}")
         if kind == "photo":
             return self.ledger.item("visit", where).photos.first()
         return self.ledger.item(kind, where)
@@ -212,6 +216,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         match_out=Match.objects.filter(tournament=cups[1], stage="group").first(),
         chains=chain_world,
         chain_snapshot=chain_snapshot,
+        firms=build_firms(cast, other_city=False),
     )
 
 

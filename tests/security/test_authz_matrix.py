@@ -66,6 +66,7 @@ ORGANISERS = frozenset({"supervisor", "district", "department"})  # may create t
 EVENT_MANAGERS = frozenset({"supervisor", "district"})  # manage the tournament of 滕州市
 EVENT_SCORERS = EVENT_MANAGERS | {"specialist"}  # the specialist is its table official
 CHAIN_ROLES = frozenset({"supervisor", "leader", "department", "district"})
+FIRM_ROLES = CHAIN_ROLES  # the studio's register and the incentives: a district the studios in it
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -93,6 +94,7 @@ SEES: dict[str, dict[str, set[str]]] = {
     "tournament": EVENT_SEES,
     "team": EVENT_SEES,
     "match": EVENT_SEES,
+    "firm": {"inside": set(FIRM_ROLES), "outside": {"supervisor", "leader", "department"}},
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -111,6 +113,8 @@ MARKERS = [
     ("示例水库（范围外）", "em_point", "outside"),
     ("滕州测试邀请赛", "tournament", "inside"),
     ("市中区测试邀请赛", "tournament", "outside"),
+    ("示例数据科技有限公司", "firm", "inside"),
+    ("示例园外商贸有限公司", "firm", "outside"),
 ]
 
 Url = Callable[[World, str], str]
@@ -128,6 +132,11 @@ def of(name: str, kind: str) -> Url:
 
 def of_object(name: str, attr: str) -> Url:
     return lambda w, where: reverse(name, args=[getattr(w, attr).pk])
+
+
+def _firms(w: World) -> Any:
+    assert w.firms is not None
+    return w.firms
 
 
 def _chain(w: World) -> Any:
@@ -593,6 +602,33 @@ PAGES: dict[str, Page] = {
         SUPERVISOR,
         post_only=True,
         post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
+    # -- 企业服务工作室 and 榴花分: read by the city government (a district: the studios in it) ----------
+    "firms:list": Page(fixed("firms:list"), FIRM_ROLES),
+    "firms:detail": Page(of("firms:detail", "firm"), FIRM_ROLES, "firm"),
+    "firms:measures": Page(fixed("firms:measures"), FIRM_ROLES),
+    "firms:lookup": Page(fixed("firms:lookup"), FIRM_ROLES),
+    "firms:applied": Page(fixed("firms:applied"), FIRM_ROLES),
+    # the studio (the district above the inside one) and the supervisor open requests
+    "firms:request_new": Page(
+        of("firms:request_new", "firm"),
+        FIRM_ROLES,
+        "firm",
+        may=frozenset({"supervisor", "district"}),
+        post_only=True,
+        get_status=dict.fromkeys(FIRM_ROLES, 405),
+        post=lambda w, where: {"category": "establish", "butler": _firms(w).staff.pk, "note": "矩阵"},
+        post_actor="supervisor",
+    ),
+    # a measure of 市工业和信息化局 applied to the inside firm: its studio (the district) or the supervisor
+    "firms:apply": Page(
+        fixed("firms:apply"),
+        FIRM_ROLES,
+        may=frozenset({"supervisor", "district"}),
+        post_only=True,
+        get_status=dict.fromkeys(FIRM_ROLES, 405),
+        post=lambda w, where: {"firm": _firms(w).firm_in.pk, "measure": _firms(w).measure_band.pk},
         post_actor="supervisor",
     ),
     # -- masked personal data, shown in full on an audited request ------------------------------

@@ -22,7 +22,19 @@ NOT_YET_PER_CITY = frozenset(
     {"em_call", "em_contact", "em_point", "em_warning", "tournament", "team", "match"}
 )
 PER_CITY = frozenset(
-    {"project", "report", "visit", "photo", "case", "attachment", "task", "task_report", "milestone", "job"}
+    {
+        "project",
+        "report",
+        "visit",
+        "photo",
+        "case",
+        "attachment",
+        "task",
+        "task_report",
+        "milestone",
+        "job",
+        "firm",
+    }
 )
 ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item in PER_CITY)
 LIST_PAGES = sorted(name for name, page in PAGES.items() if not page.item)
