@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "liangping.events",
     "liangping.chains",
     "liangping.firms",
+    "liangping.stability",
+    "liangping.foodsafety",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

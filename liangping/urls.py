@@ -23,6 +23,8 @@ urlpatterns = [
     path("indicators/", include("liangping.indicators.urls")),
     path("chains/", include("liangping.chains.urls")),
     path("firms/", include("liangping.firms.urls")),
+    path("stability/", include("liangping.stability.urls")),
+    path("foodsafety/", include("liangping.foodsafety.urls")),
     path("screen/appeals/", include("liangping.appeals.screen_urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),

@@ -20,6 +20,8 @@ VISIT_STATS = ("走访统计", "projects:visit_stats")
 CASES = ("问题闭环", "cases:list")
 TASKS = ("攻坚事项", "tasks:list")
 CHAINS = ("产业链", "chains:list")
+STABILITY = ("稳定台账", "stability:index")  # internal ledgers: 排查、公开接待 from its page
+FOOD = ("食安专项行动", "foodsafety:list")
 IMPORT = ("导入台账", "sheets:import")
 BOARD = ("分级看板", "grading:board")
 RANKING = ("指标排名", "grading:ranking")
@@ -68,7 +70,7 @@ FIRMS: Group = (
 
 MENUS: dict[str, list[Group]] = {
     Role.SUPERVISOR: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, CHAINS, IMPORT]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, VISIT_STATS, CASES, TASKS, CHAINS, STABILITY, FOOD, IMPORT]),
         (APPEALS, [APPEAL_INTAKE, APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS, PERIODS]),
         (FLOOD, FLOOD_ALL),
@@ -78,7 +80,7 @@ MENUS: dict[str, list[Group]] = {
         (SETTINGS, [RULES, CATALOGUE]),
     ],
     Role.LEADER: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS, STABILITY, FOOD]),
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS, SUMMONS]),
         (FLOOD, FLOOD_ALL),
@@ -87,7 +89,7 @@ MENUS: dict[str, list[Group]] = {
         (PUBLIC, OPEN),
     ],
     Role.DEPARTMENT: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, TASKS, CHAINS, STABILITY, FOOD]),
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),
@@ -96,7 +98,7 @@ MENUS: dict[str, list[Group]] = {
         (PUBLIC, OPEN),
     ],
     Role.DISTRICT: [
-        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, CHAINS]),
+        (LEDGER, [PROJECTS, REPORTS, VISITS, CASES, CHAINS, STABILITY, FOOD]),
         (APPEALS, [APPEAL_RATES, *ROSTERS]),
         (GRADING, [BOARD, RANKING, DISTRICT_RANKING, UNITS]),
         (FLOOD, FLOOD_ALL),

@@ -40,6 +40,7 @@ from tests.emergency.world import EmergencyWorld, build_emergency
 from tests.events.conftest import build as build_cup
 from tests.firms.world import FirmWorld, build_firms
 from tests.security import processes as proc
+from tests.security.ledgers_world import LedgersWorld, build_ledgers
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
 
@@ -57,6 +58,8 @@ PROJECT_APPS = {
     "appeals",
     "events",
     "chains",
+    "stability",
+    "foodsafety",
 }
 
 
@@ -103,6 +106,7 @@ class World:
     chains: ChainWorld | None = None  # a chain with the two projects linked to a segment
     chain_snapshot: ChainSnapshot | None = None  # its 2025 snapshot, not yet published
     firms: FirmWorld | None = None  # a studio in 滕州市 (inside) and one in 市中区 (outside), their firms
+    ledgers: LedgersWorld | None = None  # the internal ledgers: sweeps, receptions, campaigns, items
 
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
@@ -114,6 +118,8 @@ class World:
             return getattr(self, f"{kind}_{side}")
         if kind == "firm":
             return getattr(self.firms, f"firm_{side}")
+        if kind in ("sweep", "reception", "campaign", "stab_case"):
+            return getattr(self.ledgers, f"{kind}_{side}")
         if kind == "photo":
             return self.ledger.item("visit", where).photos.first()
         return self.ledger.item(kind, where)
@@ -217,6 +223,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         chains=chain_world,
         chain_snapshot=chain_snapshot,
         firms=build_firms(cast, other_city=False),
+        ledgers=build_ledgers(cast),
     )
 
 

@@ -20,6 +20,7 @@ Every 200 page is checked for leaks: no name of an item outside the user's scope
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -67,6 +68,8 @@ EVENT_MANAGERS = frozenset({"supervisor", "district"})  # manage the tournament 
 EVENT_SCORERS = EVENT_MANAGERS | {"specialist"}  # the specialist is its table official
 CHAIN_ROLES = frozenset({"supervisor", "leader", "department", "district"})
 FIRM_ROLES = CHAIN_ROLES  # the studio's register and the incentives: a district the studios in it
+LEDGER_UNITS = frozenset({"department", "district"})  # report to sweeps, record inspections
+STAB_WRITERS = frozenset({"supervisor", "department", "district"})  # register items, inspect
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -95,6 +98,11 @@ SEES: dict[str, dict[str, set[str]]] = {
     "team": EVENT_SEES,
     "match": EVENT_SEES,
     "firm": {"inside": set(FIRM_ROLES), "outside": {"supervisor", "leader", "department"}},
+    # the internal ledgers (inside: 滕州市 and 市发展改革委 take part; outside: 市中区)
+    "sweep": {"inside": set(CHAIN_ROLES), "outside": {"supervisor", "leader"}},
+    "reception": {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}},
+    "campaign": {"inside": set(CHAIN_ROLES), "outside": {"supervisor", "leader"}},
+    "stab_case": {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}},
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -115,6 +123,12 @@ MARKERS = [
     ("市中区测试邀请赛", "tournament", "outside"),
     ("示例数据科技有限公司", "firm", "inside"),
     ("示例园外商贸有限公司", "firm", "outside"),
+    ("示例排查（范围内）", "sweep", "inside"),
+    ("示例排查（范围外）", "sweep", "outside"),
+    ("示例接待地点（范围外）", "reception", "outside"),
+    ("示例专项行动（范围外）", "campaign", "outside"),
+    ("示例稳定风险（范围内）", "stab_case", "inside"),
+    ("示例稳定风险（范围外）", "stab_case", "outside"),
 ]
 
 Url = Callable[[World, str], str]
@@ -630,6 +644,63 @@ PAGES: dict[str, Page] = {
         get_status=dict.fromkeys(FIRM_ROLES, 405),
         post=lambda w, where: {"firm": _firms(w).firm_in.pk, "measure": _firms(w).measure_band.pk},
         post_actor="supervisor",
+    ),
+    # -- the internal ledgers: 稳定 sweeps and reception days, the food-safety campaign --------------
+    "stability:index": Page(fixed("stability:index"), CHAIN_ROLES),
+    "stability:sweeps": Page(fixed("stability:sweeps"), CHAIN_ROLES, post=tampering, post_may=SUPERVISOR),
+    "stability:sweep": Page(of("stability:sweep", "sweep"), CHAIN_ROLES, "sweep"),
+    "stability:sweep_report": Page(
+        of("stability:sweep_report", "sweep"),
+        LEDGER_UNITS,
+        "sweep",
+        post_only=True,
+        get_status=dict.fromkeys(LEDGER_UNITS, 405),  # require_POST answers before the sweep is looked up
+        post=tampering,
+    ),
+    "stability:sweep_nil": Page(
+        of("stability:sweep_nil", "sweep"),
+        LEDGER_UNITS,
+        "sweep",
+        post_only=True,
+        get_status=dict.fromkeys(LEDGER_UNITS, 405),
+        post=lambda w, where: {"note": "经排查无"},
+        post_actor="district",
+    ),
+    "stability:sweep_remind": Page(
+        of("stability:sweep_remind", "sweep"),
+        SUPERVISOR,
+        "sweep",
+        post_only=True,
+        get_status={"supervisor": 405},
+        post=lambda w, where: {},
+        post_actor="supervisor",
+    ),
+    "stability:receptions": Page(
+        fixed("stability:receptions"), CHAIN_ROLES, post=tampering, post_may=STAB_WRITERS
+    ),
+    "stability:reception": Page(
+        of("stability:reception", "reception"),
+        CHAIN_ROLES,
+        "reception",
+        post=tampering,
+        post_may=STAB_WRITERS,
+    ),
+    "foodsafety:list": Page(fixed("foodsafety:list"), CHAIN_ROLES, post=tampering, post_may=SUPERVISOR),
+    "foodsafety:detail": Page(of("foodsafety:detail", "campaign"), CHAIN_ROLES, "campaign"),
+    "foodsafety:data": Page(of("foodsafety:data", "campaign"), CHAIN_ROLES, "campaign"),
+    "foodsafety:inspect": Page(
+        of("foodsafety:inspect", "campaign"),
+        STAB_WRITERS,
+        "campaign",
+        post_only=True,
+        get_status=dict.fromkeys(STAB_WRITERS, 405),
+        post=lambda w, where: {
+            "firm": "示例食品厂（矩阵）",
+            "date": dt.date.today().isoformat(),
+            "inspector": "检查员甲",
+            "result": "passed",
+        },
+        post_actor="district",
     ),
     # -- masked personal data, shown in full on an audited request ------------------------------
     "projects:show": Page(
