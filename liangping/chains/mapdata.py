@@ -418,17 +418,16 @@ def compare_snapshots(snaps: list[ChainSnapshot], live: dict[str, Any] | None = 
     return {"columns": [{k: v for k, v in c.items() if k != "summary"} for c in columns], "rows": rows}
 
 
-def published_chains() -> list[dict[str, Any]]:
+def published_chains(tenant_id: int | None = None) -> list[dict[str, Any]]:
     """Every chain with a published yearly snapshot: its latest published year's document and the
     comparison of its published years, for the public screen. One query whatever the number of
-    chains and years."""
+    chains and years. `tenant_id`: one city's chains only (None: the installation's, every city's)."""
     by_chain: dict[int, list[ChainSnapshot]] = defaultdict(list)
     names: dict[int, tuple[int, str]] = {}
-    for snap in (
-        ChainSnapshot.objects.filter(published_at__isnull=False)
-        .select_related("chain")
-        .order_by("chain__sort", "chain_id", "year", "version")
-    ):
+    published = ChainSnapshot.objects.filter(published_at__isnull=False)
+    if tenant_id is not None:
+        published = published.filter(chain__tenant_id=tenant_id)
+    for snap in published.select_related("chain").order_by("chain__sort", "chain_id", "year", "version"):
         by_chain[snap.chain_id].append(snap)
         names[snap.chain_id] = (snap.chain.sort, snap.chain.name)
     out = []

@@ -9,13 +9,26 @@ from django.conf import settings
 from django.db import models
 
 from liangping.core.models import Org
+from liangping.core.scope import installation_city
 from liangping.projects.models import Project
 
 
 class Chain(models.Model):
-    """One industrial chain: 链长 (a city leader), 链主 (anchor firms), 联盟 and 基金."""
+    """One industrial chain: 链长 (a city leader), 链主 (anchor firms), 联盟 and 基金.
 
-    name = models.CharField("产业链", max_length=60, unique=True)
+    A chain is its city's (`tenant`, decision 0007): it has no org of its own, so it carries the key
+    that its segments, measures, goals, zones, leads, project links and snapshots reach it through."""
+
+    tenant = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "city"},
+        verbose_name="所属城市",
+    )
+    name = models.CharField("产业链", max_length=60)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -39,11 +52,20 @@ class Chain(models.Model):
 
     class Meta:
         ordering: ClassVar = ["sort", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="chain_tenant_name_unique")
+        ]
         verbose_name = "产业链"
         verbose_name_plural = "产业链"
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # a chain written without its city (a single-city installation's tools) is the installation's city's
+        if self.tenant_id is None:
+            self.tenant_id = installation_city()
+        super().save(*args, **kwargs)
 
 
 class ZoneKind(models.TextChoices):

@@ -32,6 +32,7 @@ from liangping.chains.models import (
 )
 from liangping.core.audit import record
 from liangping.core.models import Org, OrgKind, User
+from liangping.core.scope import installation_city, tenant_of
 from liangping.projects.models import Project
 
 CENT = Decimal("0.01")
@@ -104,14 +105,17 @@ def create_chain(
     note: str = "",
     sort: int = 0,
     sample: bool = False,
+    tenant: int | None = None,
 ) -> Chain:
     name = name.strip()
     if not name:
         raise ChainError("请填写产业链名称", "name")
-    if Chain.objects.filter(name=name).exists():
+    city = tenant or (tenant_of(actor) if actor is not None else None) or installation_city()
+    if Chain.objects.filter(name=name, tenant_id=city).exists():
         raise ChainError(f"产业链“{name}”已存在", "name")
     with transaction.atomic():
         chain = Chain.objects.create(
+            tenant_id=city,
             name=name,
             leader=leader,
             alliance=alliance,
@@ -623,12 +627,15 @@ def save_chain(
     anchors: str,
     zones: list[tuple[str, str, str]],
     note: str = "",
+    tenant: int | None = None,
 ) -> Chain:
-    """Create a chain or change its 链长, 链主 (credit codes separated by 、), alliance, fund and zones."""
+    """Create a chain or change its 链长, 链主 (credit codes separated by 、), alliance, fund and zones.
+    `tenant`: the city of a new chain (a chain stays in its city; names are unique within one)."""
     name = name.strip()
     if not name:
         raise ChainError("请填写产业链名称", "name")
-    same = Chain.objects.filter(name=name)
+    city = chain.tenant_id if chain is not None else tenant or installation_city()
+    same = Chain.objects.filter(name=name, tenant_id=city)
     if (same.exclude(pk=chain.pk) if chain is not None else same).exists():
         raise ChainError(f"产业链“{name}”已存在", "name")
     size = amount(fund_size, "基金规模", "fund_size") if str(fund_size or "").strip() else None
@@ -643,7 +650,7 @@ def save_chain(
         if firm is None:
             raise ChainError(f"链主企业：没有统一社会信用代码为“{valid}”的企业，请先导入该企业", "anchors")
         firms.append(firm)
-    districts = {o.name: o for o in Org.objects.filter(kind=OrgKind.DISTRICT)}
+    districts = {o.name: o for o in Org.objects.filter(kind=OrgKind.DISTRICT, tenant_id=city)}
     resolved = []
     for kind, zone_name, district in zones:
         org = districts.get(district) or districts.get(district + "区") or districts.get(district + "市")
@@ -655,7 +662,7 @@ def save_chain(
     with transaction.atomic():
         old: dict[str, Any] = {}
         if chain is None:
-            chain = Chain.objects.create(name=name)
+            chain = Chain.objects.create(name=name, tenant_id=city)
             action = "chain.create"
         else:
             old = {

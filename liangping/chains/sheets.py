@@ -17,10 +17,12 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import IO, Any
 
+from django.db.models import Q
+
 from liangping.chains import creditcode
 from liangping.chains.mapdata import num
 from liangping.chains.models import Capacity, Chain, Firm, FirmSegment, Measure, Segment
-from liangping.chains.permissions import sees_chains
+from liangping.chains.permissions import chains_for, sees_chains
 from liangping.chains.services import (
     CapacityInput,
     ChainError,
@@ -33,6 +35,7 @@ from liangping.chains.services import (
 from liangping.core.ids import parse_id
 from liangping.core.models import OrgKind, User
 from liangping.core.orgs import OrgIndex
+from liangping.core.scope import tenant_of
 from liangping.sheets.registry import Exporter, Importer, Progress, register_exporter, register_importer
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
@@ -86,14 +89,16 @@ def nfkc(text: str) -> str:
 class Names:
     """Chains, segments and measures findable by what people write, in three queries."""
 
-    def __init__(self) -> None:
-        self.chains = {nfkc(c.name): c for c in Chain.objects.all()}
+    def __init__(self, tenant_id: int | None = None) -> None:
+        """`tenant_id`: the chains of that city only (None: every city's)."""
+        chains = Chain.objects.all() if tenant_id is None else Chain.objects.filter(tenant_id=tenant_id)
+        self.chains = {nfkc(c.name): c for c in chains}
         self.segments: dict[int, dict[str, Segment]] = defaultdict(dict)
-        for s in Segment.objects.all():
+        for s in Segment.objects.filter(chain__in=chains):
             self.segments[s.chain_id][nfkc(s.name)] = s
         self.measures: dict[int, dict[str, Measure]] = defaultdict(dict)
         self.by_segment: dict[int, list[Measure]] = defaultdict(list)
-        for m in Measure.objects.select_related("segment"):
+        for m in Measure.objects.filter(segment__chain__in=chains).select_related("segment"):
             self.measures[m.segment.chain_id][nfkc(m.name)] = m
             self.by_segment[m.segment_id].append(m)
 
@@ -129,8 +134,9 @@ def as_flag(value: Any) -> bool | None:
 
 
 def import_firms(ctx: ImportContext) -> None:
-    names = Names()
-    districts = OrgIndex([OrgKind.DISTRICT])
+    city = tenant_of(ctx.actor) if ctx.actor is not None else None
+    names = Names(city)
+    districts = OrgIndex([OrgKind.DISTRICT], city)
     seen: dict[str, int] = {}
     parsed: list[FirmInput] = []
     rows = ctx.table.rows
@@ -141,6 +147,25 @@ def import_firms(ctx: ImportContext) -> None:
         if i % 500 == 0:
             ctx.progress(i, len(rows))
     ctx.progress(len(rows), len(rows))
+    if city is not None:  # a firm another city keeps is not this city's to change
+        theirs = set(
+            Firm.objects.filter(credit_code__in=list(seen))
+            .filter(
+                (Q(district__tenant_id__isnull=False) & ~Q(district__tenant_id=city))
+                | (
+                    Q(links__segment__chain__tenant_id__isnull=False)
+                    & ~Q(links__segment__chain__tenant_id=city)
+                )
+            )
+            .values_list("credit_code", flat=True)
+        )
+        by_line = {row[0]: row for row in rows}
+        for code in sorted(theirs, key=seen.__getitem__):
+            ctx.reader.error(
+                by_line[seen[code]],
+                "credit_code",
+                f"统一社会信用代码“{code}”的企业由其他城市登记，不能在本市导入",
+            )
     if ctx.result.errors:
         return
     counts = save_firms(ctx.actor, parsed, reason=ctx.reason, write=ctx.writes)
@@ -297,18 +322,25 @@ def _capacities(
 # -- export ------------------------------------------------------------------------------------
 
 
-def export_rows(chain_id: int | None) -> Iterator[list[Any]]:
-    """One row per firm, written as the import reads it back. Four queries."""
+def export_rows(chain_id: int | None, within: Any = None) -> Iterator[list[Any]]:
+    """One row per firm, written as the import reads it back. Four queries. `within`: the chains (the
+    reader's city's) whose firms, segments and capacities are written; None: every chain's."""
     firms = Firm.objects.select_related("district").order_by("name", "id")
+    links, capacities = FirmSegment.objects.all(), Capacity.objects.all()
+    if within is not None:
+        links = links.filter(segment__chain__in=within)
+        capacities = capacities.filter(measure__segment__chain__in=within)
     if chain_id is not None:
         firms = firms.filter(links__segment__chain_id=chain_id).distinct()
+    elif within is not None:
+        firms = firms.filter(pk__in=links.values("firm"))
     seg_rows: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for firm_id, chain_name, seg_name, position in FirmSegment.objects.values_list(
+    for firm_id, chain_name, seg_name, position in links.values_list(
         "firm", "segment__chain__name", "segment__name", "segment__position"
     ).order_by("segment__chain__sort", "segment__position", "segment_id"):
         seg_rows[firm_id].append((position, chain_name, seg_name))
     cap_rows: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    for firm_id, name, unit, value in Capacity.objects.values_list(
+    for firm_id, name, unit, value in capacities.values_list(
         "firm", "measure__name", "measure__unit", "value"
     ).order_by("measure__segment__chain__sort", "measure__segment__position", "measure_id"):
         cap_rows[firm_id].append((name, unit, value))
@@ -340,17 +372,24 @@ def export_firms(
     user: User | None, filters: Mapping[str, str], out: IO[bytes], progress: Progress | None
 ) -> int:
     chain_id = parse_id(filters.get("chain"))
-    chain = Chain.objects.filter(pk=chain_id).first() if chain_id is not None else None
+    mine = chains_for(user) if user is not None else Chain.objects.all()
+    chain = mine.filter(pk=chain_id).first() if chain_id is not None else None
     if chain_id is not None and chain is None:
         raise ValueError("没有这条产业链")
-    total = Firm.objects.of_chain(chain).count() if chain else Firm.objects.count()
+    scoped = mine if user is not None else None
+    theirs = (
+        Firm.objects.all()
+        if scoped is None
+        else Firm.objects.filter(pk__in=FirmSegment.objects.filter(segment__chain__in=scoped).values("firm"))
+    )
+    total = Firm.objects.of_chain(chain).count() if chain else theirs.count()
     notes = [("说明", "每行一个企业；产能写成“名称 数值单位”，多项用“；”分隔；修改后可在“导入台账”页面导入")]
     notes += [("示例数据", "名称未见报道的企业为示例数据，仅供演示")]
     return write_rows(
         out,
         "产业链企业",
         EXPORT_COLUMNS,
-        export_rows(chain.pk if chain else None),
+        export_rows(chain.pk if chain else None, scoped),
         total=total,
         progress=progress,
         notes=notes,

@@ -29,11 +29,12 @@ from liangping.chains.models import (
     Segment,
     ZoneKind,
 )
-from liangping.chains.permissions import CHAIN_ROLES, EDIT_ROLES, edits_chains
+from liangping.chains.permissions import CHAIN_ROLES, EDIT_ROLES, chains_for, edits_chains
 from liangping.chains.services import ChainError
 from liangping.core.access import roles_required
 from liangping.core.ids import parse_id
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.scope import tenant_of
 from liangping.projects.models import Project
 
 FIELD_LABELS = {
@@ -60,8 +61,9 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _chain(pk: int) -> Chain:
-    return get_object_or_404(Chain.objects.select_related("leader"), pk=pk)
+def _chain(request: HttpRequest, pk: int) -> Chain:
+    """A chain of the reader's city (another city's: 404)."""
+    return get_object_or_404(chains_for(request.user).select_related("leader"), pk=pk)
 
 
 def _fail(request: HttpRequest, exc: ChainError) -> None:
@@ -71,13 +73,23 @@ def _fail(request: HttpRequest, exc: ChainError) -> None:
 
 @roles_required(*CHAIN_ROLES)
 def chain_list(request: HttpRequest) -> HttpResponse:
-    chains = list(Chain.objects.select_related("leader").order_by("sort", "id"))
+    mine = chains_for(request.user)
+    chains = list(mine.select_related("leader").order_by("sort", "id"))
     firms_of: dict[int, dict[int, Decimal]] = {}
     for chain_id, firm_id, output in (
-        FirmSegment.objects.values_list("segment__chain", "firm", "firm__output").distinct().order_by()
+        FirmSegment.objects.filter(segment__chain__in=mine)
+        .values_list("segment__chain", "firm", "firm__output")
+        .distinct()
+        .order_by()
     ):
         firms_of.setdefault(chain_id, {})[firm_id] = output or Decimal(0)
-    segs = dict(Segment.objects.values("chain").annotate(n=Count("id")).order_by().values_list("chain", "n"))
+    segs = dict(
+        Segment.objects.filter(chain__in=mine)
+        .values("chain")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("chain", "n")
+    )
     rows = [
         {
             "chain": c,
@@ -102,7 +114,9 @@ def _detail_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
         "export_url": reverse("sheets:export", args=["firms"]) + f"?chain={chain.pk}",
     }
     if editing:
-        context["departments"] = list(Org.objects.filter(kind=OrgKind.DEPARTMENT).order_by("sort", "id"))
+        context["departments"] = list(
+            Org.objects.filter(kind=OrgKind.DEPARTMENT, tenant_id=chain.tenant_id).order_by("sort", "id")
+        )
         context["snapshots"] = list(
             ChainSnapshot.objects.filter(chain=chain).order_by("-year", "-version").defer("data")
         )
@@ -111,14 +125,14 @@ def _detail_context(request: HttpRequest, chain: Chain) -> dict[str, Any]:
 
 @roles_required(*CHAIN_ROLES)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     return render(request, "chains/detail.html", _detail_context(request, chain))
 
 
 @roles_required(*CHAIN_ROLES)
 def data_json(request: HttpRequest, pk: int) -> HttpResponse:
     """The same data the page draws, as JSON (the chain page's API)."""
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     data = chain_map(chain, request.user)
     return JsonResponse(
         {**data, "compare": comparison(chain, data)}, json_dumps_params={"ensure_ascii": False}
@@ -128,7 +142,7 @@ def data_json(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*CHAIN_ROLES)
 def firms(request: HttpRequest, pk: int) -> HttpResponse:
     """Every firm of the chain, a page at a time, optionally of one segment (the map lists the largest)."""
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     qs = Firm.objects.of_chain(chain).select_related("district")
     segment_id = parse_id(request.GET.get("segment"))
     segment = Segment.objects.filter(chain=chain, pk=segment_id).first() if segment_id is not None else None
@@ -178,7 +192,9 @@ def firms(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*EDIT_ROLES)
 def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    segment = get_object_or_404(Segment.objects.select_related("chain"), pk=pk)
+    segment = get_object_or_404(
+        Segment.objects.filter(chain__in=chains_for(request.user)).select_related("chain"), pk=pk
+    )
     measures = list(segment.measures.all())
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -233,9 +249,10 @@ def segment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def link_project(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     code = (request.POST.get("project") or "").strip()
-    project = Project.objects.visible_to(request.user).filter(code=code).first() if code else None
+    projects = Project.objects.visible_to(request.user).in_city(chain.tenant_id)
+    project = projects.filter(code=code).first() if code else None
     try:
         if project is None:
             raise ChainError(
@@ -262,7 +279,12 @@ def link_project(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def unlink_project(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(ProjectLink.objects.select_related("project", "segment"), pk=pk)
+    link = get_object_or_404(
+        ProjectLink.objects.filter(segment__chain__in=chains_for(request.user)).select_related(
+            "project", "segment"
+        ),
+        pk=pk,
+    )
     chain_id = link.segment.chain_id
     services.unlink_project(_actor(request), link)
     messages.success(request, f"已取消“{link.project.name}”与“{link.segment.name}”的关联")
@@ -272,9 +294,11 @@ def unlink_project(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def lead_new(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     segment = Segment.objects.filter(chain=chain, pk=parse_id(request.POST.get("segment")) or 0).first()
-    department = Org.objects.filter(pk=parse_id(request.POST.get("department")) or 0).first()
+    department = Org.objects.filter(
+        pk=parse_id(request.POST.get("department")) or 0, tenant_id=chain.tenant_id
+    ).first()
     try:
         if segment is None:
             raise ChainError("请选择本产业链的环节", "segment")
@@ -296,7 +320,9 @@ def lead_new(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
-    lead = get_object_or_404(Lead.objects.select_related("segment"), pk=pk)
+    lead = get_object_or_404(
+        Lead.objects.filter(segment__chain__in=chains_for(request.user)).select_related("segment"), pk=pk
+    )
     try:
         services.set_lead_status(
             _actor(request),
@@ -315,7 +341,7 @@ def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def goal(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     try:
         services.set_goal(
             _actor(request), chain, request.POST.get("year") or "", request.POST.get("output") or ""
@@ -330,7 +356,7 @@ def goal(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     try:
         snap = services.take_snapshot(
             _actor(request), chain, request.POST.get("year") or "", public_document(chain)
@@ -345,7 +371,9 @@ def snapshot(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*EDIT_ROLES)
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    snap = get_object_or_404(ChainSnapshot.objects.defer("data"), pk=pk)
+    snap = get_object_or_404(
+        ChainSnapshot.objects.filter(chain__in=chains_for(request.user)).defer("data"), pk=pk
+    )
     try:
         services.publish_snapshot(_actor(request), snap)
     except ChainError as exc:
@@ -367,8 +395,10 @@ def _zones_text(chain: Chain) -> str:
 @roles_required(*EDIT_ROLES)
 def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create a chain, or change its 链长, 链主, alliance, fund and layout zones."""
-    chain = _chain(pk) if pk is not None else None
-    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True).order_by("id"))
+    chain = _chain(request, pk) if pk is not None else None
+    city = chain.tenant_id if chain is not None else tenant_of(request.user)
+    people = User.objects.filter(role=Role.LEADER, is_active=True)
+    leaders = list((people if city is None else people.filter(org__tenant_id=city)).order_by("id"))
     values = {
         "name": chain.name if chain else "",
         "leader": str(chain.leader_id or "") if chain else "",
@@ -392,6 +422,7 @@ def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             saved = services.save_chain(
                 _actor(request),
                 chain,
+                tenant=city,
                 name=values["name"],
                 leader=leader,
                 alliance=values["alliance"][:100],
@@ -424,7 +455,7 @@ def chain_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 def segment_new(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a segment (or a sub-segment) with an optional capacity measure."""
-    chain = _chain(pk)
+    chain = _chain(request, pk)
     parent_id = parse_id(request.POST.get("parent")) if request.POST.get("parent") else None
     parent = Segment.objects.filter(pk=parent_id or 0, chain=chain).first() if parent_id else None
     position = (request.POST.get("position") or "").strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from liangping.core.models import ADMIN_ROLES, Role, User
+from liangping.core.models import ADMIN_ROLES, Org, OrgKind, Role, User
 
 AnyUser = User | AnonymousUser
 
@@ -49,3 +49,9 @@ def org_path(user: AnyUser) -> str | None:
         return None
     org = user.org  # type: ignore[union-attr]
     return org.path if org is not None else None
+
+
+def installation_city() -> int | None:
+    """The city of a single-city installation (its first city): the tenant of a city-owned row that was
+    written without one."""
+    return Org.objects.filter(kind=OrgKind.CITY).order_by("id").values_list("pk", flat=True).first()

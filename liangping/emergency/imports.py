@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from liangping.core.models import Org, OrgKind
+from liangping.core.scope import tenant_of
 from liangping.emergency.models import ChainLink, ChainRole, Person, Point, PointKind
 from liangping.sheets.bulk import audit_entry, create_objects, record_many, update_rows
 from liangping.sheets.registry import Importer, register_importer
@@ -63,11 +64,14 @@ def _n(text: str) -> str:
 
 def import_points(ctx: ImportContext) -> None:
     r = ctx.reader
+    # names are the importer's city's (two cities may each have a 市中区); another city's points are refused
+    city = tenant_of(ctx.actor) if ctx.actor is not None else None
+    units = Org.objects.all() if city is None else Org.objects.filter(tenant_id=city)
     districts: dict[str, Org] = {}
-    for org in Org.objects.filter(kind=OrgKind.DISTRICT):
+    for org in units.filter(kind=OrgKind.DISTRICT):
         for name in (org.name, *org.alias_list()):
             districts[_n(name)] = org
-    towns = {(o.parent_id, o.name): o for o in Org.objects.filter(kind=OrgKind.TOWN)}
+    towns = {(o.parent_id, o.name): o for o in units.filter(kind=OrgKind.TOWN)}
     seen: dict[str, int] = {}
     parsed = []
     for row in ctx.table.rows:
@@ -97,6 +101,19 @@ def import_points(ctx: ImportContext) -> None:
                 chain.append((role, person, phone))
         if code and name and kind and district and town:
             parsed.append((code, name, kind, district, town, village, chain))
+    if city is not None:
+        taken = set(
+            Point.objects.filter(code__in=list(seen))
+            .exclude(district__tenant_id=city)
+            .values_list("code", flat=True)
+        )
+        for code in sorted(taken, key=seen.__getitem__):
+            r.error(
+                next(row for row in ctx.table.rows if row[0] == seen[code]),
+                "code",
+                f"点位编号“{code}”已被其他城市使用，请换一个编号",
+            )
+        parsed = [p for p in parsed if p[0] not in taken]
     ctx.progress(len(ctx.table.rows), len(ctx.table.rows))
     _write(ctx, parsed, towns)
 

@@ -105,7 +105,10 @@ def console(user: User, now: dt.datetime) -> Console:
 
 def _duty_log(user: User) -> QuerySet[DutyLogEntry]:
     if scope.sees_all(user):
-        return DutyLogEntry.objects.all()
+        city = scope.city_of(user)
+        if city is None:
+            return DutyLogEntry.objects.all()
+        return DutyLogEntry.objects.filter(Q(org__tenant_id=city) | Q(warning__in=scope.warnings_for(user)))
     path = user.org.path if user.org is not None else "/-/"
     return DutyLogEntry.objects.filter(
         Q(org__path__startswith=path) | Q(warning__in=scope.warnings_for(user))

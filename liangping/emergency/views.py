@@ -147,7 +147,9 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 def _roster_orgs(user: User) -> Any:
     if scope.sees_all(user):
-        return Org.objects.filter(kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN])
+        levels = Org.objects.filter(kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.TOWN])
+        city = scope.city_of(user)
+        return levels if city is None else levels.filter(tenant_id=city)
     if user.org is None:
         return Org.objects.none()
     return Org.objects.filter(path__startswith=user.org.path, kind__in=[OrgKind.DISTRICT, OrgKind.TOWN])

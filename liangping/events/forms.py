@@ -8,6 +8,7 @@ from django import forms
 
 from liangping.core.forms import Form
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.scope import city_scope
 from liangping.events.models import OfficialKind, Team, TeamKind, Tournament
 from liangping.events.standings import CRITERIA
 
@@ -89,6 +90,9 @@ class TournamentForm(Form):
             field.queryset = Org.objects.filter(
                 kind__in=[OrgKind.CITY, OrgKind.DISTRICT, OrgKind.DEPARTMENT, OrgKind.TOWN]
             )
+            city = tournament.org.tenant_id if tournament is not None else city_scope(user)
+            if city is not None:  # a tournament stays in its city
+                field.queryset = field.queryset.filter(tenant_id=city)
         else:
             field.queryset = Org.objects.subtree(user.org).exclude(kind=OrgKind.COMPANY)
             if not self.is_bound and tournament is None:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from liangping.core.models import ADMIN_ROLES, Org, Role
-from liangping.core.scope import AnyUser, org_path, role_of, sees_everything
+from liangping.core.scope import AnyUser, city_scope, org_path, role_of, sees_everything
 from liangping.events.standings import DEFAULT_CRITERIA
 
 MANAGER_ROLES = frozenset({Role.SUPERVISOR, Role.DISTRICT, Role.DEPARTMENT})
@@ -27,18 +27,23 @@ def default_times() -> list[str]:
 
 class TournamentQuerySet(models.QuerySet["Tournament"]):
     def visible_to(self, user: AnyUser) -> TournamentQuerySet:
-        """The supervisor sees every tournament; a district or department user those its org subtree
+        """The supervisor sees every tournament of their city (the province's: every city's; a tournament
+        reaches its city through its organising org); a district or department user those its org subtree
         organises; any other signed-in user those they are an official of."""
         role = role_of(user)
         if role is None or role in ADMIN_ROLES:
             return self.none()
         if sees_everything(user):
-            return self
+            return self.in_city(city_scope(user))
         mine = Q(officials__user=user)
         path = org_path(user)
         if role in MANAGER_ROLES and path:
             mine |= Q(org__path__startswith=path)
         return self.filter(pk__in=Tournament.objects.filter(mine).values("pk"))
+
+    def in_city(self, tenant_id: int | None) -> TournamentQuerySet:
+        """The tournaments of one city; None: every city's."""
+        return self if tenant_id is None else self.filter(org__tenant_id=tenant_id)
 
     def public(self) -> TournamentQuerySet:
         return self.filter(public=True)

@@ -403,6 +403,9 @@ def add_official(actor: User, tournament: Tournament, user: User, kind: str) -> 
         raise EventError("系统管理员、安全管理员、审计管理员和已停用的账号不能担任赛事工作人员", field="user")
     if kind not in {"referee", "table"}:
         raise EventError("请选择职责", field="kind")
+    city = tournament.org.tenant_id
+    if city is not None and user.org is not None and user.org.tenant_id != city:
+        raise EventError(f"{user.name} 不是本市的账号，不能担任本赛事工作人员", field="user")
     if Official.objects.filter(tournament=tournament, user=user).exists():
         raise EventError(f"{user.name} 已是本赛事工作人员", field="user")
     official = Official.objects.create(tournament=tournament, user=user, kind=kind)

@@ -12,16 +12,27 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from liangping.cases import services as cases
 from liangping.cases.models import CaseAttachment
+from liangping.chains import services as chains
+from liangping.chains.mapdata import public_document
+from liangping.chains.models import Lead, ProjectLink
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.emergency import links
+from liangping.emergency import services as emergency
+from liangping.emergency.models import ChainRole, Contact, PointCall
+from liangping.events import services as events
+from liangping.events.models import Match
 from liangping.projects import services
 from liangping.projects.models import Level, Project, Stage
 from liangping.sheets import jobs
 from liangping.tasks import services as tasks
 from tests.api.conftest import png_bytes
 from tests.cast import Cast, make_user
+from tests.emergency.world import make_point
+from tests.events.conftest import build as build_cup
 from tests.firms.world import city_firm
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 
@@ -34,6 +45,9 @@ MARKERS = [
     "济南现场踏勘",
     "济南示例攻坚事项",
     "济南示例企业有限公司",
+    "济南示例水库",
+    "济南示例邀请赛",
+    "济南示例新材料链",
 ]
 
 
@@ -51,9 +65,14 @@ class Jinan:
     owner: User
     provincial: User  # a supervisor of the provincial office
     items: dict[str, Any]
+    chain_parts: dict[str, Any]
 
     def item(self, kind: str) -> Any:
         return self.items[kind]
+
+    def token(self) -> str:
+        """The one-time acknowledgement link of 济南's contact."""
+        return links.token_for(self.items["em_contact"].nonce)
 
 
 def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
@@ -123,6 +142,35 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
     attachment.file.save(f"case{case.pk}.pdf", ContentFile(PDF), save=True)
     path = write_xlsx(tmp_path / "JN.xlsx", [[*LEDGER_HEADER, "年度"], [*ledger_row("JN-IMP"), 2026]])
     job = jobs.create_job(supervisor, "projects", SimpleUploadedFile(path.name, path.read_bytes()))
+    # 防汛叫应: a point of 济南's 市中区 with its chain, and a live warning issued by 济南's duty office
+    point = make_point(district, "JN-M-1", "济南示例水库", "泺源街道", first_user=leader)
+    warning = emergency.issue_warning(
+        supervisor,
+        emergency.WarningDraft(
+            level="orange",
+            hazard="flood",
+            text="济南示例洪水预警",
+            valid_until=timezone.now() + dt.timedelta(hours=6),
+            point_ids=[point.pk],
+        ),
+    )
+    call = PointCall.objects.get(warning=warning)
+    contact = Contact.objects.get(call=call, role=ChainRole.FIRST)
+    # a tournament organised by 济南's 市中区, drawn and scheduled
+    cup = build_cup(
+        supervisor, district, "济南示例邀请赛", teams=2, group_count=1, group_size=2, third_place=False
+    )
+    events.draw_groups(supervisor, cup, method="random", seed="jinan")
+    events.generate_schedule(supervisor, cup)
+    # an industrial chain of 济南's, with 济南's project linked, a lead and a yearly snapshot
+    chain = chains.create_chain(supervisor, "济南示例新材料链")
+    parts = {
+        name: chains.add_segment(supervisor, chain, label, position=pos, measures=[(label, "万吨")])
+        for name, label, pos in (("cathode", "正极材料", 10), ("cell", "电芯", 30), ("pack", "PACK组装", 35))
+    }
+    chain_link = ProjectLink.objects.create(project=project, segment=parts["cell"], capacity=Decimal("5"))
+    lead = Lead.objects.create(segment=parts["cathode"], target="济南招商目标", department=department)
+    chain_snapshot = chains.take_snapshot(supervisor, chain, 2025, public_document(chain))
     items = {
         "project": project,
         "report": report,
@@ -135,6 +183,18 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         "milestone": milestone,
         "job": job,
         "firm": city_firm(city),
+        "em_point": point,
+        "em_warning": warning,
+        "em_call": call,
+        "em_contact": contact,
+        "tournament": cup,
+        "team": cup.teams.first(),
+        "match": Match.objects.filter(tournament=cup, stage="group").first(),
+        "chain": chain,
+        "chain_segment": parts["pack"],
+        "chain_link": chain_link,
+        "chain_lead": lead,
+        "chain_snapshot": chain_snapshot,
     }
     return Jinan(
         province=province,
@@ -149,4 +209,5 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         owner=owner,
         provincial=provincial,
         items=items,
+        chain_parts=parts,
     )

@@ -108,8 +108,21 @@ class World:
     firms: FirmWorld | None = None  # a studio in 滕州市 (inside) and one in 市中区 (outside), their firms
     ledgers: LedgersWorld | None = None  # the internal ledgers: sweeps, receptions, campaigns, items
 
+    def chain_part(self, name: str, where: str) -> Any:
+        """A segment of the chain (cathode, cell …) for a POST's body."""
+        return getattr(self.chains, name)
+
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
+        if kind.startswith("chain"):  # a chain is the whole city's: one item, inside
+            assert self.chains is not None and self.chain_snapshot is not None
+            return {
+                "chain": self.chains.chain,
+                "chain_segment": self.chains.pack,
+                "chain_link": self.chains.link_in,
+                "chain_lead": self.chains.lead,
+                "chain_snapshot": self.chain_snapshot,
+            }[kind]
         if kind.startswith("em_"):
             return getattr(self.emergency, f"{kind.removeprefix('em_')}_{side}")
         if kind == "project":

@@ -103,6 +103,12 @@ SEES: dict[str, dict[str, set[str]]] = {
     "reception": {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}},
     "campaign": {"inside": set(CHAIN_ROLES), "outside": {"supervisor", "leader"}},
     "stab_case": {"inside": {"supervisor", "leader", "district"}, "outside": {"supervisor", "leader"}},
+    # a chain is the city government's view of an industry: the whole city's, no outside within it
+    "chain": {"inside": set(CHAIN_ROLES)},
+    "chain_segment": {"inside": set(CHAIN_ROLES)},
+    "chain_link": {"inside": set(CHAIN_ROLES)},
+    "chain_lead": {"inside": set(CHAIN_ROLES)},
+    "chain_snapshot": {"inside": set(CHAIN_ROLES)},
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -153,11 +159,6 @@ def _firms(w: World) -> Any:
     return w.firms
 
 
-def _chain(w: World) -> Any:
-    assert w.chains is not None
-    return w.chains
-
-
 def tampering(w: World, where: str) -> dict[str, Any]:
     """A form post that would change things if the page let it through."""
     return {"name": "篡改", "title": "篡改", "version": "1", "reason": "篡改", "note": "篡改"}
@@ -180,7 +181,7 @@ class Page:
     published_ok: bool = False  # may name what the public screen shows anonymous visitors
 
     def places(self) -> list[str]:
-        return ["inside", "outside"] if self.item else ["-"]
+        return list(SEES[self.item]) if self.item else ["-"]
 
     def sees(self, who: str, where: str) -> bool:
         return not self.item or who in SEES[self.item][where]
@@ -539,12 +540,13 @@ PAGES: dict[str, Page] = {
     # -- industrial chains: read by the city government, changed by the supervisor ---------------------
     # The chain pages name only the linked projects inside the reader's scope (the leak check holds).
     "chains:list": Page(fixed("chains:list"), CHAIN_ROLES),
-    "chains:detail": Page(lambda w, where: reverse("chains:detail", args=[_chain(w).chain.pk]), CHAIN_ROLES),
-    "chains:data": Page(lambda w, where: reverse("chains:data", args=[_chain(w).chain.pk]), CHAIN_ROLES),
-    "chains:firms": Page(lambda w, where: reverse("chains:firms", args=[_chain(w).chain.pk]), CHAIN_ROLES),
+    "chains:detail": Page(of("chains:detail", "chain"), CHAIN_ROLES, "chain"),
+    "chains:data": Page(of("chains:data", "chain"), CHAIN_ROLES, "chain"),
+    "chains:firms": Page(of("chains:firms", "chain"), CHAIN_ROLES, "chain"),
     "chains:segment": Page(
-        lambda w, where: reverse("chains:segment", args=[_chain(w).pack.pk]),
+        of("chains:segment", "chain_segment"),
         SUPERVISOR,
+        "chain_segment",
         post=lambda w, where: {"parent": "", "position": "1", "target_firms": "9", "version": "1"},
     ),
     "chains:new": Page(
@@ -553,67 +555,80 @@ PAGES: dict[str, Page] = {
         post=lambda w, where: {"name": "篡改链", "zones": "", "anchors": "", "fund_size": ""},
     ),
     "chains:edit": Page(
-        lambda w, where: reverse("chains:edit", args=[_chain(w).chain.pk]),
+        of("chains:edit", "chain"),
         SUPERVISOR,
+        "chain",
         post=lambda w, where: {"name": "篡改链", "zones": "", "anchors": "", "fund_size": ""},
     ),
     "chains:segment_new": Page(
-        lambda w, where: reverse("chains:segment_new", args=[_chain(w).chain.pk]),
+        of("chains:segment_new", "chain"),
         SUPERVISOR,
+        "chain",
         post_only=True,
         post=lambda w, where: {"name": "篡改环节", "position": "5"},
         post_actor="supervisor",
     ),
     "chains:link": Page(
-        lambda w, where: reverse("chains:link", args=[_chain(w).chain.pk]),
+        of("chains:link", "chain"),
         SUPERVISOR,
+        "chain",
         post_only=True,
         post=lambda w, where: {
             "project": w.cast.inside.code,
-            "segment": _chain(w).cathode.pk,
+            "segment": w.chain_part("cathode", where).pk,
             "capacity": "2",
             "unit": "万吨",
         },
         post_actor="supervisor",
     ),
     "chains:unlink": Page(
-        lambda w, where: reverse("chains:unlink", args=[_chain(w).link_in.pk]),
+        of("chains:unlink", "chain_link"),
         SUPERVISOR,
+        "chain_link",
         post_only=True,
         post=lambda w, where: {},
         post_actor="supervisor",
     ),
     "chains:lead_new": Page(
-        lambda w, where: reverse("chains:lead_new", args=[_chain(w).chain.pk]),
+        of("chains:lead_new", "chain"),
         SUPERVISOR,
+        "chain",
         post_only=True,
-        post=lambda w, where: {"segment": _chain(w).cell.pk, "target": "篡改", "department": w.cast.fagai.pk},
+        post=lambda w, where: {
+            "segment": w.chain_part("cell", where).pk,
+            "target": "篡改",
+            "department": w.cast.fagai.pk,
+        },
         post_actor="supervisor",
     ),
     "chains:lead": Page(
-        lambda w, where: reverse("chains:lead", args=[_chain(w).lead.pk]),
+        of("chains:lead", "chain_lead"),
         SUPERVISOR,
+        "chain_lead",
         post_only=True,
-        post=lambda w, where: {"status": "signed", "version": _chain(w).lead.version},
+        post=lambda w, where: {"status": "signed", "version": w.item("chain_lead", where).version},
         post_actor="supervisor",
     ),
     "chains:goal": Page(
-        lambda w, where: reverse("chains:goal", args=[_chain(w).chain.pk]),
+        of("chains:goal", "chain"),
         SUPERVISOR,
+        "chain",
         post_only=True,
         post=lambda w, where: {"year": "2030", "output": "1500"},
         post_actor="supervisor",
     ),
     "chains:snapshot": Page(
-        lambda w, where: reverse("chains:snapshot", args=[_chain(w).chain.pk]),
+        of("chains:snapshot", "chain"),
         SUPERVISOR,
+        "chain",
         post_only=True,
         post=lambda w, where: {"year": "2022"},
         post_actor="supervisor",
     ),
     "chains:publish": Page(
-        lambda w, where: reverse("chains:publish", args=[w.chain_snapshot.pk]),
+        of("chains:publish", "chain_snapshot"),
         SUPERVISOR,
+        "chain_snapshot",
         post_only=True,
         post=lambda w, where: {},
         post_actor="supervisor",
