@@ -17,6 +17,8 @@ from liangping.core.scope import AnyUser
 
 # Where the page of a case's subject lives, by "app_label.model".
 SUBJECT_URLS = {"projects.project": "projects:detail"}
+# What a case's subject is called on its page, by "app_label.model" (apps register theirs); default 项目.
+SUBJECT_LABELS: dict[str, str] = {}
 LEAD_KINDS = (OrgKind.DEPARTMENT, OrgKind.DISTRICT)
 STATUS_TONES: dict[str, str] = {
     CaseStatus.REGISTERED: "grey",
@@ -32,6 +34,7 @@ STATUS_TONES: dict[str, str] = {
 class Subject:
     text: str
     url: str = ""
+    label: str = "项目"
 
 
 def lead_units(kinds: tuple[str, ...] = LEAD_KINDS) -> QuerySet[Org]:
@@ -97,7 +100,9 @@ def subjects_of(cases: Iterable[Case], user: AnyUser) -> dict[int, Subject]:
         url_name = SUBJECT_URLS.get(f"{ct.app_label}.{ct.model}", "")
         for pk, obj in objects.items():
             url = safe_reverse(url_name, "", pk) if url_name and pk in visible else ""
-            found[(ct_id, pk)] = Subject(str(obj), url)
+            found[(ct_id, pk)] = Subject(
+                str(obj), url, SUBJECT_LABELS.get(f"{ct.app_label}.{ct.model}", "项目")
+            )
     out = {}
     for case in cases:
         key = (case.subject_ct_id or 0, case.subject_id or 0)
