@@ -29,6 +29,7 @@ from liangping.demo.appeals_demo import load_appeals
 from liangping.demo.casework import CaseSpec, plan_cases
 from liangping.demo.chains_demo import load_chains_demo
 from liangping.demo.emergency_demo import load_emergency_demo
+from liangping.demo.firms_demo import load_firms_demo
 from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor, City
@@ -87,6 +88,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
         result.created.update(publish_quarters(today))
         result.created.update(load_chains_demo())
+        result.created.update(load_firms_demo(today))
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
         result.created["青少年足球邀请赛比赛"] = load_tournament_demo()

@@ -101,6 +101,10 @@ class Firm(models.Model):
     def level_label(self) -> str:
         return LEVEL_LABELS.get(self.credit_level, "")
 
+    @property
+    def score_text(self) -> str:
+        return num(self.score)
+
 
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def visible_to(self, user: AnyUser) -> MeasureQuerySet:

@@ -363,7 +363,7 @@ def export_register(
     qs = Firm.objects.all() if user is None else Firm.objects.visible_to(user)
     notes = [
         ("说明", "每行一个企业，按统一社会信用代码对应；修改后可在“导入台账”页面以“企业服务名录”导入"),
-        ("示例数据", "名称带“示例”的企业为示例数据，仅供演示"),
+        ("示例数据", "页面上标注“示例”的企业为示例数据，仅供演示"),
     ]
     return write_rows(
         out,
@@ -397,7 +397,7 @@ def export_measures(
     qs = Measure.objects.all() if user is None else Measure.objects.visible_to(user)
     notes = [
         ("说明", "每行一项措施，按措施编号对应；适用信用等级与榴花分区间均写明时须同时满足，区间含两端"),
-        ("示例数据", "名称带“示例”的措施为示例数据，仅供演示"),
+        ("示例数据", "页面上标注“示例”的措施为示例数据，仅供演示"),
     ]
     return write_rows(
         out,

@@ -113,6 +113,7 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, studio: Studio | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         field = cast(forms.ModelChoiceField, self.fields["butler"])
         field.queryset = services.butlers(studio) if studio is not None else User.objects.none()
 
