@@ -214,6 +214,7 @@ def _requests(rng: random.Random, firms: list[Firm], butlers: list[User], today:
     categories = ["establish", "change", "cancel"]
     count = 0
     for i, firm in enumerate(firms[:48]):
+        assert firm.studio is not None
         butler = butlers[i % len(butlers)]
         path = PATHS[i % len(PATHS)]
         day = today - dt.timedelta(days=2 + (i * 3) % 40)
@@ -231,7 +232,7 @@ def _requests(rng: random.Random, firms: list[Firm], butlers: list[User], today:
             if action == "accept":
                 engine.act(
                     case, "accept", actor=butler, lead_org=firm.studio.org, note=f"管家：{butler.name}", at=at
-                )  # type: ignore[union-attr]
+                )
             else:
                 engine.act(case, action, actor=butler, note=note, at=at)
         count += 1
