@@ -8,10 +8,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, router, transaction
+from django.db import connections, models, router, transaction
 
 from liangping.core import auditchain
-from liangping.core.models import AuditLog, User
+from liangping.core.models import AuditLog, AuditSubject, User
 
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
@@ -95,6 +95,47 @@ def bulk_record(entries: list[AuditLog], write: Callable[[list[AuditLog]], objec
             plain_qs.bulk_create(entries, batch_size=1000)
         else:
             write(entries)
+
+
+def record_objects(
+    actor: User | None,
+    action: str,
+    objects: dict[str, dict[str, dict[str, Any]]],
+    *,
+    facts: dict[str, Any] | None = None,
+    reason: str = "",
+    object_type: str = "",
+    object_repr: str = "",
+) -> AuditLog:
+    """One entry for a change of many objects at once (an import of thousands of rows).
+
+    `objects` is {model label: {primary key: {"repr": str, "verb": "create" | "update",
+    "changes": {field: [old, new]}}}}: the entry's detail lists every object and field, old → new, and
+    the chain seals it like any entry. Each object is indexed (AuditSubject) in the same transaction,
+    so its history (AuditLog.objects.about) finds the entry; `facts` are the entry's other details
+    (file, rows). Returns the saved entry.
+    """
+    using = router.db_for_write(AuditLog)
+    changes = {**(facts or {}), "objects": objects}
+    with transaction.atomic(using=using):
+        entry = record(
+            actor,
+            action,
+            None,
+            object_type=object_type,
+            object_repr=object_repr,
+            changes=changes,
+            reason=reason,
+        )
+        rows = [(entry.pk, label, str(pk)) for label, items in objects.items() for pk in items]
+        if rows:
+            connection = connections[using]
+            qn = connection.ops.quote_name
+            meta: Any = AuditSubject._meta
+            columns = ", ".join(qn(meta.get_field(n).column) for n in ("entry", "object_type", "object_id"))
+            with connection.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", rows)
+    return entry
 
 
 def record_download(

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from liangping.core.config import DEFAULTS
-from liangping.core.models import PRIVILEGED_ROLES, AccountChange, AuditLog, Role, User
+from liangping.core.models import PRIVILEGED_ROLES, AccountChange, AuditLog, AuditSubject, Role, User
 
 VERBS = {
     "create": "新建",
@@ -204,6 +204,11 @@ def is_privileged_event(entry: AuditLog, ids: set[str]) -> bool:
     )
 
 
+def subject(params: dict[str, Any]) -> tuple[str, str]:
+    """(object type, object number) the filter asks for, "" where not given."""
+    return (params.get("object_type") or "").strip(), (params.get("object_id") or "").strip()
+
+
 def filter_entries(
     params: dict[str, Any], privileged_ids: set[str] | None = None, tenant_id: int | None = None
 ) -> QuerySet[AuditLog]:
@@ -219,10 +224,15 @@ def filter_entries(
     actor = (params.get("actor") or "").strip()
     if actor:
         qs = qs.filter(Q(actor__username=actor) | Q(actor_name__icontains=actor))
-    if params.get("object_type"):
-        qs = qs.filter(object_type=params["object_type"])
-    if (params.get("object_id") or "").strip():
-        qs = qs.filter(object_id=params["object_id"].strip())
+    object_type, object_id = subject(params)
+    if object_id:  # an object's history: its own entries and the imports that carry its changes
+        carried = AuditSubject.objects.filter(object_id=object_id)
+        own = Q(object_id=object_id)
+        if object_type:
+            carried, own = carried.filter(object_type=object_type), own & Q(object_type=object_type)
+        qs = qs.filter(own | Q(pk__in=carried.values("entry_id")))
+    elif object_type:
+        qs = qs.filter(object_type=object_type)
     if params.get("action"):
         qs = qs.filter(action=params["action"])
     since: dt.date | None = params.get("since")
@@ -285,11 +295,52 @@ def _text(value: Any, choices: dict[str, str]) -> str:
     return choices.get(str(value), str(value))
 
 
-def describe(entry: AuditLog) -> list[Change]:
-    out = []
+VERB_OF_OBJECT = {"create": "新建", "update": "修改"}
+
+
+def changes_of(entry: AuditLog, object_type: str, object_id: object) -> dict[str, Any]:
+    """What `entry` changed of one object, {field: [old, new]}: its own changes, or the object's part
+    of an entry of many objects (an import)."""
     changes = entry.changes if isinstance(entry.changes, dict) else {}
+    objects = changes.get("objects")
+    if not isinstance(objects, dict):
+        return changes
+    item = (objects.get(object_type) or {}).get(str(object_id)) or {}
+    return dict(item.get("changes") or {})
+
+
+def describe(entry: AuditLog, object_type: str = "", object_id: str = "") -> list[Change]:
+    """The entry's changes in words. An entry of many objects (an import: `objects` in its changes)
+    lists, for the object asked about (`object_type`, `object_id`: its history), that object's
+    changes; otherwise how many objects of each kind it created and changed."""
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    objects = changes.get("objects")
+    if not isinstance(objects, dict):
+        return _describe_fields(entry.object_type, changes)
+    facts = {k: v for k, v in changes.items() if k != "objects"}
+    out = _describe_fields(entry.object_type, facts)
+    for label, items in objects.items():
+        if not isinstance(items, dict) or (object_type and label != object_type):
+            continue
+        item = items.get(object_id) if object_id else None
+        if isinstance(item, dict):
+            verb = VERB_OF_OBJECT.get(str(item.get("verb")), str(item.get("verb") or ""))
+            out.append(Change(object_type_label(label), "", f"{item.get('repr') or object_id}（{verb}）"))
+            fields = item.get("changes")
+            out += _describe_fields(label, fields if isinstance(fields, dict) else {})
+        elif not object_id:
+            verbs = [i.get("verb") for i in items.values() if isinstance(i, dict)]
+            counts = "、".join(
+                f"{word} {verbs.count(verb)} 个" for verb, word in VERB_OF_OBJECT.items() if verb in verbs
+            )
+            out.append(Change(object_type_label(label), "", counts or f"{len(items)} 个"))
+    return out
+
+
+def _describe_fields(object_type: str, changes: dict[str, Any]) -> list[Change]:
+    out = []
     for name, pair in changes.items():
-        label, choices = _field_label(entry.object_type, name)
+        label, choices = _field_label(object_type, name)
         if isinstance(pair, list | tuple) and len(pair) == 2:
             old, new = pair
             out.append(Change(label, _text(old, choices), _text(new, choices)))

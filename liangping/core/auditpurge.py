@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from liangping.core import auditchain
 from liangping.core.audit import record
-from liangping.core.models import AuditLog, User
+from liangping.core.models import AuditLog, AuditSubject, User
 
 MIN_RETENTION_DAYS = 180
 
@@ -80,7 +80,10 @@ def purge_before(before: dt.date, actor: User | None = None, *, today: dt.date |
             },
             reason=f"超过保留期（{retention_days()} 天）的审计日志清理",
         )
-        table = connections[using].ops.quote_name(AuditLog._meta.db_table)
+        qn = connections[using].ops.quote_name
+        table = qn(AuditLog._meta.db_table)
+        subjects = qn(AuditSubject._meta.db_table)
         with connections[using].cursor() as cursor:  # the queryset refuses delete(): this is the one way
+            cursor.execute(f"DELETE FROM {subjects} WHERE entry_id <= %s", [through_id])
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [through_id])
     return Purged(count, through_id, anchor)

@@ -150,6 +150,15 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp 
 
 
 class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def about(self, object_type: str, object_id: object) -> AuditLogQuerySet:
+        """An object's history: the entries about it, and the entries of many objects (an import)
+        whose detail carries its changes."""
+        carried = AuditSubject.objects.filter(object_type=object_type, object_id=str(object_id))
+        return self.filter(
+            models.Q(object_type=object_type, object_id=str(object_id))
+            | models.Q(pk__in=carried.values("entry_id"))
+        )
+
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("审计日志只能追加，不能修改")
 
@@ -202,6 +211,22 @@ class AuditLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("审计日志只能追加，不能删除")
+
+
+class AuditSubject(models.Model):
+    """An object whose changes one audit entry of many objects carries in its detail (an import writes
+    one entry for the whole file): lets that object's history find the entry through an index. Written
+    in the transaction of its entry, and derived from it: the entry itself is what the chain seals."""
+
+    entry = models.ForeignKey(AuditLog, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["object_type", "object_id"], name="core_auditsubj_object")]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.object_id} → {self.entry_id}"
 
 
 class Setting(models.Model):

@@ -19,6 +19,7 @@ from liangping.core.auditlog import (
     is_privileged_event,
     object_type_label,
     privileged_account_ids,
+    subject,
 )
 from liangping.core.forms import AuditFilterForm
 from liangping.core.models import Role
@@ -38,13 +39,14 @@ def audit(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     type_labels = dict(object_types)
+    object_type, object_id = subject(params)
     rows = [
         {
             "entry": e,
             "action": action_label(e.action),
             "object_type": type_labels.get(e.object_type) or object_type_label(e.object_type),
             "numbered": bool(e.object_id) and is_model(e.object_type),
-            "changes": describe(e),
+            "changes": describe(e, object_type, object_id),
             "privileged": is_privileged_event(e, privileged),
         }
         for e in page.object_list

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
 
 from liangping.core.audit import bulk_record
 from liangping.core.models import AuditLog, User
@@ -112,35 +113,78 @@ def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
         return
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]
-    qn = connection.ops.quote_name
-    log = journal.active()
-    if log is None:
-        for batch in chunks(objs, journal.chunk_size()):
-            with journal.chunk():
-                _insert_plain(model, batch)
-        return
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     prepare = [_preparer(f, connection, adding=True) for f in fields]
+    _insert(model, fields, [[p(obj) for p in prepare] for obj in objs])
+
+
+def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> None:
+    """insert_rows for rows given as {field name: value} (a related object or its key for a foreign
+    key), without building a model instance per row: a missing field takes its default, auto_now and
+    auto_now_add fields the same time for every row."""
+    if not items:
+        return
+    meta: Any = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    now = timezone.now()
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns: list[list[Any]] = []
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            columns.append([f.get_db_prep_save(now, connection)] * len(items))
+            continue
+        name, attname = f.name, f.attname
+        default = f.get_default()
+        missing = object()
+        raw = [
+            v if (v := item.get(name, missing)) is not missing else item.get(attname, default)
+            for item in items
+        ]
+        if f.is_relation:
+            raw = [v.pk if isinstance(v, models.Model) else v for v in raw]
+            columns.append(raw)
+        elif isinstance(f, PLAIN_FIELDS):
+            columns.append(raw)
+        elif isinstance(f, models.DecimalField):
+            columns.append([connection.ops.adapt_decimalfield_value(v) for v in raw])
+        elif type(f) is models.DateField:
+            columns.append([connection.ops.adapt_datefield_value(v) for v in raw])
+        else:
+            columns.append([f.get_db_prep_save(v, connection) for v in raw])
+    _insert(model, fields, [list(row) for row in zip(*columns, strict=True)])
+
+
+def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]]) -> None:
+    """INSERT rows of database values of `fields`, in batches (see insert_rows)."""
+    meta: Any = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    qn = connection.ops.quote_name
+    log = journal.active()
     columns = ", ".join(qn(f.column) for f in fields)
     head, returning = f"INSERT INTO {qn(meta.db_table)} ({columns})", f"RETURNING {qn(meta.pk.column)}"
+    if log is None:
+        marks = ", ".join(["%s"] * len(fields))
+        for batch in chunks(rows, journal.chunk_size()):
+            with journal.chunk(), connection.cursor() as cursor:
+                cursor.executemany(f"{head} VALUES ({marks})", batch)
+        return
     unnest = _unnest(fields, connection)
     if unnest is not None:
         # PostgreSQL: one array per column, so the statement is short and the same for every chunk. A
         # VALUES list of a thousand rows is a new statement of 25,000 placeholders each time, which the
         # driver parses afresh: a quarter of a 10,000-row import.
         sql = f"{head} SELECT * FROM UNNEST({unnest}) {returning}"
-        for batch in chunks(objs, journal.chunk_size()):
+        for batch in chunks(rows, journal.chunk_size()):
             with journal.chunk(), connection.cursor() as cursor:
-                columns_of = [[p(obj) for obj in batch] for p in prepare]
-                cursor.execute(sql, columns_of)
+                cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
                 log.created(model, [pk for (pk,) in cursor.fetchall()])
         return
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
-    for batch in chunks(objs, size):
+    for batch in chunks(rows, size):
         values = ", ".join([marks] * len(batch))
         with journal.chunk(), connection.cursor() as cursor:
-            cursor.execute(f"{head} VALUES {values} {returning}", [p(obj) for obj in batch for p in prepare])
+            cursor.execute(f"{head} VALUES {values} {returning}", [v for row in batch for v in row])
             log.created(model, [pk for (pk,) in cursor.fetchall()])
 
 

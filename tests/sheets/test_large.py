@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liangping.core.auditlog import changes_of
 from liangping.core.models import AuditLog
 from liangping.projects.models import Project, StageEvent
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
@@ -29,7 +30,14 @@ def test_ten_thousand_rows(imp, tmp_path):
     # (heartbeat, rows, their journal entries): the count grows with chunks, never with rows.
     assert len(queries) < 400, "lookups are loaded once and rows written in batches"
     assert Project.objects.count() == 10002 and StageEvent.objects.count() == 10000
-    assert AuditLog.objects.filter(action="project.create").count() == 10000
+    # one audit entry for the file, carrying every project's fields; each project's history finds it
+    entry = AuditLog.objects.get(action="project.import")
+    created = entry.changes["objects"]["projects.project"]
+    assert len(created) == 10000 and {c["verb"] for c in created.values()} == {"create"}
+    last = Project.objects.get(code="L09999")
+    assert AuditLog.objects.about("projects.project", last.pk).get() == entry
+    assert changes_of(entry, "projects.project", last.pk)["stage"] == [None, last.stage]
+    created_entry = entry.pk
     before = (AuditLog.objects.count(), StageEvent.objects.count())
     with CaptureQueriesContext(connection) as queries:
         again = imp(path)
@@ -43,4 +51,8 @@ def test_ten_thousand_rows(imp, tmp_path):
     result = imp(write_xlsx(tmp_path / "big2.xlsx", [LEDGER_HEADER, *changed]))
     assert result.updated == 10000
     assert StageEvent.objects.count() == 20000
-    assert AuditLog.objects.filter(action="project.update").count() == 10000
+    entry = AuditLog.objects.filter(action="project.import").latest("id")
+    updated = entry.changes["objects"]["projects.project"]
+    assert len(updated) == 10000 and {c["verb"] for c in updated.values()} == {"update"}
+    assert [e.pk for e in AuditLog.objects.about("projects.project", last.pk)] == [entry.pk, created_entry]
+    assert changes_of(entry, "projects.project", last.pk)["stage"][1] == "operating"

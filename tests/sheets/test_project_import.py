@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from liangping.core.auditlog import changes_of
 from liangping.core.models import AuditLog, Org, OrgKind, Role, User
 from liangping.projects.models import Project, Stage, StageEvent
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, ledger_rows, write_csv, write_xlsx
@@ -41,9 +42,11 @@ def test_a_valid_file_creates_projects_linked_to_existing_people_and_orgs(imp, c
     assert (project.stage, project.level) == (Stage.CONSTRUCTION, "city")
     assert (project.contact_name, project.contact_phone) == ("王工", "13900000000")
     assert project.stage_events.get().to_stage == Stage.CONSTRUCTION
-    entry = AuditLog.objects.get(action="project.create", object_id=str(project.pk))
+    entry = AuditLog.objects.about("projects.project", project.pk).get()  # its history: the import
+    assert entry.action == "project.import" and len(entry.changes["objects"]["projects.project"]) == 3
     assert entry.actor == cast.supervisor and entry.reason == "导入：ok.xlsx"
-    assert entry.changes["total_investment"] == [None, "12000.50"]
+    changes = changes_of(entry, "projects.project", project.pk)
+    assert changes["total_investment"] == [None, "12000.50"] and changes["district"] == [None, "滕州市"]
 
 
 def test_each_defect_is_reported_at_its_row_and_column(imp, tmp_path):
@@ -195,13 +198,15 @@ def test_updates_write_audit_diffs_and_stage_events(imp, cast, tmp_path):
     assert project.stage == Stage.OPERATING and project.total_investment == Decimal("2100000")
     assert project.version == cast.inside.version + 1
     assert (project.contact_name, project.contact_phone) == ("张工", "13800138000")  # column absent: kept
-    entry = AuditLog.objects.get(action="project.update")
+    entry = AuditLog.objects.about("projects.project", project.pk).get()
     assert AuditLog.objects.count() == before + 1
     assert entry.reason == "导入：upd.xlsx" and entry.actor == cast.supervisor
-    assert entry.changes["stage"] == ["construction", "operating"]
-    assert entry.changes["total_investment"] == ["2000000", "2100000"]
-    assert "industry" not in entry.changes and "contact_name" not in entry.changes
-    assert entry.changes["plan_year"] == [None, dt.date.today().year]
+    assert list(entry.changes["objects"]["projects.project"]) == [str(project.pk)]  # not the unchanged one
+    changes = changes_of(entry, "projects.project", project.pk)
+    assert changes["stage"] == ["construction", "operating"]
+    assert changes["total_investment"] == ["2000000", "2100000"]
+    assert "industry" not in changes and "contact_name" not in changes
+    assert changes["plan_year"] == [None, dt.date.today().year]
     event = StageEvent.objects.get(project=project)
     assert (event.from_stage, event.to_stage, event.author) == ("construction", "operating", cast.supervisor)
 
@@ -237,8 +242,13 @@ def test_unknown_names_create_orgs_and_inactive_users_with_warnings(imp, cast, t
     assert set(Project.objects.filter(code__startswith="NEW-").values_list("leader", flat=True)) == {
         leader.pk
     }
-    assert AuditLog.objects.filter(action="org.create").count() == 2
-    assert AuditLog.objects.filter(action="user.create").count() == 2
+    objects = AuditLog.objects.get(action="project.import").changes["objects"]
+    assert objects["core.org"][str(department.pk)]["changes"] == {
+        "name": [None, "市新设局"],
+        "kind": [None, "department"],
+    }
+    assert len(objects["core.org"]) == 2 and len(objects["core.user"]) == 2
+    assert AuditLog.objects.about("core.user", leader.pk).get().action == "project.import"
     again_result = imp(tmp_path / "new.xlsx")
     assert again_result.warnings == [] and again_result.unchanged == 2
 

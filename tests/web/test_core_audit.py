@@ -12,6 +12,7 @@ from django.utils import timezone
 from liangping.core.audit import record
 from liangping.core.config import set_setting
 from liangping.core.models import AuditLog
+from liangping.projects.models import Project
 
 
 @pytest.fixture
@@ -133,3 +134,36 @@ def test_every_entry_reads_in_chinese(client, cast):
     assert "文件：分级结果_2026年11月.xlsx" in page and "筛选条件：考核期：2026-11" in page
     assert "问题·逾期升级督办" in page and "攻坚事项月报·退回" in page and "接口令牌·撤销" in page
     assert f"（编号 {cast.inside.pk}）" in page  # a record's number, beside its name
+
+
+@pytest.mark.django_db
+def test_a_projects_history_shows_its_changes_from_an_import(client, log, tmp_path):
+    """An import writes one entry for the file; a project's history (the log filtered to that project)
+    finds it and shows that project's fields, old → new, and no other project's."""
+    from liangping.sheets.runner import run_import
+    from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
+
+    rows = [ledger_row(log.inside.code, log.inside.name, **{"总投资（万元）": "2100000", "建设阶段": "投产"})]
+    rows += [ledger_row(f"H{i}", f"新导入项目{i}") for i in range(3)]
+    result = run_import(
+        "projects", write_xlsx(tmp_path / "h.xlsx", [LEDGER_HEADER, *rows]), actor=log.supervisor
+    )
+    assert result.ok and (result.created, result.updated) == (3, 1)
+    client.force_login(log.auditor)
+    get = lambda **q: re.sub(r"<[^>]+>", " ", client.get("/audit/", q).content.decode())  # noqa: E731
+    history = get(object_type="projects.project", object_id=str(log.inside.pk))
+    assert rows_of(history) == 2  # the import and the earlier edit
+    assert "项目·导入" in history and "导入项目台账：h.xlsx" in history
+    assert "建设阶段：开工建设 → 竣工投产" in history and "总投资（万元）：2000000 → 2100000" in history
+    assert "新导入项目" not in history and "旧名 → 新名" in history
+    new = Project.objects.get(code="H1")
+    history = get(object_id=str(new.pk), object_type="projects.project")
+    assert rows_of(history) == 1 and "H1 新导入项目1（新建）" in history and "开工建设" in history
+    assert "竣工投产" not in history
+    # the whole log shows the import as counts, not ten thousand lines
+    page = get()
+    assert "项目：新建 3 个、修改 1 个" in page and "行数：4" in page
+
+
+def rows_of(text: str) -> int:
+    return len(re.findall(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", text))

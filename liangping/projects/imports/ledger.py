@@ -13,13 +13,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from liangping.core.audit import diff, snapshot
+from liangping.core.audit import diff, plain, record_objects, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.core.scope import tenant_of
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
 from liangping.projects.services import PROJECT_FIELDS, plan_warning
-from liangping.sheets.bulk import audit_entry, chunks, create_objects, insert_rows, record_many, update_rows
+from liangping.sheets import journal
+from liangping.sheets.bulk import chunks, create_objects, insert_rows, insert_values, update_rows
 from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
@@ -109,6 +110,7 @@ class ProjectLedgerImport:
         self.new_users: list[User] = []
         self.plan_year = self.r.year("annual_plan") or timezone.localdate().year
         self.blanks: dict[str, list[int]] = {}  # field → rows whose cell was blank
+        self.audit: dict[str, dict[str, dict[str, Any]]] = {}  # the import's entry: model → key → change
 
     # -- parsing ---------------------------------------------------------------------------------
     def parse(self, row: Row) -> dict[str, Any] | None:
@@ -294,6 +296,7 @@ class ProjectLedgerImport:
             self._save_new_orgs_and_users()
             self._create(creates)
             self._update(updates)
+            self._record()
 
     def _report_kept(self, existing: dict[str, Project]) -> None:
         """One warning per column whose blank cells keep a value the ledger holds (never a silent
@@ -340,65 +343,67 @@ class ProjectLedgerImport:
                 setattr(project, field, (users if field in ("leader", "specialist") else orgs).get(pk))
 
     def _save_new_orgs_and_users(self) -> None:
-        actor, reason = self.ctx.actor, self.ctx.reason
-        entries = []
         if self.new_orgs:
             create_objects(Org, self.new_orgs)
             for org in self.new_orgs:
                 org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
             update_rows(Org, self.new_orgs, ["path"])
-            entries += [
-                audit_entry(actor, "org.create", o, {"name": [None, o.name], "kind": [None, o.kind]}, reason)
+            self.audit["core.org"] = {
+                str(o.pk): _created(o, {"name": [None, o.name], "kind": [None, o.kind]})
                 for o in self.new_orgs
-            ]
+            }
         if self.new_users:
             create_objects(User, self.new_users)
-            entries += [
-                audit_entry(
-                    actor,
-                    "user.create",
-                    u,
-                    {"display_name": [None, u.display_name], "role": [None, u.role]},
-                    reason,
-                )
+            self.audit["core.user"] = {
+                str(u.pk): _created(u, {"display_name": [None, u.display_name], "role": [None, u.role]})
                 for u in self.new_users
-            ]
-        record_many(entries)
+            }
 
     def _create(self, creates: list[dict[str, Any]]) -> None:
-        actor, reason, today = self.ctx.actor, self.ctx.reason, timezone.localdate()
-        projects = [Project(**values) for values in creates]
-        for project in projects:  # a new project's plan without its year: the header's, else this year
-            if project.annual_plan is not None and project.plan_year is None:
-                project.plan_year = self.plan_year
-        insert_rows(Project, projects)
+        if not creates:
+            return
+        actor, today = self.ctx.actor, timezone.localdate()
+        for values in creates:  # a new project's plan without its year: the header's, else this year
+            if values.get("annual_plan") is not None and values.get("plan_year") is None:
+                values["plan_year"] = self.plan_year
+        insert_values(Project, creates)
         ids: dict[str, int] = {}
-        for chunk in chunks([p.code for p in projects], 900):
+        for chunk in chunks([v["code"] for v in creates], 900):
             ids.update(Project.objects.filter(code__in=chunk).values_list("code", "pk"))
-        for project in projects:
-            project.pk = ids[project.code]
-            project._state.adding = False
-        insert_rows(
+        insert_values(
             StageEvent,
             [
-                StageEvent(
-                    project=p, from_stage="", to_stage=p.stage, date=today, author=actor, note="导入建档"
-                )
-                for p in projects
+                {
+                    "project_id": ids[v["code"]],
+                    "from_stage": "",
+                    "to_stage": v["stage"],
+                    "date": today,
+                    "author": actor,
+                    "note": "导入建档",
+                }
+                for v in creates
             ],
         )
-        record_many(
-            [
-                audit_entry(actor, "project.create", p, diff({}, snapshot(p, AUDIT_FIELDS)), reason)
-                for p in projects
-            ]
-        )
+        shown = _Shown()
+        concrete = {f.name: f for f in Project._meta.concrete_fields}
+        defaults = {f: shown(f, concrete[f].get_default()) for f in AUDIT_FIELDS}
+        projects = self.audit.setdefault("projects.project", {})
+        for values in creates:  # as diff({}, snapshot(project)) gives it: every field that holds a value
+            after = {f: shown(f, values[f]) if f in values else defaults[f] for f in AUDIT_FIELDS}
+            projects[str(ids[values["code"]])] = {
+                "repr": f"{values['code']} {values['name']}"[:255],
+                "verb": "create",
+                "changes": {f: [None, v] for f, v in after.items() if v is not None},
+            }
 
     def _update(self, updates: list[tuple[Project, dict[str, Any]]]) -> None:
+        if not updates:
+            return
         actor, reason = self.ctx.actor, self.ctx.reason
         today, now = timezone.localdate(), timezone.now()
         fields: set[str] = {"version", "updated_at"}
-        events, entries = [], []
+        events = []
+        projects = self.audit.setdefault("projects.project", {})
         self._attach_related([p for p, _v in updates])
         for project, values in updates:
             changed = [f for f in AUDIT_FIELDS if f in values and not _same(project, f, values[f])]
@@ -420,14 +425,51 @@ class ProjectLedgerImport:
                         note=reason,
                     )
                 )
-            entries.append(
-                audit_entry(
-                    actor, "project.update", project, diff(before, snapshot(project, changed)), reason
-                )
-            )
+            projects[str(project.pk)] = {
+                "repr": str(project)[:255],
+                "verb": "update",
+                "changes": diff(before, snapshot(project, changed)),
+            }
         update_rows(Project, [p for p, _v in updates], sorted(fields))
         insert_rows(StageEvent, events)
-        record_many(entries)
+
+    def _record(self) -> None:
+        """One audit entry for the whole file: every project, department, company and person it created
+        or changed, field by field (old → new), found from each one's history (AuditLog.objects.about)."""
+        if not any(self.audit.values()):
+            return
+        result = self.ctx.result
+        with journal.chunk():
+            record_objects(
+                self.ctx.actor,
+                "project.import",
+                self.audit,
+                facts={"file": self.ctx.filename, "rows": result.created + result.updated},
+                reason=self.ctx.reason,
+                object_type="projects.project",
+                object_repr=f"导入项目台账：{self.ctx.filename}"[:255],
+            )
+
+
+class _Shown:
+    """A field value as the audit log shows it (core.audit.snapshot): a related object by its name."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, Any], str] = {}
+
+    def __call__(self, field: str, value: Any) -> Any:
+        if field in FK_FIELDS:
+            if value is None:
+                return None
+            key = (field, value.pk)
+            if key not in self.names:
+                self.names[key] = str(value)
+            return self.names[key]
+        return plain(value)
+
+
+def _created(obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    return {"repr": str(obj)[:255], "verb": "create", "changes": changes}
 
 
 def import_projects(ctx: ImportContext) -> None:
