@@ -91,14 +91,42 @@ def _str_keys(value: Any) -> bool:
     return True
 
 
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _as_stored(changes: Any) -> Any:
     """`changes` as the JSON column gives it back. Tuples already serialise as lists; only keys that
-    are not strings (numbers become strings and sort differently) need the round trip. A large detail
-    (an import's entry: thousands of objects) takes the round trip at once: json's C code walks it
-    faster than the check in Python, and the result is the same."""
-    if isinstance(changes, dict) and len(changes) <= 64 and "objects" not in changes:
-        return changes if _str_keys(changes) else json.loads(json.dumps(changes))
-    return json.loads(json.dumps(changes))
+    are not strings (numbers become strings and sort differently) need the round trip. An entry of
+    many objects (an import: core.audit.record_objects) is checked level by level, its lists of
+    plain values at C speed."""
+    if isinstance(changes, dict) and isinstance(changes.get("objects"), dict):
+        return changes if _objects_str_keys(changes) else json.loads(json.dumps(changes))
+    return changes if _str_keys(changes) else json.loads(json.dumps(changes))
+
+
+def _objects_str_keys(changes: dict[str, Any]) -> bool:
+    rest = {k: v for k, v in changes.items() if k != "objects"}
+    if not all(isinstance(k, str) for k in changes) or not _str_keys(rest):
+        return False
+    for part in changes["objects"].values():
+        if not isinstance(part, dict):
+            if not _str_keys(part):
+                return False
+            continue
+        for key, value in part.items():
+            if not isinstance(key, str):
+                return False
+            if key != "created" or not isinstance(value, dict):
+                if not _str_keys(value):
+                    return False
+                continue
+            if not all(isinstance(k, str) for k in value):
+                return False
+            for row in value.values():  # [name, value, value, …]: plain values need no walk
+                if not isinstance(row, list) or not set(map(type, row)) <= SCALARS:
+                    if not _str_keys(row):
+                        return False
+    return True
 
 
 def canonical(entry: Any) -> bytes:

@@ -295,7 +295,26 @@ def _text(value: Any, choices: dict[str, str]) -> str:
     return choices.get(str(value), str(value))
 
 
-VERB_OF_OBJECT = {"create": "新建", "update": "修改"}
+def _carried(
+    objects: dict[str, Any], object_type: str, object_id: str
+) -> tuple[str, str, dict[str, Any]] | None:
+    """(name, 新建/修改, {field: [old, new]}) of one object in an entry of many objects (ObjectChanges)."""
+    part = objects.get(object_type)
+    if not isinstance(part, dict):
+        return None
+    created, updated = part.get("created") or {}, part.get("updated") or {}
+    if object_id in created:
+        name, *values = created[object_id]
+        fields = part.get("fields") or []
+        return (
+            str(name),
+            "新建",
+            {f: [None, v] for f, v in zip(fields, values, strict=False) if v is not None},
+        )
+    if object_id in updated:
+        name, changes = updated[object_id]
+        return str(name), "修改", dict(changes or {})
+    return None
 
 
 def changes_of(entry: AuditLog, object_type: str, object_id: object) -> dict[str, Any]:
@@ -305,8 +324,8 @@ def changes_of(entry: AuditLog, object_type: str, object_id: object) -> dict[str
     objects = changes.get("objects")
     if not isinstance(objects, dict):
         return changes
-    item = (objects.get(object_type) or {}).get(str(object_id)) or {}
-    return dict(item.get("changes") or {})
+    carried = _carried(objects, object_type, str(object_id))
+    return carried[2] if carried is not None else {}
 
 
 def describe(entry: AuditLog, object_type: str = "", object_id: str = "") -> list[Change]:
@@ -317,23 +336,23 @@ def describe(entry: AuditLog, object_type: str = "", object_id: str = "") -> lis
     objects = changes.get("objects")
     if not isinstance(objects, dict):
         return _describe_fields(entry.object_type, changes)
-    facts = {k: v for k, v in changes.items() if k != "objects"}
-    out = _describe_fields(entry.object_type, facts)
-    for label, items in objects.items():
-        if not isinstance(items, dict) or (object_type and label != object_type):
+    out = _describe_fields(entry.object_type, {k: v for k, v in changes.items() if k != "objects"})
+    for label, part in objects.items():
+        if not isinstance(part, dict) or (object_type and label != object_type):
             continue
-        item = items.get(object_id) if object_id else None
-        if isinstance(item, dict):
-            verb = VERB_OF_OBJECT.get(str(item.get("verb")), str(item.get("verb") or ""))
-            out.append(Change(object_type_label(label), "", f"{item.get('repr') or object_id}（{verb}）"))
-            fields = item.get("changes")
-            out += _describe_fields(label, fields if isinstance(fields, dict) else {})
-        elif not object_id:
-            verbs = [i.get("verb") for i in items.values() if isinstance(i, dict)]
-            counts = "、".join(
-                f"{word} {verbs.count(verb)} 个" for verb, word in VERB_OF_OBJECT.items() if verb in verbs
-            )
-            out.append(Change(object_type_label(label), "", counts or f"{len(items)} 个"))
+        if object_id:
+            carried = _carried(objects, label, object_id)
+            if carried is not None:
+                name, verb, fields = carried
+                out.append(Change(object_type_label(label), "", f"{name}（{verb}）"))
+                out += _describe_fields(label, fields)
+            continue
+        counts = [
+            f"{verb} {len(part[key])} 个"
+            for key, verb in (("created", "新建"), ("updated", "修改"))
+            if part.get(key)
+        ]
+        out.append(Change(object_type_label(label), "", "、".join(counts)))
     return out
 
 

@@ -45,7 +45,7 @@ def test_json_report_and_exit_status_zero(cast, tmp_path, capsys):
     assert report["dry_run"] is False
     entry = AuditLog.objects.get(action="project.import")  # one entry for the file
     assert entry.actor == cast.supervisor  # the first active supervisor
-    assert len(entry.changes["objects"]["projects.project"]) == 2
+    assert len(entry.changes["objects"]["projects.project"]["created"]) == 2
 
 
 def test_refused_import_exits_one_with_every_error(cast, tmp_path, capsys):

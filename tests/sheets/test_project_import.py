@@ -43,7 +43,9 @@ def test_a_valid_file_creates_projects_linked_to_existing_people_and_orgs(imp, c
     assert (project.contact_name, project.contact_phone) == ("王工", "13900000000")
     assert project.stage_events.get().to_stage == Stage.CONSTRUCTION
     entry = AuditLog.objects.about("projects.project", project.pk).get()  # its history: the import
-    assert entry.action == "project.import" and len(entry.changes["objects"]["projects.project"]) == 3
+    assert (
+        entry.action == "project.import" and len(entry.changes["objects"]["projects.project"]["created"]) == 3
+    )
     assert entry.actor == cast.supervisor and entry.reason == "导入：ok.xlsx"
     changes = changes_of(entry, "projects.project", project.pk)
     assert changes["total_investment"] == [None, "12000.50"] and changes["district"] == [None, "滕州市"]
@@ -201,7 +203,9 @@ def test_updates_write_audit_diffs_and_stage_events(imp, cast, tmp_path):
     entry = AuditLog.objects.about("projects.project", project.pk).get()
     assert AuditLog.objects.count() == before + 1
     assert entry.reason == "导入：upd.xlsx" and entry.actor == cast.supervisor
-    assert list(entry.changes["objects"]["projects.project"]) == [str(project.pk)]  # not the unchanged one
+    assert list(entry.changes["objects"]["projects.project"]["updated"]) == [
+        str(project.pk)
+    ]  # not the unchanged one
     changes = changes_of(entry, "projects.project", project.pk)
     assert changes["stage"] == ["construction", "operating"]
     assert changes["total_investment"] == ["2000000", "2100000"]
@@ -243,11 +247,12 @@ def test_unknown_names_create_orgs_and_inactive_users_with_warnings(imp, cast, t
         leader.pk
     }
     objects = AuditLog.objects.get(action="project.import").changes["objects"]
-    assert objects["core.org"][str(department.pk)]["changes"] == {
+    entry = AuditLog.objects.get(action="project.import")
+    assert changes_of(entry, "core.org", department.pk) == {
         "name": [None, "市新设局"],
         "kind": [None, "department"],
     }
-    assert len(objects["core.org"]) == 2 and len(objects["core.user"]) == 2
+    assert len(objects["core.org"]["created"]) == 2 and len(objects["core.user"]["created"]) == 2
     assert AuditLog.objects.about("core.user", leader.pk).get().action == "project.import"
     again_result = imp(tmp_path / "new.xlsx")
     assert again_result.warnings == [] and again_result.unchanged == 2

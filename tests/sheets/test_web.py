@@ -60,7 +60,7 @@ def test_upload_preview_confirm_sync(supervisor_client, cast, tmp_path, settings
     assert job.status == JobStatus.DONE and job.rows_done == 4 and job.finished_at is not None
     assert Project.objects.filter(code__in=["T00001", "W"]).count() == 2
     entry = AuditLog.objects.get(action="project.import", actor=cast.supervisor)
-    assert len(entry.changes["objects"]["projects.project"]) == 4
+    assert len(entry.changes["objects"]["projects.project"]["created"]) == 4
     done = supervisor_client.get(reverse("sheets:job", args=[job.pk])).content.decode()
     assert "导入完成" in done and "确认导入" not in done
     supervisor_client.post(reverse("sheets:job_confirm", args=[job.pk]))  # a second click does nothing

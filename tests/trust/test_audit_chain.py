@@ -233,3 +233,31 @@ def test_sm3_is_available_by_name(cast, settings):
     settings.LIANGPING_AUDIT_HASH = "sm3"
     write_some(cast, 3)
     assert auditchain.verify(AuditLog).broken is None
+
+
+@pytest.mark.django_db
+def test_an_entry_of_many_objects_is_sealed_as_stored_and_purged_with_its_index(cast):
+    """An import's one entry (record_objects) verifies after the round trip through the JSON column,
+    also when a caller gave numbers as keys; its objects' history finds it; a purge drops the index."""
+    from liangping.core.audit import ObjectChanges, record_objects
+    from liangping.core.models import AuditSubject
+
+    projects = ObjectChanges(["name", "stage"])
+    projects.created = {str(i): [f"P{i}", f"项目{i}", "signed"] for i in range(1, 300)}
+    projects.updated = {"300": ["P300", {"stage": ["signed", "construction"]}]}
+    odd = ObjectChanges(["name"])
+    odd.created = {7: ["七", "七"], 10: ["十", "十"]}  # type: ignore[dict-item]  # keys that are no strings
+    entry = record_objects(
+        cast.supervisor,
+        "project.import",
+        {"projects.project": projects, "core.org": odd},
+        facts={"rows": 300},
+    )
+    assert entry is not None and AuditSubject.objects.filter(entry_id=entry.pk).count() == 302
+    assert auditchain.verify(AuditLog).broken is None
+    assert AuditLog.objects.about("projects.project", 300).get() == entry
+    assert AuditLog.objects.about("core.org", 10).get() == entry
+    assert record_objects(cast.supervisor, "project.import", {"projects.project": ObjectChanges([])}) is None
+    age([entry], 365)
+    purge_before(timezone.localdate() - dt.timedelta(days=180))
+    assert not AuditSubject.objects.exists() and auditchain.verify(AuditLog).broken is None

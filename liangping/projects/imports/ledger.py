@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
 
-from liangping.core.audit import diff, plain, record_objects, snapshot
+from liangping.core.audit import ObjectChanges, diff, plain, record_objects, snapshot
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.core.scope import tenant_of
@@ -110,57 +111,110 @@ class ProjectLedgerImport:
         self.new_users: list[User] = []
         self.plan_year = self.r.year("annual_plan") or timezone.localdate().year
         self.blanks: dict[str, list[int]] = {}  # field → rows whose cell was blank
-        self.audit: dict[str, dict[str, dict[str, Any]]] = {}  # the import's entry: model → key → change
+        self.memo: dict[tuple[Any, ...], tuple[Any, list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        # the import's audit entry: what it did to each model's objects
+        self.audit = {
+            "projects.project": ObjectChanges(AUDIT_FIELDS),
+            "core.org": ObjectChanges(["name", "kind"]),
+            "core.user": ObjectChanges(["display_name", "role"]),
+        }
 
     # -- parsing ---------------------------------------------------------------------------------
     def parse(self, row: Row) -> dict[str, Any] | None:
-        r, errors = self.r, self.ctx.result.errors
+        r, errors, cached = self.r, self.ctx.result.errors, self._cached
         before = len(errors)
         values: dict[str, Any] = {
             "code": r.key(row, "code", max_length=50),
             "name": r.key(row, "name", max_length=200),
         }
-        if level := r.text(row, "level"):
-            values["level"] = LEVELS.get(_key(level))
-            if values["level"] is None:
-                r.error(row, "level", f"项目级别“{level}”无法识别，请填写“省重点”或“市重点”")
-        district = self._district(row)
+        written, level = cached("level", row, self._level)
+        if written:
+            values["level"] = level
+        district = cached("district", row, self._district)
         values["district"] = district
         # a blank cell keeps what the ledger holds (KEEP_BLANK): only written cells are values
-        for field, limit in (("industry", 60), ("contact_name", 50), ("contact_phone", 30)):
+        for field, limit in (("industry", 60), ("contact_name", 50)):
             if not self._blank(row, field):
-                values[field] = r.text(row, field, max_length=limit)
-        if MASKED.search(values.get("contact_phone", "")):
-            del values["contact_phone"]
-            r.warn(row, "contact_phone", "联系电话是脱敏后的号码（含 ****），保留系统中的原号码")
+                values[field] = cached(field, row, lambda row, f=field, n=limit: r.text(row, f, max_length=n))
+        if not self._blank(row, "contact_phone"):
+            values["contact_phone"] = r.text(row, "contact_phone", max_length=30)
+            if MASKED.search(values["contact_phone"]):
+                del values["contact_phone"]
+                r.warn(row, "contact_phone", "联系电话是脱敏后的号码（含 ****），保留系统中的原号码")
         if not self._blank(row, "unit"):
-            values["unit"] = self._company(row, district)
+            values["unit"] = cached("unit", row, lambda row: self._company(row, district), id(district))
         values["total_investment"] = r.money(row, "total_investment", required=True)
         if not self._blank(row, "annual_plan"):
             values["annual_plan"] = r.money(row, "annual_plan")
         if warning := plan_warning(values["total_investment"], values.get("annual_plan")):
             r.warn(row, "annual_plan", warning)
         if not self._blank(row, "plan_year"):
-            values["plan_year"] = self._plan_year(row)
+            values["plan_year"] = cached("plan_year", row, self._plan_year)
         elif values.get("annual_plan") is not None and not r.has("plan_year"):
             values["plan_year"] = self.plan_year  # the header's year (2026年计划投资), else this year
-        stage = r.text(row, "stage", required=True)
-        if stage:
-            values["stage"] = STAGES.get(_key(stage))
-            if values["stage"] is None:
-                r.error(row, "stage", f"建设阶段“{stage}”无法识别，请填写：{STAGE_NAMES}")
+        written, stage = cached("stage", row, self._stage)
+        if written:
+            values["stage"] = stage
         for field in ("planned_start", "planned_end"):
             if not self._blank(row, field):
-                values[field] = r.month(row, field)
+                values[field] = cached(field, row, lambda row, f=field: r.month(row, f))
         if not self._blank(row, "department"):
-            values["department"] = self._department(row)
+            values["department"] = cached("department", row, self._department)
         for field, role, label in (
             ("leader", Role.LEADER, "包保市领导"),
             ("specialist", Role.SPECIALIST, "项目专员"),
         ):
             if not self._blank(row, field):
-                values[field] = self._person(row, field, role, label)
+                values[field] = cached(
+                    field, row, lambda row, f=field, o=role, t=label: self._person(row, f, o, t)
+                )
         return values if len(errors) == before else None
+
+    def _cached(self, field: str, row: Row, read: Callable[[Row], Any], context: Any = None) -> Any:
+        """`read(row)` of a column whose values repeat (districts, stages, people, dates): computed once
+        per distinct cell (and `context`), then replayed with the same errors and warnings at each
+        row, so the report is the one reading every cell gives. A reading with a side effect (a new
+        department, company or person, warned once) is cached as a second reading gives it."""
+        raw = self.r.raw(row, field)
+        key = (field, type(raw), raw, context)
+        hit = self.memo.get(key)
+        if hit is None:
+            value = read(row)
+            errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
+            marks = len(errors), len(warnings)
+            again = read((row[0], row[1]))
+            said = (errors[marks[0] :], warnings[marks[1] :])
+            del errors[marks[0] :], warnings[marks[1] :]
+            self.memo[key] = (
+                again,
+                [(i.column, i.message) for i in said[0]],
+                [(i.column, i.message) for i in said[1]],
+            )
+            return value
+        value, errors_said, warnings_said = hit
+        for column, message in errors_said:
+            self.ctx.result.errors.append(Issue(row[0], column, message))
+        for column, message in warnings_said:
+            self.ctx.result.warnings.append(Issue(row[0], column, message))
+        return value
+
+    def _level(self, row: Row) -> tuple[bool, str | None]:
+        level = self.r.text(row, "level")
+        if not level:
+            return False, None
+        value = LEVELS.get(_key(level))
+        if value is None:
+            self.r.error(row, "level", f"项目级别“{level}”无法识别，请填写“省重点”或“市重点”")
+        return True, value
+
+    def _stage(self, row: Row) -> tuple[bool, str | None]:
+        stage = self.r.text(row, "stage", required=True)
+        if not stage:
+            return False, None
+        value = STAGES.get(_key(stage))
+        if value is None:
+            self.r.error(row, "stage", f"建设阶段“{stage}”无法识别，请填写：{STAGE_NAMES}")
+        return True, value
 
     def _blank(self, row: Row, field: str) -> bool:
         """No such column, or an empty cell: the ledger's value is kept (and reported, see `run`)."""
@@ -348,15 +402,11 @@ class ProjectLedgerImport:
             for org in self.new_orgs:
                 org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
             update_rows(Org, self.new_orgs, ["path"])
-            self.audit["core.org"] = {
-                str(o.pk): _created(o, {"name": [None, o.name], "kind": [None, o.kind]})
-                for o in self.new_orgs
-            }
+            self.audit["core.org"].created = {str(o.pk): [o.name, o.name, o.kind] for o in self.new_orgs}
         if self.new_users:
             create_objects(User, self.new_users)
-            self.audit["core.user"] = {
-                str(u.pk): _created(u, {"display_name": [None, u.display_name], "role": [None, u.role]})
-                for u in self.new_users
+            self.audit["core.user"].created = {
+                str(u.pk): [str(u), u.display_name, u.role] for u in self.new_users
             }
 
     def _create(self, creates: list[dict[str, Any]]) -> None:
@@ -384,17 +434,23 @@ class ProjectLedgerImport:
                 for v in creates
             ],
         )
-        shown = _Shown()
+        # the audit entry's values as core.audit.snapshot shows them, column by column
         concrete = {f.name: f for f in Project._meta.concrete_fields}
-        defaults = {f: shown(f, concrete[f].get_default()) for f in AUDIT_FIELDS}
-        projects = self.audit.setdefault("projects.project", {})
-        for values in creates:  # as diff({}, snapshot(project)) gives it: every field that holds a value
-            after = {f: shown(f, values[f]) if f in values else defaults[f] for f in AUDIT_FIELDS}
-            projects[str(ids[values["code"]])] = {
-                "repr": f"{values['code']} {values['name']}"[:255],
-                "verb": "create",
-                "changes": {f: [None, v] for f, v in after.items() if v is not None},
-            }
+        columns = []
+        for field in AUDIT_FIELDS:
+            default = concrete[field].get_default()
+            column = [v.get(field, default) for v in creates]
+            if field in FK_FIELDS:
+                names: dict[Any, str | None] = {None: None}
+                column = [names[o] if o in names else names.setdefault(o, str(o)) for o in column]
+            elif field in ("total_investment", "annual_plan", "planned_start", "planned_end"):
+                column = [plain(v) for v in column]
+            columns.append(column)
+        names_of = [f"{v['code']} {v['name']}"[:255] for v in creates]
+        self.audit["projects.project"].created = {
+            str(ids[v["code"]]): [name, *row]
+            for v, name, row in zip(creates, names_of, zip(*columns, strict=True), strict=True)
+        }
 
     def _update(self, updates: list[tuple[Project, dict[str, Any]]]) -> None:
         if not updates:
@@ -403,7 +459,7 @@ class ProjectLedgerImport:
         today, now = timezone.localdate(), timezone.now()
         fields: set[str] = {"version", "updated_at"}
         events = []
-        projects = self.audit.setdefault("projects.project", {})
+        projects = self.audit["projects.project"].updated
         self._attach_related([p for p, _v in updates])
         for project, values in updates:
             changed = [f for f in AUDIT_FIELDS if f in values and not _same(project, f, values[f])]
@@ -425,11 +481,7 @@ class ProjectLedgerImport:
                         note=reason,
                     )
                 )
-            projects[str(project.pk)] = {
-                "repr": str(project)[:255],
-                "verb": "update",
-                "changes": diff(before, snapshot(project, changed)),
-            }
+            projects[str(project.pk)] = [str(project)[:255], diff(before, snapshot(project, changed))]
         update_rows(Project, [p for p, _v in updates], sorted(fields))
         insert_rows(StageEvent, events)
 
@@ -437,7 +489,7 @@ class ProjectLedgerImport:
         """One audit entry for the whole file: every project, department, company and person it created
         or changed, field by field (old → new), found from each one's history (AuditLog.objects.about)."""
         if not any(self.audit.values()):
-            return
+            return  # nothing written
         result = self.ctx.result
         with journal.chunk():
             record_objects(
@@ -449,27 +501,6 @@ class ProjectLedgerImport:
                 object_type="projects.project",
                 object_repr=f"导入项目台账：{self.ctx.filename}"[:255],
             )
-
-
-class _Shown:
-    """A field value as the audit log shows it (core.audit.snapshot): a related object by its name."""
-
-    def __init__(self) -> None:
-        self.names: dict[tuple[str, Any], str] = {}
-
-    def __call__(self, field: str, value: Any) -> Any:
-        if field in FK_FIELDS:
-            if value is None:
-                return None
-            key = (field, value.pk)
-            if key not in self.names:
-                self.names[key] = str(value)
-            return self.names[key]
-        return plain(value)
-
-
-def _created(obj: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    return {"repr": str(obj)[:255], "verb": "create", "changes": changes}
 
 
 def import_projects(ctx: ImportContext) -> None:
