@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -135,7 +136,7 @@ class ProjectLedgerImport:
         # a blank cell keeps what the ledger holds (KEEP_BLANK): only written cells are values
         for field, limit in (("industry", 60), ("contact_name", 50)):
             if not self._blank(row, field):
-                values[field] = cached(field, row, lambda row, f=field, n=limit: r.text(row, f, max_length=n))
+                values[field] = cached(field, row, partial(r.text, field=field, max_length=limit))
         if not self._blank(row, "contact_phone"):
             values["contact_phone"] = r.text(row, "contact_phone", max_length=30)
             if MASKED.search(values["contact_phone"]):
@@ -157,7 +158,7 @@ class ProjectLedgerImport:
             values["stage"] = stage
         for field in ("planned_start", "planned_end"):
             if not self._blank(row, field):
-                values[field] = cached(field, row, lambda row, f=field: r.month(row, f))
+                values[field] = cached(field, row, partial(r.month, field=field))
         if not self._blank(row, "department"):
             values["department"] = cached("department", row, self._department)
         for field, role, label in (
@@ -165,9 +166,7 @@ class ProjectLedgerImport:
             ("specialist", Role.SPECIALIST, "项目专员"),
         ):
             if not self._blank(row, field):
-                values[field] = cached(
-                    field, row, lambda row, f=field, o=role, t=label: self._person(row, f, o, t)
-                )
+                values[field] = cached(field, row, partial(self._person, field=field, role=role, label=label))
         return values if len(errors) == before else None
 
     def _cached(self, field: str, row: Row, read: Callable[[Row], Any], context: Any = None) -> Any:
