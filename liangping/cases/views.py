@@ -17,7 +17,7 @@ from liangping.cases import clock, engine, services
 from liangping.cases.fields import display_value, referenced_names
 from liangping.cases.forms import ActForm, CaseFilterForm, KindRegisterForm, RegisterForm
 from liangping.cases.models import Case, CaseAttachment, KindCode
-from liangping.cases.queries import filter_cases, source_of, subjects_of
+from liangping.cases.queries import SUBJECT_LABELS, filter_cases, source_of, subjects_of
 from liangping.cases.scope import may_register
 from liangping.core import uploads
 from liangping.core.access import roles_required
@@ -95,6 +95,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "spec": spec,
             "kinds": [(code, s.name) for code, s in specs.items()],
             "columns": columns,
+            "subject_label": SUBJECT_LABELS.get(spec.subject, "项目") if spec is not None else "项目",
         },
     )
 
