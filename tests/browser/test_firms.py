@@ -74,4 +74,11 @@ def test_lookup_by_credit_code_and_a_request_from_establish_to_done(
     page.reload()
     no_overflow(page)
     shot(page, "firms-firm-phone")
+    for name, path in (("firms-list", "/firms/"), ("firms-measures", "/firms/measures/")):
+        for size, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+            page.set_viewport_size(size)
+            page.goto(f"{live_server.url}{path}")
+            if size is PHONE:
+                no_overflow(page)
+            shot(page, f"{name}-{suffix}")
     assert not [e for e in console_errors if "net::ERR_FAILED" not in e]

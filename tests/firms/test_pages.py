@@ -55,6 +55,8 @@ def test_the_studio_opens_a_request_on_the_firm_page(cast, fw):
     assert case.status == "handling"
     case_page = c.get(response["Location"]).content.decode()
     assert '<span class="muted">企业</span>' in case_page and fw.firm_in.name in case_page
+    listing = c.get(reverse("cases:list"), {"kind": "firm_service"}).content.decode()
+    assert '<th class="hide-phone">企业</th>' in listing and fw.firm_in.name in listing
     shown = c.get(reverse("firms:detail", args=[fw.firm_in.pk])).content.decode()
     assert case.receipt_no in shown and "管家小王" in shown
     # the department reads the firm but does not serve it
