@@ -36,6 +36,7 @@ from liangping.projects.api import router as projects_router
 from liangping.projects.api_reports import router as reports_router
 from liangping.projects.api_visits import router as visits_router
 from liangping.projects.services import ConflictError, LedgerError
+from liangping.services.api import router as services_router
 from liangping.tasks.api import router as tasks_router
 
 logger = logging.getLogger("liangping.api")
@@ -165,6 +166,7 @@ api.add_router("", visits_router)
 api.add_router("", cases_router)
 api.add_router("", grading_router)
 api.add_router("", tasks_router)
+api.add_router("", services_router)
 
 
 @api.get("/docs/assets/{name}", auth=None, include_in_schema=False, url_name="docs_asset")

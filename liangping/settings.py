@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "liangping.firms",
     "liangping.stability",
     "liangping.foodsafety",
+    "liangping.services",
     "liangping.grading",
     "liangping.screen",
     "liangping.disclosure",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("firms/", include("liangping.firms.urls")),
     path("stability/", include("liangping.stability.urls")),
     path("foodsafety/", include("liangping.foodsafety.urls")),
+    path("services/", include("liangping.services.urls")),
     path("screen/appeals/", include("liangping.appeals.screen_urls")),
     path("screen/", include("liangping.screen.urls")),
     path("disclosure/", include("liangping.disclosure.urls")),

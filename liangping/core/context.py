@@ -136,6 +136,20 @@ MENUS: dict[str, list[Group]] = {
     Role.AUDITOR: [("", [("审计日志", "core:audit")])],
 }
 
+# 政务服务 (liangping.services): the city government's roles and the halls' accounts
+SERVICES = "政务服务"
+SERVICE_ENTRIES: list[Entry] = [
+    ("政务服务概览", "services:index"),
+    ("事项目录", "services:matters"),
+    ("服务点", "services:points"),
+    ("1+1+1+N", "services:rule"),
+    ("办件", "services:handled"),
+    ("帮办代办", "services:assist_list"),
+    ("一件事", "services:bundles"),
+]
+for _role in (Role.SUPERVISOR, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT):
+    MENUS[_role].insert(2, (SERVICES, SERVICE_ENTRIES))
+
 # On a phone a specialist works on site: the three things they do there, always at the bottom.
 BOTTOM_BAR: dict[str, list[Entry]] = {
     Role.SPECIALIST: [("走访", "projects:visits"), ("调度", "projects:reports"), ("问题", "cases:list")],

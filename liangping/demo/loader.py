@@ -34,6 +34,7 @@ from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
 from liangping.demo.plan import Anchor, City
 from liangping.demo.reminders import run_reminder_jobs
+from liangping.demo.services_demo import load_services_demo
 from liangping.demo.story import load_story
 from liangping.demo.tournament import load_tournament_demo
 from liangping.projects.models import MonthlyReport, Project, StageEvent, Visit
@@ -84,6 +85,7 @@ def load_demo(today: dt.date) -> LoadResult:
         writer.visits(visits)
         writer.cases(cases)
         result.created.update(load_appeals(today))
+        result.created.update(load_services_demo(today))  # before the lock: the snapshot freezes it
         result.created.update(load_grading_demo(today))
         result.created["2022年上半年调度"] = load_story(city, writer.project, writer.user)
         result.created.update(publish_quarters(today))

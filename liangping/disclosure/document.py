@@ -275,6 +275,37 @@ def _summons(doc: Any, data: dict[str, Any]) -> None:
     _para(doc, f"注：{data['summons_rule']['label']}的项目列入约谈名单。", size=10.5)
 
 
+def _services(doc: Any, data: dict[str, Any]) -> None:
+    """八、政务服务: the figures frozen at the lock (absent from a snapshot locked without them)."""
+    s = data.get("services")
+    if not s:
+        return
+    _heading(doc, "八、政务服务", 1)
+    _para(
+        doc,
+        f"全市依申请政务服务事项{s['matters']}项，全部纳入各级帮办代办事项清单。本期各级服务点办件"
+        f"{s['handled']}件，承诺时限内办结率{s['on_time_rate']}，镇（街道）和村（社区）两级办理占"
+        f"{s['town_share']}；帮办代办办成{s['assist']['done']}件，按期办成率{s['assist']['rate']}。"
+        f"“审批不出镇”{s['pilot']['towns']}个试点镇、指导目录{s['pilot']['guide']}项，累计办理"
+        f"{s['pilot']['total']}件；政务服务进商超{s['mall']['categories']}类{s['mall']['matters']}项高频事项，"
+        f"累计办理{s['mall']['total']}件。",
+    )
+    if s.get("bundles"):
+        rows = [
+            [
+                b["name"],
+                b["departments"],
+                b["matters"],
+                "；".join(f"{li['matter']} {li['old']}天→{li['new']}天" for li in b["limits"]),
+                b["days_saved"],
+            ]
+            for b in s["bundles"]
+        ]
+        _table(
+            doc, ["一件事", "部门", "事项", "时限压缩", "合计压减（工作日）"], rows, [3.2, 1.4, 1.4, 8, 2.6]
+        )
+
+
 def _field(paragraph: Any, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in when the page is laid out."""
     run = paragraph.add_run()
@@ -338,7 +369,7 @@ def build_document(data: dict[str, Any]) -> Any:
         11,
     )
     _page_numbers(doc)
-    for part in (_overview, _districts, _lists, _tasks, _ranking, _units, _summons):
+    for part in (_overview, _districts, _lists, _tasks, _ranking, _units, _summons, _services):
         part(doc, data)
     return doc
 

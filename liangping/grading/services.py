@@ -24,6 +24,7 @@ from liangping.grading.units import unit_scores
 from liangping.indicators.places import home_tenant
 from liangping.indicators.services import district_ranking, ranking
 from liangping.projects.models import MonthlyReport, ReportStatus
+from liangping.services.figures import public_summary as services_summary
 from liangping.sheets.bulk import chunks
 
 GRADE_KEYS = ("blue", "yellow", "red", "none")
@@ -313,6 +314,7 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
             "unreviewed": pending,
             "previous": before.code if before else None,
             "district_ranking": district_boards(period.year, period.month),
+            "services": services_summary(home_tenant(None), period.start, period.end),
         },
     )
     _write_items(snapshot, rows)

@@ -317,6 +317,8 @@ def snapshot_data(snapshot: Snapshot) -> dict[str, Any]:
         "summons": [{k: row.get(k, "") for k in SUMMONS_FIELDS} for row in services.summons_list(period)],
         # the summons rule of the rule set that graded the snapshot: how many red periods in a row
         "summons_rule": {"consecutive_red": consecutive, "label": summons_phrase(consecutive)},
+        # 政务服务, frozen at the lock (aggregates only); None for a snapshot locked without them
+        "services": current.summary.get("services"),
     }
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("chains/", views.chains, name="chains"),
     path("districts/", views.districts, name="districts"),
+    path("services/", views.services, name="services"),
 ]

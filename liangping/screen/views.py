@@ -193,3 +193,26 @@ def districts(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-cache"
     return response
+
+
+@require_safe
+def services(request: HttpRequest) -> HttpResponse:
+    """The services page of the public screen (政务服务): the period's handled cases by level and point,
+    审批不出镇 and 进商超 counts, 一件事 time saved and 帮办代办 办成 on time, as frozen in the latest
+    published snapshot (aggregates only: no applicant, firm or request). ?kiosk=1 hides the cursor."""
+    snapshot = latest_published_snapshot()
+    frozen = snapshot.summary.get("services") if snapshot is not None else None
+    top = max([lv["count"] for lv in frozen["levels"]] or [0]) if frozen else 0
+    response = render(
+        request,
+        "screen/services.html",
+        {
+            "snapshot": snapshot,
+            "period": snapshot.period if snapshot is not None else None,
+            "s": frozen,
+            "top": top or 1,
+            "kiosk": request.GET.get("kiosk", "") in ("1", "true", "yes"),
+        },
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

@@ -16,6 +16,7 @@ import pytest
 from liangping.api import api
 from tests.api.conftest import BASE, Ledger
 from tests.cast import Cast
+from tests.services.world import handled_body
 
 ROLES = [
     "supervisor",
@@ -151,6 +152,15 @@ ROUTES = [
     ),
     # Any signed-in ledger user may register a kind open to "anyone"; the administrators see no ledger.
     Route("POST", "/cases", "self", ok=201, refused=ADMINS, body=lambda cast, ledger, _: register_body()),
+    # a hall's system reports handled cases: the supervisor and the halls' (district) accounts
+    Route(
+        "POST",
+        "/services/handled",
+        "self",
+        ok=201,
+        refused=EVERYONE - {"supervisor", "district", "anonymous"},
+        body=handled_body,
+    ),
     Route("GET", "/grading/board", "list", "project"),  # items carry the project id
     # published to the media: every signed-in user but the three administrators (三权分立)
     Route("GET", "/grading/ranking", "self", refused=ADMINS),

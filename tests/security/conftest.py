@@ -41,6 +41,7 @@ from tests.events.conftest import build as build_cup
 from tests.firms.world import FirmWorld, build_firms
 from tests.security import processes as proc
 from tests.security.ledgers_world import LedgersWorld, build_ledgers
+from tests.services.world import SecurityServices, build_security
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 from tests.tasks.conftest import PDF
 
@@ -60,6 +61,7 @@ PROJECT_APPS = {
     "chains",
     "stability",
     "foodsafety",
+    "services",
 }
 
 
@@ -107,6 +109,7 @@ class World:
     chain_snapshot: ChainSnapshot | None = None  # its 2025 snapshot, not yet published
     firms: FirmWorld | None = None  # a studio in 滕州市 (inside) and one in 市中区 (outside), their firms
     ledgers: LedgersWorld | None = None  # the internal ledgers: sweeps, receptions, campaigns, items
+    services: SecurityServices | None = None  # service points, 帮办代办 requests, a 一件事 application
 
     def chain_part(self, name: str, where: str) -> Any:
         """A segment of the chain (cathode, cell …) for a POST's body."""
@@ -133,6 +136,8 @@ class World:
             return getattr(self.firms, f"firm_{side}")
         if kind in ("sweep", "reception", "campaign", "stab_case"):
             return getattr(self.ledgers, f"{kind}_{side}")
+        if kind.startswith("svc_"):
+            return getattr(self.services, f"{kind.removeprefix('svc_')}_{side}")
         if kind == "photo":
             return self.ledger.item("visit", where).photos.first()
         return self.ledger.item(kind, where)
@@ -237,6 +242,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         chain_snapshot=chain_snapshot,
         firms=build_firms(cast, other_city=False),
         ledgers=build_ledgers(cast),
+        services=build_security(cast),
     )
 
 

@@ -70,6 +70,8 @@ CHAIN_ROLES = frozenset({"supervisor", "leader", "department", "district"})
 FIRM_ROLES = CHAIN_ROLES  # the studio's register and the incentives: a district the studios in it
 LEDGER_UNITS = frozenset({"department", "district"})  # report to sweeps, record inspections
 STAB_WRITERS = frozenset({"supervisor", "department", "district"})  # register items, inspect
+SVC = frozenset({"supervisor", "leader", "department", "district"})  # 政务服务 pages
+SVC_RECORDERS = frozenset({"supervisor", "district"})  # record handled cases, take 帮办代办 requests
 
 PROJECT_SEES = {
     "inside": {"supervisor", "leader", "department", "district", "specialist", "owner"},
@@ -109,6 +111,10 @@ SEES: dict[str, dict[str, set[str]]] = {
     "chain_link": {"inside": set(CHAIN_ROLES)},
     "chain_lead": {"inside": set(CHAIN_ROLES)},
     "chain_snapshot": {"inside": set(CHAIN_ROLES)},
+    # service points: the city's supervisor, leaders and departments; a district user its subtree's
+    "svc_point": {"inside": set(SVC), "outside": {"supervisor", "leader", "department"}},
+    # 帮办代办 requests (kind assist): the dispatcher and the lead unit's subtree
+    "svc_assist": {"inside": {"supervisor", "district"}, "outside": {"supervisor"}},
 }
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
@@ -157,6 +163,11 @@ def of_object(name: str, attr: str) -> Url:
 def _firms(w: World) -> Any:
     assert w.firms is not None
     return w.firms
+
+
+def _svc(w: World) -> Any:
+    assert w.services is not None
+    return w.services
 
 
 def tampering(w: World, where: str) -> dict[str, Any]:
@@ -717,6 +728,48 @@ PAGES: dict[str, Page] = {
         },
         post_actor="district",
     ),
+    # -- 政务服务: catalogue, points, handled cases, 帮办代办, 一件事 ------------------------------------
+    "services:index": Page(fixed("services:index"), SVC),
+    "services:matters": Page(fixed("services:matters"), SVC),
+    "services:points": Page(fixed("services:points"), SVC),
+    "services:rule": Page(fixed("services:rule"), SVC),
+    "services:handled": Page(fixed("services:handled"), SVC, post=tampering, post_may=SVC_RECORDERS),
+    "services:assist_list": Page(fixed("services:assist_list"), SVC),
+    "services:assist_new": Page(fixed("services:assist_new"), SVC, may=SVC_RECORDERS, post=tampering),
+    "services:assist": Page(of("services:assist", "svc_assist"), SVC, "svc_assist"),
+    "services:point": Page(of("services:point", "svc_point"), SVC, "svc_point"),
+    "services:point_matters": Page(
+        of("services:point_matters", "svc_point"),
+        SVC,
+        "svc_point",
+        post_only=True,
+        get_status=dict.fromkeys(SVC, 405),  # require_POST answers before the point is looked up
+        post=lambda w, where: {"codes": "M001"},
+        post_may=SUPERVISOR,
+        post_actor="supervisor",
+    ),
+    "services:point_staff": Page(
+        of("services:point_staff", "svc_point"),
+        SVC,
+        "svc_point",
+        post_only=True,
+        get_status=dict.fromkeys(SVC, 405),
+        post=lambda w, where: {"name": "篡改", "post": "helper"},
+        post_may=SUPERVISOR,
+        post_actor="supervisor",
+    ),
+    "services:bundles": Page(fixed("services:bundles"), SVC),
+    "services:bundle": Page(lambda w, where: reverse("services:bundle", args=[_svc(w).world.bundle.pk]), SVC),
+    "services:bundle_apply": Page(
+        lambda w, where: reverse("services:bundle_apply", args=[_svc(w).world.bundle.pk]), SVC, post=tampering
+    ),
+    # an application is its registrar's (the district user), the dispatcher's and its departments'
+    "services:application": Page(
+        lambda w, where: reverse("services:application", args=[_svc(w).application.pk]),
+        SVC,
+        get_status={"leader": 404, "department": 404},
+    ),
+    "screen:services": Page(fixed("screen:services"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)),
     # -- masked personal data, shown in full on an audited request ------------------------------
     "projects:show": Page(
         lambda w, where: reverse("projects:show", args=[w.item("project", where).pk, "contact_phone"]),

@@ -96,6 +96,7 @@ def test_the_supervisor_menu_is_grouped(client, cast):
     assert [g["label"] for g in groups] == [
         "台账调度",
         "诉求办理",
+        "政务服务",
         "分级考核",
         "防汛值守",
         "企业服务",
