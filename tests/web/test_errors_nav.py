@@ -104,11 +104,11 @@ def test_the_supervisor_menu_is_grouped(client, cast):
         "公开",
         "设置",
     ]
-    assert [i["label"] for i in groups[5]["items"]] == ["赛事活动"]
+    assert [i["label"] for i in groups[6]["items"]] == ["赛事活动"]
     assert sum(len(g["items"]) for g in groups) >= 15
     assert [g["label"] for g in groups if g["active"]] == ["分级考核"]
     body = response.content.decode()
-    assert body.count('<details class="menu-group') == 7 and 'aria-current="page">指标排名<' in body
+    assert body.count('<details class="menu-group') == 8 and 'aria-current="page">指标排名<' in body
 
 
 @pytest.mark.django_db
