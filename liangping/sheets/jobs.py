@@ -49,13 +49,23 @@ def check_upload(upload: UploadedFile) -> None:
         raise UploadError(str(exc)) from exc
 
 
-def create_job(user: User, kind: str, upload: UploadedFile, *, sync: bool | None = None) -> ImportJob:
-    """Check and store the upload, then start its preview (the dry run) in the background."""
-    if registry.importer(kind) is None:
+def create_job(
+    user: User,
+    kind: str,
+    upload: UploadedFile,
+    *,
+    sync: bool | None = None,
+    options: dict[str, str] | None = None,
+) -> ImportJob:
+    """Check and store the upload, then start its preview (the dry run) in the background. `options`
+    are those chosen at upload (Importer.upload_choices), kept by the job for its preview and run."""
+    entry = registry.importer(kind)
+    if entry is None:
         raise UploadError("请选择导入类型")
     check_upload(upload)
     name = Path(upload.name or "upload").name[:255]
-    job = ImportJob(user=user, kind=kind, filename=name, status=JobStatus.CHECKING)
+    chosen = {k: v for k, v in (options or {}).items() if k in entry.options and v}
+    job = ImportJob(user=user, kind=kind, filename=name, status=JobStatus.CHECKING, options=chosen)
     job.file.save(name, upload, save=False)
     job.save()
     _start(job, preview_job, sync)
@@ -262,7 +272,8 @@ def set_options(job: ImportJob, chosen: dict[str, str], *, sync: bool | None = N
     entry = registry.importer(job.kind)
     if entry is None or job.status not in (JobStatus.PREVIEWED, JobStatus.FAILED):
         return False
-    job.options = {k: v for k, v in chosen.items() if k in entry.options and v}
+    fixed = {k: v for k, v in job.options.items() if k in entry.choices_for(job.user)}  # chosen at upload
+    job.options = {**{k: v for k, v in chosen.items() if k in entry.options and v}, **fixed}
     ImportJob.objects.filter(pk=job.pk).update(options=job.options)
     repreview(job, sync=sync)
     return True

@@ -16,6 +16,16 @@ if TYPE_CHECKING:
     from liangping.sheets.table import Table
 
 Progress = Callable[[int, int], None]
+# An option chosen when the file is uploaded (not read from the file): its label and, for a user, the
+# values they may choose with their labels, e.g. {"case_kind": ("事项类型", [("appeal", "群众诉求")])}.
+UploadChoices = Callable[["User"], dict[str, tuple[str, list[tuple[str, str]]]]]
+
+
+def supervisors(user: User) -> bool:
+    """Who may import by default: the supervisors (the ledgers' imports)."""
+    from liangping.core.scope import is_supervisor
+
+    return bool(is_supervisor(user))
 
 
 @dataclass(frozen=True)
@@ -29,10 +39,18 @@ class Importer:
     # Finds the table itself (a layout sheets.table does not read): (workbook, column mapping, options)
     locate: Callable[[Workbook, Mapping[str, str], Mapping[str, str]], Table] | None = None
     options: tuple[str, ...] = ()  # the run options it understands (layout, period, confirm …)
+    # Who may use it (the import pages, their jobs): by default the supervisors.
+    allowed: Callable[[User], bool] = supervisors
+    # Options chosen at upload and carried through the preview and the confirmed run (they must also
+    # be in `options`); the upload page offers them, the person cannot change them on the preview.
+    upload_choices: UploadChoices | None = None
 
     @property
     def required(self) -> list[str]:
         return [c.label for c in self.columns if c.required]
+
+    def choices_for(self, user: User) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+        return self.upload_choices(user) if self.upload_choices is not None else {}
 
 
 @dataclass(frozen=True)
@@ -86,8 +104,9 @@ def exporter(name: str) -> Exporter | None:
     return _exporters.get(name)
 
 
-def importers() -> list[Importer]:
-    return list(_importers.values())
+def importers(user: User | None = None) -> list[Importer]:
+    """Every importer, or those `user` may use."""
+    return [i for i in _importers.values() if user is None or i.allowed(user)]
 
 
 def exporters() -> list[Exporter]:

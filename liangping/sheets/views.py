@@ -1,4 +1,5 @@
-"""Pages of the spreadsheet import (supervisors only) and the export download (any ledger role)."""
+"""Pages of the spreadsheet import (each importer says who may use it: by default the supervisors)
+and the export download (each exporter says who may)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from liangping.sheets.runner import run_export
 from liangping.sheets.writing import write_issues
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The options the preview page lets the person change (the indicators' reading options).
+REREAD_OPTIONS = ("layout", "period", "indicator", "confirm", "file_ranks")
 # The layouts an importer with the `layout` option reads (indicators.layouts names them the same way).
 LAYOUT_CHOICES = (
     ("", "按内容识别"),
@@ -44,26 +47,61 @@ class UploadForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [(i.name, i.label) for i in registry.importers()]
+        self.entries = registry.importers(user)
+        choices = [(i.name, i.label) for i in self.entries]
         field = self.fields["kind"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
         if choices:
             field.initial = choices[0][0]
+        # The options chosen at upload, per importer: a select named opt-<importer>-<option>.
+        self.upload_options = []
+        for entry in self.entries:
+            for name, (label, values) in entry.choices_for(user).items():
+                key = f"opt-{entry.name}-{name}"
+                self.fields[key] = forms.ChoiceField(
+                    label=label,
+                    choices=[("", "请选择"), *values],
+                    required=False,
+                    error_messages={"invalid_choice": f"请选择{label}"},
+                )
+                self.upload_options.append((entry.name, name, self[key]))
+
+    def chosen_options(self) -> dict[str, str]:
+        """The upload options of the chosen importer; a missing one is a form error."""
+        kind = self.cleaned_data["kind"]
+        out = {}
+        for importer, name, bound in self.upload_options:
+            if importer != kind:
+                continue
+            value = self.cleaned_data.get(bound.name, "")
+            if not value:
+                self.add_error(bound.name, f"请选择{bound.label}")
+            out[name] = value
+        return out
 
 
-def _supervisor(request: HttpRequest) -> User:
-    if not is_supervisor(request.user):
+def _importer_user(request: HttpRequest) -> User:
+    """A person who may use at least one importer; anyone else gets 404."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_active or not registry.importers(user):
         raise Http404
-    assert isinstance(request.user, User)
-    return request.user
+    return user
+
+
+def _may_use(user: User, kind: str) -> bool:
+    entry = registry.importer(kind)
+    return entry.allowed(user) if entry is not None else bool(is_supervisor(user))
 
 
 def _own_job(request: HttpRequest, pk: int) -> ImportJob:
-    user = _supervisor(request)
-    return get_object_or_404(ImportJob, pk=pk, user=user)
+    user = _importer_user(request)
+    job = get_object_or_404(ImportJob, pk=pk, user=user)
+    if not _may_use(user, job.kind):
+        raise Http404
+    return job
 
 
 def _download(data: bytes, filename: str, fallback: str = "download.xlsx") -> HttpResponse:
@@ -78,20 +116,30 @@ def _download(data: bytes, filename: str, fallback: str = "download.xlsx") -> Ht
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    user = _supervisor(request)
+    user = _importer_user(request)
     chosen = request.GET.get("kind", "")
-    initial = {"kind": chosen} if registry.importer(chosen) is not None else None
-    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    initial: dict[str, str] | None = None
+    if registry.importer(chosen) is not None and _may_use(user, chosen):
+        initial = {"kind": chosen}
+        # ?kind=case_categories&case_kind=appeal: the page linked from elsewhere preselects the option
+        for name in registry.importer(chosen).choices_for(user):  # type: ignore[union-attr]
+            if request.GET.get(name):
+                initial[f"opt-{chosen}-{name}"] = request.GET[name]
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
-        try:
-            job = jobs.create_job(user, form.cleaned_data["kind"], form.cleaned_data["file"])
-        except jobs.UploadError as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("sheets:job", pk=job.pk)
+        options = form.chosen_options()
+        if not form.errors:
+            try:
+                job = jobs.create_job(
+                    user, form.cleaned_data["kind"], form.cleaned_data["file"], options=options
+                )
+            except jobs.UploadError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("sheets:job", pk=job.pk)
     context = {
         "form": form,
-        "importers": registry.importers(),
+        "importers": form.entries,
         "exporters": [e for e in registry.exporters() if e.offered_to(user)],
         "recent": ImportJob.objects.filter(user=user)[:5],
     }
@@ -100,7 +148,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
-    user = _supervisor(request)
+    user = _importer_user(request)
     rows = ImportJob.objects.filter(user=user)[:200]
     labels = {i.name: i.label for i in registry.importers()}
     return render(request, "sheets/jobs.html", {"jobs": rows, "labels": labels})
@@ -110,10 +158,16 @@ def _job_context(job: ImportJob) -> dict[str, object]:
     entry = registry.importer(job.kind)
     unmapped = [{**u, "message": unmapped_message(u)} for u in job.unmapped]
     options = entry.options if entry else ()
+    fixed = entry.choices_for(job.user) if entry else {}
     return {
         "job": job,
         "label": entry.label if entry else job.kind,
-        "takes_options": bool(options) and job.status in (JobStatus.PREVIEWED, JobStatus.FAILED),
+        "takes_options": bool(set(options) & set(REREAD_OPTIONS))
+        and job.status in (JobStatus.PREVIEWED, JobStatus.FAILED),
+        "fixed_options": [
+            (label, dict(values).get(job.options.get(name, ""), job.options.get(name, "")))
+            for name, (label, values) in fixed.items()
+        ],
         "layouts": LAYOUT_CHOICES if "layout" in options else (),
         "needs_confirmation": bool(job.errors) and all(e.get("confirm") for e in job.errors),
         "progress": jobs.read_progress(job),
@@ -187,7 +241,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def job_recover(request: HttpRequest, pk: int) -> HttpResponse:
     """Clean up a job whose worker died: what it wrote is reverted and it can be confirmed again."""
     job = _own_job(request, pk)
-    jobs.recover(job, _supervisor(request))
+    jobs.recover(job, _importer_user(request))
     return redirect("sheets:job", pk=job.pk)
 
 

@@ -112,6 +112,15 @@ def test_upload_size_limit(supervisor_client, settings, tmp_path):
 )
 def test_only_supervisors_import(client, cast, role, tmp_path):
     client.force_login(getattr(cast, role))
+    if role == "sysadmin":  # the system administrator imports a kind's categories (事项分类) only
+        page = client.get(reverse("sheets:import")).content.decode()
+        assert "事项分类" in page and "项目台账" not in page
+        assert (
+            upload(client, write_xlsx(tmp_path / "a.xlsx", [LEDGER_HEADER, ledger_row("A")])).status_code
+            == 400
+        )
+        assert not ImportJob.objects.exists()
+        return
     assert client.get(reverse("sheets:import")).status_code == 404
     assert (
         upload(client, write_xlsx(tmp_path / "a.xlsx", [LEDGER_HEADER, ledger_row("A")])).status_code == 404

@@ -1,6 +1,6 @@
 """liangping import KIND FILE [--dry-run] [--json] [--as USERNAME] [--errors-xlsx OUT.xlsx]
 [--map 开工时间=计划开工时间 …]
-[--layout a|b|c|d] [--period 2022-06] [--indicator 名称] [--confirm] [--file-ranks]
+[--layout a|b|c|d] [--period 2022-06] [--indicator 名称] [--confirm] [--file-ranks] [--case-kind appeal]
 liangping import recover: take back the imports whose process died (and free their web jobs)."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ OPTION_FLAGS = {
     "indicator": "--indicator",
     "confirm": "--confirm",
     "file_ranks": "--file-ranks",
+    "case_kind": "--case-kind",
 }
 
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             action="store_true",
             help="已核对提示需确认的行（累计数下降、与相邻数据相差十倍），照常导入",
         )
+        parser.add_argument("--case-kind", help="事项分类导入：分类所属的事项类型代码，如 appeal")
         parser.add_argument(
             "--file-ranks", action="store_true", help="以文件中的位次为准（默认按数据计算位次，差异列为提示）"
         )
