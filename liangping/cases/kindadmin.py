@@ -1,9 +1,14 @@
 """The system administrator's changes to a kind's time limits and categories: each in one
 transaction, audited with its reason. A case copies its deadlines when its clock starts, so a
-changed limit counts for new cases only; a category in use is deactivated, never deleted."""
+changed limit counts for new cases only; a category in use is deactivated, never deleted.
+
+A category needs no limit of its own: like the kind file (spec.find_limit), a case's limit is its
+category's, else its nearest ancestor's, else the kind's 全部分类 one. A category that would find
+none for some urgency (added, or moved under another parent) is refused, naming it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -133,6 +138,54 @@ def add_time_limit(
     return row
 
 
+def uncovered(
+    kind: CaseKind,
+    parents: Mapping[str, str],
+    codes: Iterable[str],
+    limits: Iterable[tuple[str, str]] | None = None,
+) -> list[tuple[str, str]]:
+    """(category code, urgency code or "") of `codes` that no time limit would cover in the tree
+    `parents` (code → parent code, "" at the top). `limits` are (category code or "", urgency or "")
+    pairs, by default the kind's stored rows. A kind without any limit (no clock) covers nothing and
+    needs nothing."""
+    if limits is None:
+        limits = [
+            (row.category.code if row.category else "", row.urgency)
+            for row in CaseTimeLimit.objects.filter(kind=kind).select_related("category")
+        ]
+    have = set(limits)
+    if not have:
+        return []
+    urgencies = [u for u, _ in kind.load().urgencies] or [""]
+    out = []
+    for code in codes:
+        chain, at = [], code
+        while at and at not in chain:
+            chain.append(at)
+            at = parents.get(at, "")
+        for urgency in urgencies:
+            wanted = [(c, u) for c in [*chain, ""] for u in ([urgency, ""] if urgency else [""])]
+            if not any(pair in have for pair in wanted):
+                out.append((code, urgency))
+    return out
+
+
+def uncovered_message(kind: CaseKind, name: str, urgency: str) -> str:
+    what = f"（{kind.load().urgency_label(urgency)}）" if urgency else ""
+    return (
+        f"分类“{name}”{what}没有办结时限：它、它的上级分类和“全部分类”都没有对应的时限。"
+        "请先在时限与分类页面为上级分类或全部分类添加时限"
+    )
+
+
+def _check_covered(kind: CaseKind, codes: list[str], field: str) -> None:
+    rows = list(CaseCategory.objects.filter(kind=kind).select_related("parent"))
+    parents = {c.code: c.parent.code if c.parent else "" for c in rows}
+    names = {c.code: c.name for c in rows}
+    for code, urgency in uncovered(kind, parents, codes)[:1]:
+        raise CaseFieldError(field, uncovered_message(kind, names.get(code, code), urgency))
+
+
 @transaction.atomic
 def add_category(
     actor: User, kind: CaseKind, *, code: str, name: str, parent: CaseCategory | None, reason: str
@@ -150,20 +203,36 @@ def add_category(
     row = CaseCategory.objects.create(kind=kind, code=code, name=name[:100], parent=parent)
     row.path = f"{parent.path if parent else '/'}{row.pk}/"
     row.save(update_fields=["path"])
+    _check_covered(kind, [code], "parent")
     record(
         actor,
         "case_category.create",
         row,
-        changes={"code": [None, code], "name": [None, row.name]},
+        changes={
+            "code": [None, code],
+            "name": [None, row.name],
+            "parent": [None, parent.code if parent else ""],
+        },
         reason=reason,
     )
     return row
 
 
+KEEP: Any = object()  # update_category(parent=KEEP): the parent stays
+
+
 @transaction.atomic
 def update_category(
-    actor: User, category: CaseCategory, *, name: str, active: bool, reason: str
+    actor: User,
+    category: CaseCategory,
+    *,
+    name: str,
+    active: bool,
+    reason: str,
+    parent: CaseCategory | None = KEEP,
 ) -> CaseCategory:
+    """Rename, (de)activate or move a category. Moving it under another parent (None: to the top)
+    rewrites the paths of its whole subtree; a parent inside that subtree (a cycle) is refused."""
     reason = _reason(reason)
     name = name.strip()
     if not name:
@@ -173,9 +242,35 @@ def update_category(
         changes["name"] = [category.name, name]
     if active != category.active:
         changes["active"] = [category.active, active]
+    moved = parent is not KEEP and (parent.pk if parent else None) != category.parent_id
+    if moved:
+        if parent is not None and parent.kind_id != category.kind_id:
+            raise CaseFieldError("parent", "上级分类不属于该事项类型")
+        if parent is not None and (parent.pk == category.pk or parent.path.startswith(category.path)):
+            raise CaseFieldError(
+                "parent", f"不能把分类“{category.name}”移到它自己或它的下级分类“{parent.name}”之下"
+            )
+        old = category.parent.code if category.parent_id is not None and category.parent else ""
+        changes["parent"] = [old, parent.code if parent else ""]
     if not changes:
         return category
     category.name, category.active = name[:100], active
-    category.save(update_fields=["name", "active"])
+    fields = ["name", "active"]
+    if moved:
+        old_path = category.path
+        new_path = f"{parent.path if parent else '/'}{category.pk}/"
+        below = list(
+            CaseCategory.objects.filter(kind_id=category.kind_id, path__startswith=old_path).exclude(
+                pk=category.pk
+            )
+        )
+        for row in below:
+            row.path = new_path + row.path[len(old_path) :]
+        CaseCategory.objects.bulk_update(below, ["path"])
+        category.parent, category.path = parent, new_path
+        fields += ["parent", "path"]
+    category.save(update_fields=fields)
+    if moved:
+        _check_covered(category.kind, [category.code, *(r.code for r in below)], "parent")
     record(actor, "case_category.update", category, changes=changes, reason=reason)
     return category

@@ -115,8 +115,20 @@ def _change(user: Any, data: Any) -> None:
         )
     elif op == "category_update":
         category = get_object_or_404(CaseCategory, pk=_pk(data.get("category")))
+        new_parent: Any = kindadmin.KEEP
+        if "parent" in data:
+            new_parent = None
+            if data.get("parent"):
+                new_parent = get_object_or_404(
+                    CaseCategory, pk=_pk(data.get("parent")), kind_id=category.kind_id
+                )
         kindadmin.update_category(
-            user, category, name=data.get("name", ""), active=data.get("active") == "on", reason=reason
+            user,
+            category,
+            name=data.get("name", ""),
+            active=data.get("active") == "on",
+            reason=reason,
+            parent=new_parent,
         )
     else:
         raise CaseError("未知操作，请刷新页面后重试")

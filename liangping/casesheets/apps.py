@@ -7,6 +7,7 @@ class CaseSheetsConfig(AppConfig):
     verbose_name = "事项表格"
 
     def ready(self) -> None:
-        from liangping.casesheets import exports
+        from liangping.casesheets import categories, exports
 
         exports.register()
+        categories.register()

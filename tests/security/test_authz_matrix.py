@@ -481,8 +481,9 @@ PAGES: dict[str, Page] = {
         post=tampering,
     ),
     # -- spreadsheets ---------------------------------------------------------------------------
-    "sheets:import": Page(fixed("sheets:import"), SUPERVISOR, post=tampering),
-    "sheets:jobs": Page(fixed("sheets:jobs"), SUPERVISOR),
+    # the supervisors' ledger imports, and the system administrator's category import (事项分类)
+    "sheets:import": Page(fixed("sheets:import"), SUPERVISOR | {"sysadmin"}, post=tampering),
+    "sheets:jobs": Page(fixed("sheets:jobs"), SUPERVISOR | {"sysadmin"}),
     "sheets:job": Page(of("sheets:job", "job"), SUPERVISOR, "job"),
     "sheets:job_progress": Page(of("sheets:job_progress", "job"), SUPERVISOR, "job"),
     "sheets:job_confirm": Page(
