@@ -1,5 +1,6 @@
-"""Open311 GeoReport v2 at /open311/v2/ (JSON): any client of the standard can file an appeal and
-follow it.
+"""Open311 GeoReport v2 at /open311/v2/, in JSON and XML (the format is the resource's extension,
+as the standard says: services.json or services.xml): any client of the standard can file an appeal
+and follow it.
 
 - GET services.json: one service per appeal category (service_code = the category's code);
 - GET services/{service_code}.json: the service definition, the kind's extra fields as attributes;
@@ -9,17 +10,20 @@ follow it.
   handling it and the replies. The requester's name, phone, address, position, text and photos
   are never returned (personal data), and requests are never listed without their numbers.
 
-Errors are the standard's array [{"code": 400, "description": "…"}] with the same HTTP status,
-the description in Chinese naming the parameter to fix.
+Errors are the standard's array [{"code": 400, "description": "…"}] (in XML <errors><error><code>
+<description>) with the same HTTP status, the description in Chinese naming the parameter to fix.
+Each view builds plain data once; `_respond` writes it as JSON or as the standard's XML elements.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.sax.saxutils import escape
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -43,23 +47,58 @@ DEDUPE_VALUES = [{"key": "merge", "name": "补充到原诉求"}, {"key": "new", 
 MAX_IDS = 50
 
 
-def error(code: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": code, "description": description}], status=code, safe=False)
+# XML: the root element of each list, and the element of each of its items (GeoReport v2).
+XML_ITEMS = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "errors": "error",
+}
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
+
+
+def _xml_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(NOT_XML.sub("", str(value)))
+
+
+def _xml(name: str, value: Any) -> str:
+    if isinstance(value, list):
+        item = XML_ITEMS[name]
+        return f"<{name}>" + "".join(_xml(item, v) for v in value) + f"</{name}>"
+    if isinstance(value, dict):
+        return f"<{name}>" + "".join(_xml(k, v) for k, v in value.items()) + f"</{name}>"
+    return f"<{name}>{_xml_value(value)}</{name}>"
+
+
+def _respond(data: Any, fmt: str, root: str, status: int = 200) -> HttpResponse:
+    """`data` as JSON, or as XML under `root` (a list's items named by XML_ITEMS, a dict's keys as
+    elements, None as an empty element), UTF-8 with the XML declaration."""
+    if fmt == "xml":
+        body = '<?xml version="1.0" encoding="UTF-8"?>\n' + _xml(root, data)
+        return HttpResponse(body.encode(), status=status, content_type="text/xml; charset=utf-8")
+    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def error(code: int, description: str, fmt: str = "json") -> HttpResponse:
+    return _respond([{"code": code, "description": description}], fmt, "errors", code)
 
 
 def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
 
 
-def _json(data: Any, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
-
-
 @never_cache
-def services(request: HttpRequest) -> JsonResponse:
+def services(request: HttpRequest, fmt: str = "json") -> HttpResponse:
     if request.method != "GET":
-        return error(405, "该地址只接受 GET 请求")
-    return _json(
+        return error(405, "该地址只接受 GET 请求", fmt)
+    return _respond(
         [
             {
                 "service_code": c["code"],
@@ -71,7 +110,9 @@ def services(request: HttpRequest) -> JsonResponse:
                 "group": c.get("group", ""),
             }
             for c in kind.categories()
-        ]
+        ],
+        fmt,
+        "services",
     )
 
 
@@ -124,12 +165,12 @@ def attributes() -> list[dict[str, Any]]:
 
 
 @never_cache
-def service_definition(request: HttpRequest, code: str) -> JsonResponse:
+def service_definition(request: HttpRequest, code: str, fmt: str = "json") -> HttpResponse:
     if request.method != "GET":
-        return error(405, "该地址只接受 GET 请求")
+        return error(405, "该地址只接受 GET 请求", fmt)
     if code not in {c["code"] for c in kind.categories()}:
-        return error(404, f"未知的 service_code“{code[:40]}”：请先查询 services.json")
-    return _json({"service_code": code, "attributes": attributes()})
+        return error(404, f"未知的 service_code“{code[:40]}”：请先查询 services.{fmt}", fmt)
+    return _respond({"service_code": code, "attributes": attributes()}, fmt, "service_definition")
 
 
 def _request_json(status: public.PublicStatus) -> dict[str, Any]:
@@ -150,25 +191,25 @@ def _request_json(status: public.PublicStatus) -> dict[str, Any]:
     }
 
 
-def _lookup(request: HttpRequest, ids: list[str]) -> JsonResponse:
-    if public.over_limit(request, "lookup", "appeal_lookup_per_minute", 60):
-        return error(429, "查询过于频繁，请稍后再试")
+def _found(ids: list[str]) -> list[dict[str, Any]]:
     found = []
     for number in ids[:MAX_IDS]:
         case = public.find(number)
         if case is not None:
             found.append(_request_json(public.public_status(case)))
-    return _json(found)
+    return found
 
 
 @never_cache
-def request_detail(request: HttpRequest, request_id: str) -> JsonResponse:
+def request_detail(request: HttpRequest, request_id: str, fmt: str = "json") -> HttpResponse:
     if request.method != "GET":
-        return error(405, "该地址只接受 GET 请求")
-    response = _lookup(request, [request_id])
-    if response.status_code == 200 and response.content == b"[]":
-        return error(404, f"未找到 service_request_id“{request_id[:20]}”：请核对受理编号")
-    return response
+        return error(405, "该地址只接受 GET 请求", fmt)
+    if public.over_limit(request, "lookup", "appeal_lookup_per_minute", 60):
+        return error(429, "查询过于频繁，请稍后再试", fmt)
+    found = _found([request_id])
+    if not found:
+        return error(404, f"未找到 service_request_id“{request_id[:20]}”：请核对受理编号", fmt)
+    return _respond(found, fmt, "service_requests")
 
 
 def _coordinate(value: str, name: str, low: int, high: int) -> Decimal:
@@ -181,22 +222,22 @@ def _coordinate(value: str, name: str, low: int, high: int) -> Decimal:
     return number
 
 
-def _post(request: HttpRequest) -> JsonResponse:
+def _post(request: HttpRequest, fmt: str) -> HttpResponse:
     if public.over_limit(request, "submit", "appeal_public_per_hour", 3600):
-        return error(429, "提交过于频繁，请稍后再试")
+        return error(429, "提交过于频繁，请稍后再试", fmt)
     p = request.POST
     code = p.get("service_code", "").strip()
     if not code:
-        return error(400, "缺少参数 service_code：请填写诉求类别代码（见 services.json）")
+        return error(400, f"缺少参数 service_code：请填写诉求类别代码（见 services.{fmt}）", fmt)
     if code not in {c["code"] for c in kind.categories()}:
-        return error(404, f"未知的 service_code“{code[:40]}”：请先查询 services.json")
+        return error(404, f"未知的 service_code“{code[:40]}”：请先查询 services.{fmt}", fmt)
     address = p.get("address_string", "").strip()
     lat, lon = p.get("lat", "").strip(), p.get("long", "").strip()
     if not address and not (lat and lon):
-        return error(400, "缺少位置：请提供 lat 和 long，或 address_string")
+        return error(400, "缺少位置：请提供 lat 和 long，或 address_string", fmt)
     name = (p.get("last_name", "").strip() + p.get("first_name", "").strip())[:50]
     if not name:
-        return error(400, "缺少参数 first_name 或 last_name：请填写诉求人姓名")
+        return error(400, "缺少参数 first_name 或 last_name：请填写诉求人姓名", fmt)
     attrs = {
         key[len("attribute[") : -1]: value
         for key, value in p.items()
@@ -215,7 +256,7 @@ def _post(request: HttpRequest) -> JsonResponse:
         for key, value in attrs.items():
             if key not in known:
                 raise intake.IntakeError(
-                    f"attribute[{key}]", f"未知属性 attribute[{key[:30]}]：请查询 services/{code}.json"
+                    f"attribute[{key}]", f"未知属性 attribute[{key[:30]}]：请查询 services/{code}.{fmt}"
                 )
             if key not in ("urgency", "dedupe"):
                 extra[key] = value
@@ -247,16 +288,17 @@ def _post(request: HttpRequest) -> JsonResponse:
             409,
             f"该号码在{offer.days}日内已提交过同类诉求，仍在办理中："
             "请加参数 attribute[dedupe]=merge 补充到原诉求，或 attribute[dedupe]=new 仍作为新诉求提交",
+            fmt,
         )
     except intake.IntakeError as exc:
         param = {"phone": "phone", "description": "description"}.get(exc.field, exc.field)
-        return error(400, f"参数 {param}：{exc}")
+        return error(400, f"参数 {param}：{exc}", fmt)
     except kind.CaseInputError as exc:
-        return error(400, f"参数 {getattr(exc, 'field', '') or '请求'}：{exc}")
+        return error(400, f"参数 {getattr(exc, 'field', '') or '请求'}：{exc}", fmt)
     notice = "已受理：请记下受理编号（service_request_id），凭它查询办理进度"
     if filed.merge_requested:
         notice = "已受理，并按您的选择转派单人员合并到此前提交的同类诉求"
-    return _json(
+    return _respond(
         [
             {
                 "service_request_id": filed.case.receipt_no,
@@ -264,26 +306,33 @@ def _post(request: HttpRequest) -> JsonResponse:
                 "account_id": None,
             }
         ],
+        fmt,
+        "service_requests",
         201,
     )
 
 
 @csrf_exempt
 @never_cache
-def requests_view(request: HttpRequest) -> JsonResponse:
+def requests_view(request: HttpRequest, fmt: str = "json") -> HttpResponse:
     if request.method == "POST":
-        return _post(request)
+        return _post(request, fmt)
     if request.method != "GET":
-        return error(405, "该地址只接受 GET 和 POST 请求")
+        return error(405, "该地址只接受 GET 和 POST 请求", fmt)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if not ids:
-        return error(400, "请提供参数 service_request_id（受理编号，多个用英文逗号分隔）：诉求不公开列出")
-    return _lookup(request, ids)
+        return error(
+            400, "请提供参数 service_request_id（受理编号，多个用英文逗号分隔）：诉求不公开列出", fmt
+        )
+    if public.over_limit(request, "lookup", "appeal_lookup_per_minute", 60):
+        return error(429, "查询过于频繁，请稍后再试", fmt)
+    return _respond(_found(ids), fmt, "service_requests")
 
 
-def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error(
         404,
         "没有这个接口：支持 services.json、services/{service_code}.json、"
-        "requests.json、requests/{service_request_id}.json",
+        "requests.json、requests/{service_request_id}.json（.xml 同样可用）",
+        "xml" if rest.endswith(".xml") else "json",
     )

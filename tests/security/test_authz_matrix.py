@@ -435,6 +435,21 @@ PAGES: dict[str, Page] = {
     "open311:unknown": Page(
         fixed("open311:unknown", "x.json"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 404)
     ),
+    # the same resources in XML
+    "open311:services_xml": Page(
+        fixed("open311:services_xml"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 200)
+    ),
+    "open311:service_xml": Page(
+        fixed("open311:service_xml", "urban_sanitation"),
+        frozenset(ROLES),
+        get_status=dict.fromkeys(ROLES, 200),
+    ),
+    "open311:requests_xml": Page(
+        fixed("open311:requests_xml"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 400)
+    ),
+    "open311:request_xml": Page(
+        fixed("open311:request_xml", "AAAAAAAAAAAA"), frozenset(ROLES), get_status=dict.fromkeys(ROLES, 404)
+    ),
     "appeals:window_delete": Page(
         of_object("appeals:window_delete", "shift"),
         SUPERVISOR,
