@@ -30,15 +30,31 @@ def screen_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _interval(raw: str | None) -> int:
+    try:
+        value = int(float(raw)) if raw is not None else 15
+    except (TypeError, ValueError, OverflowError):
+        return 15
+    return 0 if value == 0 else min(max(value, 3), 3600)
+
+
 @require_safe
 def screen_page(request: HttpRequest) -> HttpResponse:
-    """?kiosk=1 hides the cursor; the page fetches its data again every minute."""
+    """?kiosk=1 hides the cursor; the page fetches its data again every minute. ?lobby=1: the page is
+    a turn of the lobby's rotation (/screen/), which it goes back to after ?interval=SECONDS."""
+    kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
+    interval = _interval(request.GET.get("interval"))
+    hop = ""
+    if request.GET.get("lobby", "") in ("1", "true", "yes") and interval:
+        hop = f"/screen/?interval={interval}" + ("&kiosk=1" if kiosk else "")
     return render(
         request,
         "appeals/screen.html",
         {
             "data": _figures(),
             "definitions": DEFINITIONS[:3],
-            "kiosk": request.GET.get("kiosk", "") in ("1", "true"),
+            "kiosk": kiosk,
+            "hop": hop,
+            "hop_after": interval,
         },
     )

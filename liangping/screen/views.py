@@ -35,6 +35,28 @@ PAGES = [
 ]
 DEFAULT_INTERVAL = 15
 DEFAULT_POLL = 30
+# The lobby's rotation goes on to pages of their own after its last page, then comes back: the
+# districts' ranking (frozen in the published snapshot) and the appeals' figures (aggregates only).
+# Each is told ?lobby=1 and hands over to the next once its own turn is over (screen/hop.js).
+LOBBY_HOPS = ("/screen/districts/", "/screen/appeals/")
+
+
+def lobby_url(path: str, interval: int, kiosk: bool, *, lobby: bool = True) -> str:
+    """A page of the lobby rotation, with the rotation's presentation parameters."""
+    query = f"?interval={interval}" + ("&lobby=1" if lobby else "") + ("&kiosk=1" if kiosk else "")
+    return path + query
+
+
+def next_hop(path: str, interval: int, kiosk: bool) -> str:
+    """After the hop `path`, the next one, or back to the lobby after the last."""
+    i = LOBBY_HOPS.index(path)
+    if i + 1 < len(LOBBY_HOPS):
+        return lobby_url(LOBBY_HOPS[i + 1], interval, kiosk)
+    return lobby_url("/screen/", interval, kiosk, lobby=False)
+
+
+def in_lobby(request: HttpRequest) -> bool:
+    return request.GET.get("lobby", "") in ("1", "true", "yes")
 
 
 def _seconds(raw: str | None, default: int, low: int, high: int, *, zero_ok: bool = False) -> int:
@@ -78,12 +100,14 @@ def index(request: HttpRequest) -> HttpResponse:
     data = json.loads(screen_body_for(snapshot))
     page = request.GET.get("page", "")
     kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
+    interval = _seconds(request.GET.get("interval"), DEFAULT_INTERVAL, 3, 3600, zero_ok=True)
     config = {
-        "interval": _seconds(request.GET.get("interval"), DEFAULT_INTERVAL, 3, 3600, zero_ok=True),
+        "interval": interval,
         "poll": _seconds(request.GET.get("poll"), DEFAULT_POLL, 1, 3600),
         "kiosk": kiosk,
         "page": page if page in dict(PAGES) else PAGES[0][0],
         "etag": etag_for(snapshot),
+        "beyond": lobby_url(LOBBY_HOPS[0], interval, kiosk) if interval else "",
     }
     response = render(
         request,
@@ -175,6 +199,10 @@ def districts(request: HttpRequest) -> HttpResponse:
     kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
     following = (number % pages) + 1
     query = f"?page={following}&interval={interval}" + ("&kiosk=1" if kiosk else "")
+    hop = ""
+    if in_lobby(request) and interval:
+        # in the lobby's rotation: through this page's pages, then on to the next page of the rotation
+        hop = f"{query}&lobby=1" if number < pages else next_hop("/screen/districts/", interval, kiosk)
     start = (number - 1) * DISTRICT_BOARDS_PER_PAGE
     response = render(
         request,
@@ -186,8 +214,10 @@ def districts(request: HttpRequest) -> HttpResponse:
             "boards": boards[start : start + DISTRICT_BOARDS_PER_PAGE],
             "page": number,
             "pages": pages,
-            "refresh": interval if interval and pages > 1 else 0,
+            "refresh": interval if interval and pages > 1 and not hop else 0,
             "next_url": query,
+            "hop": hop,
+            "hop_after": interval,
             "kiosk": kiosk,
         },
     )

@@ -18,6 +18,7 @@
     poll: Math.max(1, Number(body.getAttribute("data-poll")) || 30),
     url: body.getAttribute("data-url"),
     start: body.getAttribute("data-page"),
+    beyond: body.getAttribute("data-beyond") || "",
   };
   var state = {
     data: JSON.parse(document.getElementById("screen-data").textContent),
@@ -325,9 +326,24 @@
     if (more.length) {
       more.forEach(function (b) { b.sub += 1; showSub(b); });
       schedule();
+    } else if (state.page + 1 >= pages.length && cfg.beyond) {
+      leave();
     } else {
       show(state.page + 1);
     }
+  }
+  /* after the last page, the rotation goes on to the pages of their own (区（市）排名, 群众诉求), which come
+     back here; only when the server answers, else the rotation starts again here */
+  function leave() {
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var guard = setTimeout(function () { if (ctrl) ctrl.abort(); }, 10000);
+    fetch(cfg.beyond, { cache: "no-store", credentials: "same-origin", signal: ctrl ? ctrl.signal : undefined })
+      .then(function (resp) {
+        if (!resp.ok) throw new Error("HTTP " + resp.status);
+        window.location.href = cfg.beyond;
+      })
+      .catch(function () { show(0); })
+      .then(function () { clearTimeout(guard); });
   }
   function schedule() {
     clearTimeout(state.timer);
