@@ -277,7 +277,7 @@ def _export_kind(filters: Mapping[str, str]) -> CaseKind:
     code = (filters.get("kind") or "").strip()
     kind = CaseKind.objects.filter(code=code).first() if code else None
     if kind is None:
-        raise ValueError("请选择事项类型（如 ?kind=appeal）")
+        raise ValueError("请选择事项类型：从时限与分类页面各类型的“导出分类”下载")
     return kind
 
 
