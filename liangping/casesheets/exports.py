@@ -5,6 +5,7 @@ The cases app imports only core; this small app joins it to the spreadsheet fram
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
@@ -78,6 +79,9 @@ def export_cases(
         ("联系电话、证件号", "完整" if user is None else "按权限显示：无权查看完整号码的脱敏显示"),
     ]
     columns = COMMON + [OutColumn(f.label, 16) for f in fields]
+    if spec is not None:  # the kind's own names for its urgency scale and its deadline
+        names = {"紧急程度": spec.urgency_name, "办结期限": spec.deadline_label}
+        columns = [dataclasses.replace(c, title=names.get(c.title, c.title)) for c in columns]
     return write_rows(out, spec.name if spec else "事项", columns, _rows(qs, spec, fields, full), total=total,
                       progress=progress, notes=notes)  # fmt: skip
 

@@ -99,3 +99,25 @@ def burndown(campaign: Campaign, rows: list[tuple[Any, ...]], today: dt.date) ->
         "ideal": ideal,
         "total": campaign.days,
     }
+
+
+def dashboard_campaign(user: AnyUser, today: dt.date | None = None) -> dict[str, Any] | None:
+    """The internal dashboard's food-safety block: the latest campaign the user takes part in, its day
+    and its hazards found / struck off / overdue. Two queries; None when there is none."""
+    today = today or timezone.localdate()
+    campaign = Campaign.objects.visible_to(user).order_by("-start_date", "-id").first()
+    if campaign is None:
+        return None
+    hazards = hazards_of(campaign, user)
+    spec = hazards._specs().get("food_hazard")
+    if spec is None:
+        return None
+    open_states, running = set(spec.open_states()), set(spec.clock_states("run"))
+    rows = list(hazards.values_list("status", "deadline"))
+    return {
+        "campaign": campaign,
+        "day": campaign.day_number(today),
+        "found": len(rows),
+        "fixed": sum(1 for s, _d in rows if s not in open_states),
+        "overdue": sum(1 for s, d in rows if s in running and d is not None and d < today),
+    }

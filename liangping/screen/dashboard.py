@@ -24,6 +24,7 @@ from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, city_scope, sees_everything
 from liangping.emergency import queries as flood_queries
 from liangping.emergency import scope as flood_scope
+from liangping.foodsafety.queries import dashboard_campaign
 from liangping.grading.models import RuleSet
 from liangping.grading.queries import Board, project_board, resolve_period
 from liangping.grading.rules import NONE
@@ -31,6 +32,7 @@ from liangping.projects.models import MonthlyReport, Project
 from liangping.projects.queries_reports import report_list_month
 from liangping.screen.data import screen_data
 from liangping.screen.figures import GRADE_KEYS, fixed, points
+from liangping.stability.queries import dashboard_figures as stability_figures
 
 LIST_LIMIT = 10
 
@@ -200,6 +202,8 @@ def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
         "periods": live_periods(user, period),
         "appeals": dashboard_figures(user, appeal_kind.closed_states()),
         "flood": _flood(user),
+        "stability": stability_figures(user),
+        "food": dashboard_campaign(user),
     }
 
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from liangping.cases.models import Case
 from liangping.core.models import Org
-from liangping.core.scope import AnyUser
+from liangping.core.scope import AnyUser, role_of
 from liangping.kinds.spec import KindSpec
+from liangping.stability.models import LEDGER_ROLES
 
 LEVELS = (("high", "高", "red"), ("medium", "中", "yellow"), ("low", "低", "blue"))
 KIND = "stability"
@@ -103,3 +104,30 @@ def _heat(n: int, peak: int) -> int:
     if n <= 0 or peak <= 0:
         return 0
     return min(4, 1 + (4 * n - 1) // peak)
+
+
+def dashboard_figures(user: AnyUser, today: dt.date | None = None) -> dict[str, Any] | None:
+    """The internal dashboard's 稳定 block within the user's scope: open items by level, missed
+    follow-ups, struck off this month. One query (the kinds travel with the user); None for the roles
+    the ledger is not for."""
+    if role_of(user) not in LEDGER_ROLES:
+        return None
+    today = today or timezone.localdate()
+    qs = Case.objects.visible_to(user).of_kind(KIND)
+    spec = qs._specs().get(KIND)
+    if spec is None:
+        return None
+    open_states, running = set(spec.open_states()), set(spec.clock_states("run"))
+    start = _month_start(today)
+    levels = {code: 0 for code, _, _ in LEVELS}
+    out = {"open": 0, "overdue": 0, "closed_month": 0}
+    for urgency, status, closed_at, deadline in qs.values_list("urgency", "status", "closed_at", "deadline"):
+        if status in open_states:
+            out["open"] += 1
+            if urgency in levels:
+                levels[urgency] += 1
+        elif closed_at is not None and closed_at >= start:
+            out["closed_month"] += 1
+        if status in running and deadline is not None and deadline < today:
+            out["overdue"] += 1
+    return {**out, "levels": [{"label": label, "tone": tone, "n": levels[c]} for c, label, tone in LEVELS]}

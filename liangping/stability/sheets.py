@@ -1,7 +1,7 @@
 """Stability items from a spreadsheet through the sheets framework: the same header finding,
 synonyms, row/column errors and all-or-nothing rule as the project ledger. Each row is checked by the
-kind's own field rules (cases.fields) before anything is written; a row repeating an open item (same
-title in the same town) is left unchanged, so importing the same file twice changes nothing.
+kind's own field rules (cases.fields) before anything is written; a row repeating an item already in
+the ledger (same title in the same town) is left unchanged, so a second import changes nothing.
 
 The export is the generic case export (casesheets: /sheets/export/cases.xlsx?kind=stability)."""
 
@@ -89,10 +89,8 @@ def import_items(ctx: ImportContext) -> None:
     ctx.progress(len(rows), len(rows))
     if ctx.result.errors:
         return
-    existing = set(
-        Case.objects.of_kind(KIND).filter(title__in=[p["title"] for p in parsed]).values_list("title", "data")
-    )
-    have = {(title, data.get("town")) for title, data in existing}
+    existing = Case.objects.of_kind(KIND).filter(title__in=[p["title"] for p in parsed])
+    have = {(title, data.get("town")) for title, data in existing.values_list("title", "data")}
     fresh = [p for p in parsed if (p["title"], p["data"]["town"]) not in have]
     ctx.result.unchanged = len(parsed) - len(fresh)
     if not ctx.writes:

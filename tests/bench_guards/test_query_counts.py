@@ -41,7 +41,8 @@ PAGES = {
     "summons": ("/grading/summons/?period=2025-06", 12),  # with the rule set that says how many reds in a row
     "indicators": ("/indicators/", 6),
     "screen_data": ("/screen/data.json", 1),
-    "dashboard": ("/screen/dashboard/?period=2025-07", 19),  # period picker, the appeals and flood blocks
+    # the period picker, the appeals, flood, 稳定 and 食安 blocks
+    "dashboard": ("/screen/dashboard/?period=2025-07", 21),
 }
 PUBLIC = {"screen_data"}  # polled by kiosks without a session: measured signed out
 

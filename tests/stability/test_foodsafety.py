@@ -150,3 +150,13 @@ def test_the_campaign_page(client, cast, towns, campaign):
     client.force_login(cast.leader)
     assert client.get("/tasks/").status_code == 200
     assert campaign.name in client.get(f"/tasks/{campaign.task.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_both_ledgers_within_scope(client, cast, towns, campaign):
+    client.force_login(cast.supervisor)
+    page = client.get("/screen/dashboard/").content.decode()
+    assert "稳定风险台账" in page and campaign.name in page and "第 60 天" in page
+    client.force_login(cast.specialist)
+    page = client.get("/screen/dashboard/").content.decode()
+    assert "稳定风险台账" not in page and campaign.name not in page
