@@ -456,7 +456,7 @@ def test_grading_demo_published_quarters_tasks_and_indicators(demo_output):
     assert {"red", "yellow", "blue"} <= set(
         q3.items.filter(kind=ItemKind.PROJECT).values_list("grade", flat=True)
     )
-    assert Task.objects.count() == 12
+    assert Task.objects.filter(campaign__isnull=True).count() == 12  # and the food-safety campaign
     assert q3.summary["tasks"]["red"] >= 1
     assert IndicatorValue.objects.filter(year=2022, month=6).count() == 15 * 16
 
@@ -575,3 +575,30 @@ def test_a_month_of_appeals(demo_output):
     assert ratings == {"very_satisfied", "satisfied", "basic", "unsatisfied", "very_unsatisfied"}
     assert appeals.filter(data__duty_leader__isnull=False).exclude(data__duty_leader="").exists()
     assert Org.objects.filter(kind=OrgKind.TOWN, parent__name="滕州市").count() >= 5
+
+
+def test_internal_ledgers(demo_output):
+    """A sweep with a nil report and a late unit, 40 stability items across levels (some struck off and
+    reopened, some with a missed follow-up), a 100-day campaign at day 60 with hazards in every state;
+    every invented name marked 示例."""
+    from liangping.foodsafety.models import Campaign
+    from liangping.stability.models import Sweep
+    from liangping.stability.services import sweep_rows
+
+    sweep = Sweep.objects.get(sample=True)
+    rows = {r["org"].name: r for r in sweep_rows(sweep, TODAY)}
+    assert rows["市人力资源和社会保障局"]["nil"] and rows["市市场监督管理局"]["late"]
+    assert [n for n, r in rows.items() if r["late"]] == ["市市场监督管理局"]
+    assert sum(r["items"] for r in rows.values()) == 12
+    items = Case.objects.of_kind("stability")
+    assert items.count() == 40 and all("示例" in c.title for c in items)
+    assert set(items.values_list("urgency", flat=True)) == {"high", "medium", "low"}
+    assert items.filter(status="closed").exists() and items.filter(reopen_count__gt=0).exists()
+    assert items.overdue(TODAY).exists() and items.filter(status="registered").exists()
+    campaign = Campaign.objects.get(sample=True)
+    assert campaign.day_number(TODAY) == 60 and campaign.days == 100 and campaign.task is not None
+    hazards = Case.objects.of_kind("food_hazard").for_subject(campaign)
+    assert {"found", "rectifying", "reviewing", "passed", "closed"} <= set(
+        hazards.values_list("status", flat=True)
+    )
+    assert hazards.overdue(TODAY).exists() and campaign.inspections.count() > len(hazards)

@@ -32,6 +32,7 @@ from liangping.demo.emergency_demo import load_emergency_demo
 from liangping.demo.firms_demo import load_firms_demo
 from liangping.demo.grading_demo import load_grading_demo, publish_quarters
 from liangping.demo.ledger import build_city
+from liangping.demo.ledgers_demo import load_ledgers_demo
 from liangping.demo.plan import Anchor, City
 from liangping.demo.reminders import run_reminder_jobs
 from liangping.demo.services_demo import load_services_demo
@@ -91,6 +92,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created.update(publish_quarters(today))
         result.created.update(load_chains_demo())
         result.created.update(load_firms_demo(today))
+        result.created.update(load_ledgers_demo(today))  # before the jobs: they remind about it too
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
         result.created["青少年足球邀请赛比赛"] = load_tournament_demo()

@@ -129,7 +129,13 @@ def may_report(actor: User, sweep: Sweep, org: Org) -> bool:
 
 @transaction.atomic
 def report_items(
-    actor: User, sweep: Sweep, org: Org, items: Iterable[ItemInput], *, channel: str = "sweep"
+    actor: User,
+    sweep: Sweep,
+    org: Org,
+    items: Iterable[ItemInput],
+    *,
+    channel: str = "sweep",
+    at: dt.datetime | None = None,
 ) -> list[Case]:
     """Register the unit's items in the sweep (all or none): the engine checks every value."""
     if not may_report(actor, sweep, org):
@@ -151,12 +157,13 @@ def report_items(
             place_org=item.place_org or _place(item.data),
             source="sweep",
             source_ref=f"sweep:{sweep.pk}",
+            at=at,
         )
         SweepItem.objects.create(report=report, case=case)
         cases.append(case)
     if not cases:
         raise LedgerError("title", "没有要报送的事项；没有发现风险事项请报送“无”")
-    report.reported_at, report.reported_by = timezone.now(), actor
+    report.reported_at, report.reported_by = at or timezone.now(), actor
     report.save(update_fields=["reported_at", "reported_by"])
     record(actor, "sweep.report", report, changes={"报送事项": [None, len(cases)]})
     return cases
@@ -168,7 +175,9 @@ def _place(data: dict[str, Any]) -> Org | None:
 
 
 @transaction.atomic
-def report_nil(actor: User, sweep: Sweep, org: Org, note: str = "") -> SweepReport:
+def report_nil(
+    actor: User, sweep: Sweep, org: Org, note: str = "", *, at: dt.datetime | None = None
+) -> SweepReport:
     """The unit says explicitly that it found nothing (无)."""
     if not may_report(actor, sweep, org):
         raise LedgerError("org", f"{org.name}不是本次排查的报送单位")
@@ -176,7 +185,7 @@ def report_nil(actor: User, sweep: Sweep, org: Org, note: str = "") -> SweepRepo
     if report.items.exists():
         raise LedgerError("nil", f"{org.name}已报送风险事项，不能再报“无”")
     report.nil, report.note = True, note.strip()[:200]
-    report.reported_at, report.reported_by = timezone.now(), actor
+    report.reported_at, report.reported_by = at or timezone.now(), actor
     report.save(update_fields=["nil", "note", "reported_at", "reported_by"])
     record(actor, "sweep.report_nil", report, changes={"报送": [None, "无"]}, reason=report.note)
     return report
