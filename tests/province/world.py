@@ -34,6 +34,7 @@ from tests.cast import Cast, make_user
 from tests.emergency.world import make_point
 from tests.events.conftest import build as build_cup
 from tests.firms.world import city_firm
+from tests.services.world import city_items
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,6 +49,7 @@ MARKERS = [
     "济南示例水库",
     "济南示例邀请赛",
     "济南示例新材料链",
+    "济南示例政务服务中心",
 ]
 
 
@@ -195,6 +197,7 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         "chain_link": chain_link,
         "chain_lead": lead,
         "chain_snapshot": chain_snapshot,
+        **city_items(city, district),  # 政务服务: a point of 济南's and a 帮办代办 request there
     }
     return Jinan(
         province=province,

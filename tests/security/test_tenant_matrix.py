@@ -37,6 +37,7 @@ PER_CITY = frozenset(
         *("em_point", "em_warning", "em_call", "em_contact"),  # 防汛叫应: through the points' districts
         *("tournament", "team", "match"),  # tournaments: through the organising org
         *("chain", "chain_segment", "chain_link", "chain_lead", "chain_snapshot"),  # chains: their city
+        *("svc_point", "svc_assist"),  # 政务服务: points and requests by their Org.tenant
     }
 )
 ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item in PER_CITY)

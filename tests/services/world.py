@@ -189,3 +189,24 @@ def build_security(cast: Cast) -> SecurityServices:
         {"applicant": "矩阵汽车公司", "vin": "V1", "firm": "矩阵汽车公司", "country": "阿塞拜疆"},
     )
     return SecurityServices(w, w.town_hall, outside, inside_case, outside_case, application)
+
+
+def city_items(city: Org, district: Org) -> dict[str, Any]:
+    """Another city's service point and 帮办代办 request (the tenant matrix asks for them)."""
+    from liangping.services import assist
+
+    Matter.objects.create(
+        tenant=city,
+        code="JN001",
+        name="济南示例事项",
+        department=None,
+        type=MatterType.LICENCE,
+        listed_on=LISTED,
+    )
+    point = points.create_point(None, name="济南示例政务服务中心", org=district)
+    points.set_matters(None, point, [points.Listed("JN001")])
+    lead = make_user("jn_zhuguan", Role.DISTRICT, district, "济南主管")
+    case = assist.register_request(
+        lead, point, matter="JN001", applicant_type="person", applicant="济南申请人"
+    )
+    return {"svc_point": point, "svc_assist": case}
