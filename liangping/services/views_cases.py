@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from liangping.cases import engine
+from liangping.cases.fields import display_value
 from liangping.cases.models import Case
 from liangping.core import uploads
 from liangping.core.access import roles_required
@@ -98,7 +99,7 @@ def assist_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     leads = lead_of([case.lead_org_id] if case.lead_org_id else [])
     spec = case.spec
-    fields = [(f.label, case.data.get(f.code, "")) for f in spec.fields if f.type != "phone"]
+    fields = [(f.label, display_value(f, case.data.get(f.code))) for f in spec.fields if f.type != "phone"]
     return render(
         request,
         "services/assist.html",
