@@ -128,6 +128,28 @@ def test_an_appeal_from_the_public_form_to_the_ranking(
     assert page.locator("#rate-definitions").is_visible()
     shot(page, "appeal-rates")
 
+    # the generic pages the kind runs on, at the desktop's and the phone's sizes: nothing wider than
+    # the phone's screen (tables scroll inside their own box), every label in Chinese
+    def both(name: str, url: str) -> None:
+        for size_name, size in (("1920", DESKTOP), ("390", PHONE_SIZE)):
+            page.set_viewport_size(size)
+            page.goto(f"{live_server.url}{url}")
+            page.wait_for_load_state("networkidle")
+            wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{name} is {wide}px wider than the {size_name} screen"
+            text = page.locator("main").inner_text()
+            for code in ("appeal", "registered", "urgent", "None", "workdays", "hours"):
+                assert code not in text.split(), f"{name} shows “{code}”"
+            shot(page, f"{name}-{size_name}")
+        page.set_viewport_size(DESKTOP)
+
+    both("appeal-list", "/cases/?kind=appeal")
+    both("appeal-new", "/cases/new/?kind=appeal")
+    page.context.clear_cookies()
+    login(page, "sysadmin")
+    both("kinds-admin", "/cases/kinds/")
+    page.context.clear_cookies()
+
     # 5. the public screen's appeals page, at the lobby's two sizes
     for name, size in (("1920", DESKTOP), ("3840", SCREEN_4K)):
         page.set_viewport_size(size)
