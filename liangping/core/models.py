@@ -285,10 +285,22 @@ class PeriodStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class Period(models.Model):
-    """考核期. Locking freezes grades and ranks in a snapshot; publishing shows it on the screen."""
+class PeriodQuerySet(models.QuerySet["Period"]):
+    def for_tenant(self, tenant: int | None) -> PeriodQuerySet:
+        """The periods of one city (a tenant), or the province's own (None)."""
+        return self.filter(tenant__isnull=True) if tenant is None else self.filter(tenant_id=tenant)
 
-    code = models.CharField("考核期", max_length=10, unique=True)
+
+class Period(models.Model):
+    """考核期. Locking freezes grades and ranks in a snapshot; publishing shows it on the screen.
+
+    Each city has its own periods (`tenant`, its city); a null tenant is the province's own. A city
+    locks and publishes its periods alone (core.tenancy, decision 0007)."""
+
+    code = models.CharField("考核期", max_length=10)
+    tenant = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属城市"
+    )
     kind = models.CharField("类型", max_length=10, choices=PeriodKind.choices)
     year = models.PositiveSmallIntegerField("年份")
     month = models.PositiveSmallIntegerField("截至月份")
@@ -297,10 +309,27 @@ class Period(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    objects = PeriodQuerySet.as_manager()
+
     class Meta:
         ordering: ClassVar = ["-year", "-month", "kind"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["kind", "year", "month"], name="period_kind_year_month")
+            models.UniqueConstraint(
+                fields=["tenant", "kind", "year", "month"],
+                condition=models.Q(tenant__isnull=False),
+                name="period_tenant_kind_year_month",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "year", "month"],
+                condition=models.Q(tenant__isnull=True),
+                name="period_province_kind_year_month",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "code"], condition=models.Q(tenant__isnull=False), name="period_tenant_code"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(tenant__isnull=True), name="period_province_code"
+            ),
         ]
         verbose_name = "考核期"
         verbose_name_plural = "考核期"
@@ -309,8 +338,8 @@ class Period(models.Model):
         return self.label
 
     @classmethod
-    def build(cls, kind: str, year: int, month: int) -> Period:
-        return cls(code=period_code(kind, year, month), kind=kind, year=year, month=month)
+    def build(cls, kind: str, year: int, month: int, tenant: int | None = None) -> Period:
+        return cls(code=period_code(kind, year, month), kind=kind, year=year, month=month, tenant_id=tenant)
 
     @property
     def label(self) -> str:

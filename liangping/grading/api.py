@@ -14,6 +14,7 @@ from liangping.core.api import FieldErrors, actor
 from liangping.core.models import Period
 from liangping.core.periods import PeriodCodeError
 from liangping.core.scope import sees_ledger
+from liangping.core.tenancy import tenant_for
 from liangping.grading import pickers, queries, services
 
 router = Router(tags=["红黄蓝分级"])
@@ -41,9 +42,13 @@ def _s(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _period(code: str | None, default: Callable[[], str] = pickers.latest_locked_code) -> Period:
+def _period(
+    request: HttpRequest, code: str | None, default: Callable[[int | None], str] = pickers.latest_locked_code
+) -> Period:
+    """The period of the caller's city (the province's for its people)."""
+    tenant = tenant_for(actor(request))
     try:
-        return queries.resolve_period(code or default())
+        return queries.resolve_period(code or default(tenant), tenant)
     except PeriodCodeError as exc:
         raise FieldErrors([("period", str(exc))]) from exc
 
@@ -59,7 +64,7 @@ def _period_out(period: Period, provisional: bool) -> dict[str, Any]:
 
 @router.get("/grading/board", summary="项目红黄蓝分级（按权限范围；未锁定时为临时结果）")
 def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
-    period = _period(filters.period)
+    period = _period(request, filters.period)
     user = actor(request)  # the token's user or the session's: request.user knows only the session
     viewer = user if sees_ledger(user) else AnonymousUser()  # administrators: nothing
     data = queries.project_board(viewer, period, filters.dict(exclude={"period"}))
@@ -94,7 +99,7 @@ def board(request: HttpRequest, filters: Query[BoardQuery]) -> dict[str, Any]:
 @router.get("/grading/ranking", summary="全省16市主要经济指标排名与双亮牌")
 def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     _not_for_administrators(request)
-    period = _period(filters.period, pickers.latest_ranked_code)
+    period = _period(request, filters.period, pickers.latest_ranked_code)
     boards, provisional = queries.ranking_board(period)
     return {
         "period": _period_out(period, provisional),
@@ -126,7 +131,7 @@ def ranking(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]
 @router.get("/grading/units", summary="区（市）和市直部门得分排名")
 def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
     _not_for_administrators(request)
-    period = _period(filters.period)
+    period = _period(request, filters.period)
     districts, departments, provisional = queries.unit_board(period)
 
     def rows(items: list[queries.UnitRow]) -> list[dict[str, Any]]:
@@ -154,7 +159,7 @@ def units(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
 
 @router.get("/grading/summons", summary="约谈名单（连续红牌期数按评定规则，默认两期）")
 def summons(request: HttpRequest, filters: Query[PeriodQuery]) -> dict[str, Any]:
-    period = _period(filters.period)
+    period = _period(request, filters.period)
     return {"period": _period_out(period, False), "items": services.summons_for(actor(request), period)}
 
 
@@ -163,8 +168,12 @@ def periods(request: HttpRequest) -> list[dict[str, Any]]:
     _not_for_administrators(request)
     from liangping.grading.models import Snapshot
 
+    tenant = tenant_for(actor(request))
+    periods = Period.objects.for_tenant(tenant)
     versions: dict[int, list[int]] = {}
-    for pid, v in Snapshot.objects.order_by("version").values_list("period_id", "version"):
+    for pid, v in (
+        Snapshot.objects.filter(period__in=periods).order_by("version").values_list("period_id", "version")
+    ):
         versions.setdefault(pid, []).append(v)
     return [
         {
@@ -175,5 +184,5 @@ def periods(request: HttpRequest) -> list[dict[str, Any]]:
             "published_at": p.published_at,
             "snapshots": versions.get(p.pk, []),
         }
-        for p in Period.objects.all()
+        for p in periods
     ]

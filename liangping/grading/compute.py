@@ -135,11 +135,17 @@ class GradedTask:
 
 
 def grade_tasks(
-    year: int, month: int, rules: dict[str, Any], tasks: QuerySet[Task] | None = None
+    year: int,
+    month: int,
+    rules: dict[str, Any],
+    tasks: QuerySet[Task] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> list[GradedTask]:
-    """Grades of the year's leader-led tasks (default: all) for the period ending with `month`."""
+    """Grades of the year's leader-led tasks (default: all) for the period ending with `month`, the
+    working days counted on `calendar` (default: the installation's city's)."""
     end = month_end(year, month)
-    due_soon_until = WorkCalendar.load().add_workdays(end, int(rules["task"]["due_soon_workdays"]))
+    calendar = calendar or WorkCalendar.load()
+    due_soon_until = calendar.add_workdays(end, int(rules["task"]["due_soon_workdays"]))
     reports = {
         tid: (status, value)
         for tid, status, value in TaskReport.objects.filter(month=dt.date(year, month, 1)).values_list(

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from liangping.core.models import ADMIN_ROLES, User
 from liangping.core.periods import PeriodCodeError
+from liangping.core.tenancy import tenant_for
 from liangping.grading import pickers, queries
 from liangping.grading.rules import GRADE_LABELS
 from liangping.indicators.models import IndicatorValue
@@ -54,10 +55,14 @@ class ExportError(ValueError):
 
 
 def _period(
-    filters: Mapping[str, str], default: Callable[[], str] = pickers.latest_locked_code
+    user: User | None,
+    filters: Mapping[str, str],
+    default: Callable[[int | None], str] = pickers.latest_locked_code,
 ) -> queries.Period:
+    """The period of the exporting person's city (the installation's for the command line)."""
+    tenant = tenant_for(user)
     try:
-        return queries.resolve_period(filters.get("period") or default())
+        return queries.resolve_period(filters.get("period") or default(tenant), tenant)
     except PeriodCodeError as exc:
         raise ExportError(str(exc)) from exc
 
@@ -69,7 +74,7 @@ def _q(value: Decimal | None) -> Decimal | None:
 def export_grades(
     user: User | None, filters: Mapping[str, str], out: IO[bytes], progress: Progress | None
 ) -> int:
-    period = _period(filters)
+    period = _period(user, filters)
     board = queries.project_board(user, period, dict(filters))
     rows = (
         [
@@ -100,7 +105,7 @@ def export_grades(
 def export_ranking(
     user: User | None, filters: Mapping[str, str], out: IO[bytes], progress: Progress | None
 ) -> int:
-    period = _period(filters, pickers.latest_ranked_code)
+    period = _period(user, filters, pickers.latest_ranked_code)
     boards, provisional = queries.ranking_board(period)
     rows = []
     for b in boards:
@@ -141,7 +146,7 @@ def describe_filters(filters: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     if filters.get("period"):
         try:
-            out["考核期"] = _period(filters).label
+            out["考核期"] = _period(None, filters).label
         except ExportError:
             out["考核期"] = filters["period"]
     for key, label in FILTER_LABELS.items():
@@ -154,7 +159,7 @@ def _named(title: str) -> Callable[[Mapping[str, str]], str]:
     """分级结果_2026年11月.xlsx: the file named after the period it holds."""
 
     def name(filters: Mapping[str, str]) -> str:
-        return f"{title}_{_period(filters).label}.xlsx"
+        return f"{title}_{_period(None, filters).label}.xlsx"
 
     return name
 

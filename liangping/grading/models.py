@@ -13,9 +13,15 @@ from liangping.core.models import Period
 
 
 class RuleSet(models.Model):
-    """A version of the grading rules; the newest is in force. Versions are never edited."""
+    """A version of the grading rules; the newest is in force. Versions are never edited.
 
-    version = models.PositiveIntegerField("版本", unique=True)
+    The province's rule sets (tenant null) are the defaults; a city grades with the newest of its own
+    when it has any, else with the province's newest (`grading.services.active_ruleset`)."""
+
+    version = models.PositiveIntegerField("版本")
+    tenant = models.ForeignKey(
+        "core.Org", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属城市"
+    )
     rules = models.JSONField("规则")
     note = models.CharField("修改说明", max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -24,7 +30,17 @@ class RuleSet(models.Model):
     )
 
     class Meta:
-        ordering: ClassVar = ["-version"]
+        ordering: ClassVar = ["-version", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["tenant", "version"],
+                condition=models.Q(tenant__isnull=False),
+                name="ruleset_tenant_version",
+            ),
+            models.UniqueConstraint(
+                fields=["version"], condition=models.Q(tenant__isnull=True), name="ruleset_province_version"
+            ),
+        ]
         verbose_name = "分级规则"
         verbose_name_plural = "分级规则"
 

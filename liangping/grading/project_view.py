@@ -17,6 +17,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.utils import timezone
 
 from liangping.core.models import Period, PeriodKind, PeriodStatus
+from liangping.core.tenancy import INSTALLATION, TenantArg, resolve, tenant_for
 from liangping.grading.compute import STAGE_INDEX, month_end
 from liangping.grading.models import ItemKind, Snapshot, SnapshotItem
 from liangping.grading.rules import GRADE_LABELS, NONE, ProjectFacts, grade_project, time_progress_on
@@ -28,10 +29,11 @@ LOCKED = (PeriodStatus.LOCKED, PeriodStatus.PUBLISHED)
 TENTH = Decimal("0.1")
 
 
-def latest_locked_snapshot() -> Snapshot | None:
-    """The newest version of the latest locked or published period (a month before its quarter)."""
+def latest_locked_snapshot(tenant: TenantArg = INSTALLATION) -> Snapshot | None:
+    """The newest version of the tenant's latest locked or published period (a month before its quarter)."""
+    city = resolve(tenant)
     return (
-        Snapshot.objects.filter(period__status__in=LOCKED)
+        Snapshot.objects.filter(period__status__in=LOCKED, period__in=Period.objects.for_tenant(city))
         .select_related("period")
         .order_by("-period__year", "-period__month", "period__kind", "-version")
         .first()
@@ -45,11 +47,13 @@ def percent(value: Any) -> str:
     return f"{Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP)}%"
 
 
-def annotate_ledger(qs: QuerySet[Project], grade: str) -> tuple[QuerySet[Project], str]:
-    """Each project's grade, reason and completion in the latest locked snapshot; `grade` filters
-    (one grade, or several comma-separated: the projects of any of them)."""
+def annotate_ledger(
+    qs: QuerySet[Project], grade: str, tenant: TenantArg = INSTALLATION
+) -> tuple[QuerySet[Project], str]:
+    """Each project's grade, reason and completion in the tenant's latest locked snapshot; `grade`
+    filters (one grade, or several comma-separated: the projects of any of them)."""
     wanted = [g for g in grade.split(",") if g]
-    snapshot = latest_locked_snapshot()
+    snapshot = latest_locked_snapshot(tenant)
     if snapshot is None:
         empty = Value(None, output_field=CharField())
         qs = qs.annotate(**{GRADE: empty, GRADE_REASON: empty, COMPLETION: empty})
@@ -102,8 +106,8 @@ def _grade_view(
     }
 
 
-def _locked_card(project: Project) -> dict[str, Any] | None:
-    snapshot = latest_locked_snapshot()
+def _locked_card(project: Project, tenant: int | None) -> dict[str, Any] | None:
+    snapshot = latest_locked_snapshot(tenant)
     if snapshot is None:
         return None
     item = snapshot.items.filter(kind=ItemKind.PROJECT, ref_id=project.pk).first()
@@ -116,8 +120,10 @@ def _locked_card(project: Project) -> dict[str, Any] | None:
     return card | _grade_view(item.grade, item.reason, *figures, f.get("ytd_investment") is not None)
 
 
-def _provisional(project: Project, month: dt.date, rules: dict[str, Any], reports: dict[dt.date, Any]):  # type: ignore[no-untyped-def]
-    stored = Period.objects.filter(kind=PeriodKind.MONTH, year=month.year, month=month.month).first()
+def _provisional(project: Project, month: dt.date, rules: dict[str, Any], reports: dict[dt.date, Any],  # type: ignore[no-untyped-def]
+                 tenant: int | None):  # fmt: skip
+    periods = Period.objects.for_tenant(tenant)
+    stored = periods.filter(kind=PeriodKind.MONTH, year=month.year, month=month.month).first()
     if stored is not None and stored.status in LOCKED:
         return None
     report = reports.get(month)
@@ -159,7 +165,8 @@ def progress_series(project: Project, year: int, last_month: int, rules: dict[st
 def project_card(user: Any, project: Project, today: dt.date | None = None) -> dict[str, Any]:
     """The grade card of the project page (the caller has checked that `user` sees `project`)."""
     today = today or timezone.localdate()
-    rules = active_ruleset().rules
+    tenant = tenant_for(user)  # the periods of the viewer's city: the province's people see the province's
+    rules = active_ruleset(tenant).rules
     open_month = _open_month(today)
     year = project.plan_year if project.plan_year and project.plan_year < open_month.year else open_month.year
     last_month = 12 if year < open_month.year else open_month.month
@@ -171,8 +178,8 @@ def project_card(user: Any, project: Project, today: dt.date | None = None) -> d
     }
     series = progress_series(project, year, last_month, rules, reports)
     return {
-        "locked": _locked_card(project),
-        "provisional": _provisional(project, open_month, rules, reports),
+        "locked": _locked_card(project, tenant),
+        "provisional": _provisional(project, open_month, rules, reports, tenant),
         "series": series,
         "rows": list(zip(series["months"], series["completion"], series["time_progress"], strict=True)),
     }

@@ -20,10 +20,11 @@ from django.utils import timezone
 from liangping.core.models import Period, PeriodStatus
 from liangping.core.periods import parse_period_code, period_code
 from liangping.core.scope import AnyUser, city_scope, sees_everything
+from liangping.core.tenancy import INSTALLATION, TenantArg, resolve
 from liangping.grading.compute import grade_projects, project_ranks
 from liangping.grading.models import ItemKind, Snapshot, SnapshotItem, board_order_sql
 from liangping.grading.rules import GRADE_LABELS, GRADES, NONE
-from liangping.grading.services import active_ruleset, appeal_scores_for, current_snapshot
+from liangping.grading.services import active_ruleset, appeal_scores_for, current_snapshot, tenant_projects
 from liangping.indicators.ranking import change_card, competition_rank, rank_change
 from liangping.projects.models import Project
 
@@ -81,11 +82,12 @@ def default_period_code(today: dt.date | None = None) -> str:
     return period_code("month", last.year, last.month)
 
 
-def resolve_period(code: str | None) -> Period:
-    """The stored period, or an unsaved open one (live grading) for a well-formed code."""
+def resolve_period(code: str | None, tenant: TenantArg = INSTALLATION) -> Period:
+    """The tenant's stored period, or an unsaved open one (live grading) for a well-formed code."""
     kind, year, month = parse_period_code(code or default_period_code())
-    stored = Period.objects.filter(kind=kind, year=year, month=month).first()
-    return stored or Period.build(kind, year, month)
+    city = resolve(tenant)
+    stored = Period.objects.for_tenant(city).filter(kind=kind, year=year, month=month).first()
+    return stored or Period.build(kind, year, month, city)
 
 
 def _grade_row(i: SnapshotItem) -> GradeRow:
@@ -120,8 +122,12 @@ def snapshot_rows(snapshot: Snapshot, user: AnyUser | None) -> list[GradeRow]:
 
 
 def _live_rows(period: Period, user: AnyUser | None) -> list[GradeRow]:
-    projects = Project.objects.all() if user is None else Project.objects.visible_to(user)
-    graded = grade_projects(period.year, period.month, active_ruleset().rules, projects)
+    projects = (
+        tenant_projects(period.tenant_id)
+        if user is None
+        else Project.objects.visible_to(user).in_city(period.tenant_id)
+    )
+    graded = grade_projects(period.year, period.month, active_ruleset(period.tenant_id).rules, projects)
     ranks = project_ranks(graded)
     return [
         GradeRow(
@@ -306,8 +312,10 @@ def ranking_board(period: Period) -> tuple[list[IndicatorBoard], bool]:
                 stored = {int(k): _d(v) for k, v in i.figures.get("distances", {}).items()}
                 board.distances = dict(sorted(stored.items(), reverse=True))
         return list(by_indicator.values()), False
-    rules = active_ruleset().rules
-    for ind in ranking(period.year, period.month):
+    from liangping.indicators.places import home_city
+
+    rules = active_ruleset(period.tenant_id).rules
+    for ind in ranking(period.year, period.month, home_city(period.tenant_id)):
         rows = [
             CityRow(r.city, r.growth, r.rank, r.prev_rank, grade_indicator(r.rank, rules), r.is_home)
             for r in ind.rows
@@ -343,9 +351,9 @@ def unit_board(period: Period) -> tuple[list[UnitRow], list[UnitRow], bool]:
         items = list(snapshot.items.filter(kind__in=[ItemKind.DISTRICT, ItemKind.DEPARTMENT]))
         provisional = False
     else:
-        rules = active_ruleset().rules
+        rules = active_ruleset(period.tenant_id).rules
         items = unit_scores(
-            grade_projects(period.year, period.month, rules),
+            grade_projects(period.year, period.month, rules, tenant_projects(period.tenant_id)),
             {},
             rules.get("unit_score"),
             appeal_scores_for(period, rules),

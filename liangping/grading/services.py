@@ -7,25 +7,29 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from liangping.appeals.queries import Month, appeal_rows
 from liangping.appeals.rates import unit_rates
+from liangping.cases.models import Case
 from liangping.core.audit import record
 from liangping.core.models import Period, PeriodStatus, Role, User
 from liangping.core.periods import parse_period_code, period_code, previous_period_end
 from liangping.core.scope import AnyUser
+from liangping.core.tenancy import INSTALLATION, TenantArg, inherited, resolve, tenant_for
+from liangping.core.workdays import WorkCalendar
 from liangping.grading.compute import GradedProject, GradedTask, grade_projects, grade_tasks, project_ranks
 from liangping.grading.models import ItemKind, RuleSet, Snapshot, SnapshotItem
 from liangping.grading.rules import DEFAULT_RULES, appeals_weight, consecutive_red, grade_indicator, validate
 from liangping.grading.units import unit_scores
-from liangping.indicators.places import home_tenant
+from liangping.indicators.places import home_city
 from liangping.indicators.services import district_ranking, ranking
-from liangping.projects.models import MonthlyReport, ReportStatus
+from liangping.projects.models import MonthlyReport, Project, ReportStatus
 from liangping.services.figures import public_summary as services_summary
 from liangping.sheets.bulk import chunks
+from liangping.tasks.models import Task
 
 GRADE_KEYS = ("blue", "yellow", "red", "none")
 
@@ -42,11 +46,24 @@ class NeedsConfirmation(GradingError):
         self.reports = reports
 
 
-def active_ruleset() -> RuleSet:
-    latest = RuleSet.objects.order_by("-version").first()
+def province_ruleset() -> RuleSet:
+    """The province's newest rule set: the defaults every city inherits (written once when missing)."""
+    latest = RuleSet.objects.filter(tenant__isnull=True).order_by("-version").first()
     if latest is None:
         latest = RuleSet.objects.create(version=1, rules=copy.deepcopy(DEFAULT_RULES), note="默认规则")
     return latest
+
+
+def active_ruleset(tenant: TenantArg = INSTALLATION) -> RuleSet:
+    """The rule set in force for a city: the newest of its own, else the province's newest (its
+    defaults); for the province (None), the province's newest."""
+    own_first = models.Case(
+        models.When(tenant__isnull=True, then=models.Value(1)),
+        default=models.Value(0),
+        output_field=models.IntegerField(),
+    )
+    found = RuleSet.objects.filter(inherited(tenant)).order_by(own_first, "-version").first()  # one query
+    return found if found is not None else province_ruleset()
 
 
 def _require_supervisor(actor: User | None) -> None:
@@ -54,24 +71,48 @@ def _require_supervisor(actor: User | None) -> None:
         raise GradingError("只有督查人员可以管理考核期和分级规则")
 
 
+def _require_own(actor: User | None, period: Period) -> None:
+    """A city's people act on their city's periods only, the province's on the province's."""
+    if actor is not None and tenant_for(actor) != period.tenant_id:
+        raise GradingError(f"{period.label}不属于本级，不能操作")
+
+
 @transaction.atomic
 def save_ruleset(actor: User | None, rules: dict[str, Any], note: str = "") -> RuleSet:
+    """A new version of the rules of the actor's city (the province's defaults for the province's
+    people); a city's first own version follows the version it inherited."""
     _require_supervisor(actor)
     validate(rules)
-    current = active_ruleset()
+    tenant = tenant_for(actor)
+    current = active_ruleset(tenant)
     if current.rules == rules:
         return current
-    new = RuleSet.objects.create(version=current.version + 1, rules=rules, note=note, created_by=actor)
+    own = (
+        RuleSet.objects.filter(tenant__isnull=True)
+        if tenant is None
+        else RuleSet.objects.filter(tenant_id=tenant)
+    )
+    version = max(current.version, own.aggregate(v=Max("version"))["v"] or 0) + 1
+    new = RuleSet.objects.create(version=version, rules=rules, note=note, created_by=actor, tenant_id=tenant)
     record(actor, "ruleset.create", new, changes={"rules": [current.rules, rules]}, reason=note)
     return new
 
 
-def preview_ruleset(rules: dict[str, Any], year: int, month: int) -> list[dict[str, Any]]:
+def tenant_projects(tenant: int | None) -> Any:
+    """The projects a tenant's period grades: its city's; the province's period grades every city's."""
+    return Project.objects.in_city(tenant)
+
+
+def preview_ruleset(
+    rules: dict[str, Any], year: int, month: int, tenant: TenantArg = INSTALLATION
+) -> list[dict[str, Any]]:
     """Projects whose colour changes under `rules` compared with the rules in force."""
     validate(rules)
-    before = {g.project_id: g for g in grade_projects(year, month, active_ruleset().rules)}
+    city = resolve(tenant)
+    projects = tenant_projects(city)
+    before = {g.project_id: g for g in grade_projects(year, month, active_ruleset(city).rules, projects)}
     changes = []
-    for g in grade_projects(year, month, rules):
+    for g in grade_projects(year, month, rules, projects):
         old = before[g.project_id]
         if old.result.grade != g.result.grade:
             changes.append(
@@ -86,10 +127,13 @@ def preview_ruleset(rules: dict[str, Any], year: int, month: int) -> list[dict[s
     return changes
 
 
-def get_or_create_period(code: str) -> Period:
+def get_or_create_period(code: str, tenant: TenantArg = INSTALLATION) -> Period:
+    """The period of a tenant (default: the installation's city) by its code, created open when new."""
     kind, year, month = parse_period_code(code)
     period, _ = Period.objects.get_or_create(
-        code=period_code(kind, year, month), defaults={"kind": kind, "year": year, "month": month}
+        code=period_code(kind, year, month),
+        tenant_id=resolve(tenant),
+        defaults={"kind": kind, "year": year, "month": month},
     )
     return period
 
@@ -100,26 +144,29 @@ def period_months(period: Period) -> list[dt.date]:
 
 
 def appeal_scores_for(period: Period, rules: dict[str, Any]) -> dict[tuple[str, str], Decimal]:
-    """The appeal 三率 综合得分 of each unit over the period's months, when the rule set counts it."""
+    """The appeal 三率 综合得分 of each unit (of the period's city) over the period's months, when the
+    rule set counts it."""
     if appeals_weight(rules) <= 0:
         return {}
     months = [Month(m.year, m.month) for m in period_months(period)]
-    rows = [row for month in months for row in appeal_rows(month)]
+    base = None if period.tenant_id is None else Case.objects.filter(lead_org__tenant_id=period.tenant_id)
+    rows = [row for month in months for row in appeal_rows(month, base=base)]
     return {(u.unit_kind, u.unit): u.score for u in unit_rates(rows, timezone.now()) if u.score is not None}
 
 
-def unreviewed_reports(period: Period) -> list[MonthlyReport]:
-    return list(
-        MonthlyReport.objects.filter(month__in=period_months(period), status=ReportStatus.SUBMITTED)
-        .select_related("project")
-        .order_by("project__code")
+def _period_reports(period: Period) -> Any:
+    reports = MonthlyReport.objects.filter(month__in=period_months(period), status=ReportStatus.SUBMITTED)
+    return (
+        reports if period.tenant_id is None else reports.filter(project__district__tenant_id=period.tenant_id)
     )
 
 
+def unreviewed_reports(period: Period) -> list[MonthlyReport]:
+    return list(_period_reports(period).select_related("project").order_by("project__code"))
+
+
 def unreviewed_count(period: Period) -> int:
-    return MonthlyReport.objects.filter(
-        month__in=period_months(period), status=ReportStatus.SUBMITTED
-    ).count()
+    return _period_reports(period).count()
 
 
 def current_snapshot(period: Period) -> Snapshot | None:
@@ -131,9 +178,13 @@ def adjacent_locked(period: Period) -> Period | None:
     is locked or published, else None: an open or missing period in between breaks a run of red cards
     and leaves a rank without a previous one."""
     year, month = previous_period_end(period.kind, period.year, period.month)
-    return Period.objects.filter(
-        kind=period.kind, year=year, month=month, status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED]
-    ).first()
+    return (
+        Period.objects.for_tenant(period.tenant_id)
+        .filter(
+            kind=period.kind, year=year, month=month, status__in=[PeriodStatus.LOCKED, PeriodStatus.PUBLISHED]
+        )
+        .first()
+    )
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -216,9 +267,10 @@ def _task_items(graded: list[GradedTask]) -> list[SnapshotItem]:
     ]
 
 
-def _indicator_items(year: int, month: int, rules: dict[str, Any]) -> list[SnapshotItem]:
+def _indicator_items(year: int, month: int, rules: dict[str, Any], tenant: int | None) -> list[SnapshotItem]:
+    """The 16-city ranking (provincial data every city reads) with the tenant's city as 「home」."""
     items = []
-    for ind in ranking(year, month):
+    for ind in ranking(year, month, home_city(tenant)):
         for row in ind.rows:
             figures: dict[str, Any] = {"growth": _dec(row.growth), "value": _dec(row.value), "unit": ind.unit}
             if row.is_home:
@@ -240,13 +292,16 @@ def _indicator_items(year: int, month: int, rules: dict[str, Any]) -> list[Snaps
     return items
 
 
-def district_boards(year: int, month: int) -> list[dict[str, Any]]:
+def district_boards(year: int, month: int, tenant: TenantArg = INSTALLATION) -> list[dict[str, Any]]:
     """The home city's districts and counties ranked against each other on each indicator, as the
     snapshot keeps them (summary["district_ranking"]) so the screen shows the ranks of the period as
     they were when it was locked: rank, previous rank, growth and the distance to the place ahead
     (points of growth; none for a ranking by 总量, whose distance would be in another unit)."""
     boards = []
-    for ind in district_ranking(year, month, home_tenant(None)):
+    city = resolve(tenant)
+    if city is None:
+        return []  # the province's period: its places are cities, ranked on the 16-city board
+    for ind in district_ranking(year, month, city):
         rows = []
         for r in ind.rows:
             ahead = [o for o in ind.rows if o.rank < r.rank and o.growth is not None]
@@ -274,13 +329,15 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     """Grade and rank everything for the period and freeze it in a new snapshot version."""
     _require_supervisor(actor)
     period = Period.objects.select_for_update().get(pk=period.pk)
+    _require_own(actor, period)
     if period.status != PeriodStatus.OPEN:
         raise GradingError(f"{period.label}已{period.get_status_display()}，如需重新计算请先重新开放")
     pending = unreviewed_count(period)
     if pending and not confirm_unreviewed:
         raise NeedsConfirmation(unreviewed_reports(period))
-    ruleset = active_ruleset()
-    graded = grade_projects(period.year, period.month, ruleset.rules)
+    tenant = period.tenant_id
+    ruleset = active_ruleset(tenant)
+    graded = grade_projects(period.year, period.month, ruleset.rules, tenant_projects(tenant))
     before = adjacent_locked(period)
     prev_snapshot = current_snapshot(before) if before else None
     prev_ranks: dict[tuple[str, int | None, str], int] = {}
@@ -294,8 +351,10 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     rows = _project_rows(
         graded, {ref: r for (k, ref, _n), r in prev_ranks.items() if k == ItemKind.PROJECT and ref}
     )
-    items = _task_items(grade_tasks(period.year, period.month, ruleset.rules))
-    items += _indicator_items(period.year, period.month, ruleset.rules)
+    calendar = WorkCalendar.load()
+    tasks = grade_tasks(period.year, period.month, ruleset.rules, Task.objects.in_city(tenant), calendar)
+    items = _task_items(tasks)
+    items += _indicator_items(period.year, period.month, ruleset.rules, tenant)
     items += unit_scores(
         graded, prev_ranks, ruleset.rules.get("unit_score"), appeal_scores_for(period, ruleset.rules)
     )
@@ -313,8 +372,8 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
             "tasks": task_counts,
             "unreviewed": pending,
             "previous": before.code if before else None,
-            "district_ranking": district_boards(period.year, period.month),
-            "services": services_summary(home_tenant(None), period.start, period.end),
+            "district_ranking": district_boards(period.year, period.month, tenant),
+            "services": services_summary(tenant, period.start, period.end),
         },
     )
     _write_items(snapshot, rows)
@@ -333,6 +392,7 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
 def publish_period(actor: User | None, period: Period) -> Period:
     _require_supervisor(actor)
     period = Period.objects.select_for_update().get(pk=period.pk)
+    _require_own(actor, period)
     if period.status != PeriodStatus.LOCKED:
         raise GradingError(
             f"{period.label}尚未锁定，不能发布"
@@ -352,6 +412,7 @@ def reopen_period(actor: User | None, period: Period, reason: str) -> Period:
     if not reason.strip():
         raise GradingError("重新开放考核期必须写明原因")
     period = Period.objects.select_for_update().get(pk=period.pk)
+    _require_own(actor, period)
     if period.status == PeriodStatus.OPEN:
         raise GradingError(f"{period.label}本来就是开放状态")
     before = period.status
@@ -378,7 +439,7 @@ def summons_consecutive(period: Period) -> int:
     """The red periods in a row the summons list of `period` asks: from the rule set that graded its
     current snapshot, else (not locked yet) from the rule set in force."""
     snap = current_snapshot(period) if period.pk else None
-    return consecutive_red((snap.ruleset if snap else active_ruleset()).rules)
+    return consecutive_red((snap.ruleset if snap else active_ruleset(period.tenant_id)).rules)
 
 
 def summons_list(period: Period) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +14,8 @@ from django.views.decorators.http import require_POST
 from liangping.core.access import roles_required
 from liangping.core.models import ADMIN_ROLES, Period, Role
 from liangping.core.periods import PeriodCodeError
+from liangping.core.scope import city_scope
+from liangping.core.tenancy import tenant_for
 from liangping.grading import pickers, queries, services
 from liangping.grading.models import RuleSet, Snapshot
 from liangping.grading.rules import summons_phrase
@@ -22,16 +25,20 @@ from liangping.indicators.models import Indicator
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 
 
-def _period(request: HttpRequest, default: Callable[[], str] = pickers.latest_locked_code) -> Period:
-    """The period the address names, else the latest one with data (`pickers`)."""
+def _period(
+    request: HttpRequest, default: Callable[[int | None], str] = pickers.latest_locked_code
+) -> Period:
+    """The period of the person's city (the province's for its people) the address names, else the
+    latest one with data (`pickers`)."""
+    tenant = tenant_for(request.user)
     try:
-        return queries.resolve_period(request.GET.get("period") or default())
+        return queries.resolve_period(request.GET.get("period") or default(tenant), tenant)
     except PeriodCodeError as exc:
         raise Http404(str(exc)) from exc
 
 
-def _periods() -> list[Period]:
-    return list(Period.objects.all()[:36])
+def _periods(request: HttpRequest) -> list[Period]:
+    return list(Period.objects.for_tenant(tenant_for(request.user))[:36])
 
 
 @roles_required(*LEDGER_ROLES)
@@ -46,7 +53,7 @@ def board(request: HttpRequest) -> HttpResponse:
         "page_numbers": found.numbers,
         "query": query,
         "filters": filters,
-        "periods": _periods(),
+        "periods": _periods(request),
     }
     return render(request, "grading/board.html", context)
 
@@ -54,7 +61,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SUPERVISOR)
 def periods(request: HttpRequest) -> HttpResponse:
     rows = []
-    for p in Period.objects.all():
+    for p in Period.objects.for_tenant(tenant_for(request.user)):
         rows.append({"period": p, "snapshots": list(Snapshot.objects.filter(period=p).order_by("-version"))})
     return render(
         request, "grading/periods.html", {"rows": rows, "default_code": queries.default_period_code()}
@@ -65,9 +72,12 @@ def periods(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SUPERVISOR)
 def period_action(request: HttpRequest, action: str) -> HttpResponse:
     code = request.POST.get("period", "")
+    tenant = tenant_for(request.user)  # a city's supervisors lock and publish their city's periods only
     try:
         period = (
-            services.get_or_create_period(code) if action == "lock" else get_object_or_404(Period, code=code)
+            services.get_or_create_period(code, tenant)
+            if action == "lock"
+            else get_object_or_404(Period.objects.for_tenant(tenant), code=code)
         )
         if action == "lock":
             confirm = request.POST.get("confirm") == "1"
@@ -99,7 +109,10 @@ def period_action(request: HttpRequest, action: str) -> HttpResponse:
 
 @roles_required(*LEDGER_ROLES)
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    snap = get_object_or_404(Snapshot.objects.select_related("period", "ruleset", "created_by"), pk=pk)
+    snaps = Snapshot.objects.select_related("period", "ruleset", "created_by")
+    if (city := city_scope(request.user)) is not None:
+        snaps = snaps.filter(period__tenant_id=city)  # another city's snapshot does not exist here
+    snap = get_object_or_404(snaps, pk=pk)
     rows = queries.snapshot_rows(snap, request.user)
     return render(request, "grading/snapshot.html", {"snapshot": snap, "rows": rows})
 
@@ -117,7 +130,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "period": period,
             "boards": boards,
             "provisional": provisional,
-            "periods": pickers.ranked_windows(),
+            "periods": pickers.ranked_windows(tenant=tenant_for(request.user)),
             "top10": top10,
             "top5": top5,
             "ranked": any(b.home for b in boards),  # an export only of a ranking with values
@@ -144,7 +157,7 @@ def units(request: HttpRequest) -> HttpResponse:
             "districts": districts,
             "departments": departments,
             "provisional": provisional,
-            "periods": _periods(),
+            "periods": _periods(request),
         },
     )
 
@@ -157,7 +170,7 @@ def summons(request: HttpRequest) -> HttpResponse:
     context = {
         "period": period,
         "rows": rows,
-        "periods": _periods(),
+        "periods": _periods(request),
         "summons_rule": summons_phrase(consecutive),
         "earlier": "上一期" if consecutive == 2 else f"前{consecutive - 1}期",
     }
@@ -167,13 +180,14 @@ def summons(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SUPERVISOR, Role.SYSADMIN)
 def rules(request: HttpRequest) -> HttpResponse:
     """Edit thresholds and the rule order; see which projects change colour before saving."""
-    current = services.active_ruleset()
+    tenant = tenant_for(request.user)
+    current = services.active_ruleset(tenant)
     preview = None
     if request.method == "POST":
         form = RuleSetForm(request.POST, rules=current.rules)
         if form.is_valid():
             try:
-                kind_year_month = queries.resolve_period(form.cleaned_data["preview_period"])
+                kind_year_month = queries.resolve_period(form.cleaned_data["preview_period"], tenant)
             except PeriodCodeError as exc:
                 form.add_error("preview_period", str(exc))
             else:
@@ -189,16 +203,19 @@ def rules(request: HttpRequest) -> HttpResponse:
                 preview = {
                     "period": kind_year_month,
                     "changes": services.preview_ruleset(
-                        form.rules, kind_year_month.year, kind_year_month.month
+                        form.rules, kind_year_month.year, kind_year_month.month, tenant
                     ),
                 }
     else:
         form = RuleSetForm(
             initial=RuleSetForm.initial_for(current.rules, queries.default_period_code()), rules=current.rules
         )
-    history = RuleSet.objects.select_related("created_by")[:10]
+    # the city's own versions and the province's defaults it inherits
+    history = RuleSet.objects.filter(Q(tenant__isnull=True) | Q(tenant_id=tenant)).select_related(
+        "created_by"
+    )[:10]
     return render(
         request,
         "grading/rules.html",
-        {"form": form, "current": current, "preview": preview, "history": history},
+        {"form": form, "current": current, "preview": preview, "history": history, "tenant": tenant},
     )

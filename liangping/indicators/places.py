@@ -40,6 +40,21 @@ def home_tenant(user: User | None) -> int | None:
     return next(iter(city), None)
 
 
+def home_city(tenant: int | None) -> int | None:
+    """The City (of the 16) that is the 「home」 of a tenant's ranking: the tenant's own city, matched by
+    name or alias (枣庄市 = 枣庄); the province (None), or a city not among the 16, has none. Two queries."""
+    if tenant is None:
+        return None
+    name = Org.objects.filter(pk=tenant).values_list("name", flat=True).first()
+    if name is None:
+        return None
+    bare = _bare(name)
+    for city in City.objects.all():
+        if bare in {_bare(n) for n in (city.name, *city.aliases.split(",")) if n.strip()}:
+            return int(city.pk)
+    return None
+
+
 class PlaceIndex:
     """Every name a place is written with → the place: the 16 cities, and the districts of the city
     `tenant` (every district when there is none). Three queries."""

@@ -103,9 +103,17 @@ def _rank_all(values: Any, place: str, year: int, month: int) -> list[Ranked]:
     return out
 
 
-def ranking(year: int, month: int) -> list[IndicatorRanking]:
-    """Every indicator with values for the window January → month of year, the 16 cities ranked."""
+HOME_FLAG = -1  # `ranking`'s home: the city marked 本市 in the catalogue
+
+
+def ranking(year: int, month: int, home: int | None = HOME_FLAG) -> list[IndicatorRanking]:
+    """Every indicator with values for the window January → month of year, the 16 cities ranked.
+    The ranking is provincial data every city reads; `home` (a City id, `places.home_city`) is the city
+    whose distances to 10th, 5th and 3rd are worked out, None for none (the province)."""
     cities = {c.pk: c for c in City.objects.all()}
+    if home != HOME_FLAG:
+        for pk, c in cities.items():
+            c.is_home = pk == home
     out = []
     for ind, values, prev_ranks, prev_at in _rank_all(IndicatorValue.objects.all(), "city_id", year, month):
         ranks = _ranks(values, ind, "city_id")
@@ -139,10 +147,10 @@ def ranking(year: int, month: int) -> list[IndicatorRanking]:
             rank_by=ind.rank_by,
             from_file=all(v.file_rank_wins for v in values if v.city_id in ranks),
         )
-        home = next((r for r in rows if r.is_home), None)
-        if home is not None:
-            item.home = home
-            item.distances = _distances(rows, ind, home.city_id, "city_id")
+        mine = next((r for r in rows if r.is_home), None)
+        if mine is not None:
+            item.home = mine
+            item.distances = _distances(rows, ind, mine.city_id, "city_id")
         out.append(item)
     return out
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from liangping.core.ids import parse_id
 from liangping.core.models import Org, User
 from liangping.core.scope import sees_ledger
+from liangping.core.tenancy import tenant_for
 from liangping.projects.extensions import COMPLETION, GRADE, annotate_grades, grade_label
 from liangping.projects.models import Level, Project, ProjectQuerySet, Stage
 from liangping.sheets.registry import Exporter, Progress, register_exporter
@@ -109,7 +110,9 @@ def export_projects(
 ) -> int:
     """Write the ledger visible to `user` (None: the whole ledger, for the command line) to `out`."""
     qs = Project.objects.all() if user is None else Project.objects.visible_to(user)
-    qs, graded_period = annotate_grades(filter_projects(qs, filters).for_list(), filters.get("grade", ""))
+    qs, graded_period = annotate_grades(
+        filter_projects(qs, filters).for_list(), filters.get("grade", ""), tenant_for(user)
+    )
     qs = qs.order_by("code")
     total = qs.count()
     who = "命令行（全部项目）" if user is None else f"{user.name}（{user.get_role_display()}）"

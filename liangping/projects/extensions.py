@@ -13,6 +13,8 @@ from typing import Any, TypeVar, cast
 
 from django.db.models import QuerySet
 
+from liangping.core.tenancy import INSTALLATION, TenantArg
+
 # The annotations a registered `annotate` adds to every project of a queryset.
 GRADE = "snap_grade"  # "blue" / "yellow" / "red" / "none", or None when the snapshot has no item
 GRADE_REASON = "snap_reason"
@@ -29,9 +31,9 @@ def parse_grades(text: str) -> str:
 
 @dataclass(frozen=True)
 class LedgerGrades:
-    # (projects, grade filter: known grades comma-separated, or "") →
+    # (projects, grade filter: known grades comma-separated, or "", the tenant whose periods grade them) →
     # (annotated and filtered projects, label of the graded period or "")
-    annotate: Callable[[QuerySet[Any], str], tuple[QuerySet[Any], str]]
+    annotate: Callable[[QuerySet[Any], str, TenantArg], tuple[QuerySet[Any], str]]
     # (user, project) → the context of `template`, the grade card of the project page
     card: Callable[[Any, Any], dict[str, Any]]
     template: str
@@ -51,14 +53,14 @@ def ledger_grades() -> LedgerGrades | None:
 QS = TypeVar("QS", bound=QuerySet[Any])
 
 
-def annotate_grades(qs: QS, grade: str = "") -> tuple[QS, str]:
-    """`qs` with GRADE, GRADE_REASON and COMPLETION of the latest locked period (filtered by
+def annotate_grades(qs: QS, grade: str = "", tenant: TenantArg = INSTALLATION) -> tuple[QS, str]:
+    """`qs` with GRADE, GRADE_REASON and COMPLETION of the tenant's latest locked period (filtered by
     `grade`, one or several of GRADE_FILTERS comma-separated) and that period's label; unchanged
     without grading."""
     registered = ledger_grades()
     if registered is None:
         return qs, ""
-    annotated, label = registered.annotate(qs, parse_grades(grade))
+    annotated, label = registered.annotate(qs, parse_grades(grade), tenant)
     return cast(QS, annotated), label
 
 

@@ -26,6 +26,7 @@ from liangping.core.audit import change_stamp
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Org, Role, User
 from liangping.core.scope import AnyUser, city_scope, role_of, sees_everything
+from liangping.core.tenancy import INSTALLATION, TenantArg, tenant_for
 from liangping.projects import services
 from liangping.projects.exports import filter_projects
 from liangping.projects.extensions import (
@@ -203,7 +204,7 @@ def ledger_queryset(
     grade and completion in the latest locked period (whose label comes second)."""
     due_month = due_month or latest_due_month()
     qs = filter_projects(Project.objects.visible_to(user), filters).for_list()
-    qs, graded_period = annotate_grades(qs, filters.get("grade", ""))
+    qs, graded_period = annotate_grades(qs, filters.get("grade", ""), tenant_for(user))
     qs = _annotate_rows(qs, due_month)
     key, desc = parse_sort(sort)
     if key == "stage":
@@ -217,16 +218,16 @@ def ledger_ids(user: AnyUser, filters: Mapping[str, str], sort: str = "") -> tup
     no join, no per-row subquery for the rows before the page) and annotates only the page's rows
     (`ledger_rows`)."""
     qs = filter_projects(Project.objects.visible_to(user), filters)
-    qs, graded_period = annotate_grades(qs, filters.get("grade", ""))
+    qs, graded_period = annotate_grades(qs, filters.get("grade", ""), tenant_for(user))
     key, desc = parse_sort(sort)
     if key == "stage":
         qs = qs.annotate(stage_rank=stage_rank())
     return qs.order_by(*_ordering(key, desc)).values_list("pk", flat=True), graded_period
 
 
-def ledger_rows(ids: list[int], due_month: dt.date) -> list[Project]:
+def ledger_rows(ids: list[int], due_month: dt.date, tenant: TenantArg = INSTALLATION) -> list[Project]:
     """The projects of `ids` in that order, with what `ledger_queryset` annotates (one query)."""
-    qs, _ = annotate_grades(Project.objects.filter(pk__in=ids).for_list())
+    qs, _ = annotate_grades(Project.objects.filter(pk__in=ids).for_list(), "", tenant)
     by_id = {p.pk: p for p in _annotate_rows(qs, due_month)}
     return [by_id[pk] for pk in ids if pk in by_id]
 

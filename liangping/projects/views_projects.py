@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from liangping.core.audit import record
 from liangping.core.dashboard import safe_reverse
 from liangping.core.privacy import mask_phone
+from liangping.core.tenancy import tenant_for
 from liangping.projects import queries, services
 from liangping.projects.extensions import ledger_grades, parse_grades
 from liangping.projects.forms import ProjectForm
@@ -44,7 +45,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page, numbers = paginate(ids, request)
     rows = [
         {"p": p, "report": queries.report_badge(p), "grade": queries.grade_badge(p)}
-        for p in queries.ledger_rows(list(page.object_list), due_month)
+        for p in queries.ledger_rows(list(page.object_list), due_month, tenant_for(request.user))
     ]
     context = {
         "options": queries.ledger_options(request.user),

@@ -111,7 +111,7 @@ def _by_city(snapshot: Snapshot, cities: dict[int, Org]) -> tuple[dict[int, City
 
 
 def province_board() -> ProvinceBoard:
-    snapshot = latest_locked_snapshot()
+    snapshot = latest_locked_snapshot(None)  # the province's own period: every city's projects
     if snapshot is None:
         return ProvinceBoard(None)
     cities = {c.pk: c for c in Org.objects.filter(kind=OrgKind.CITY).order_by("code", "sort", "id")}

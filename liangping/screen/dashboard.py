@@ -13,6 +13,7 @@ from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, city_scope, sees_everything
+from liangping.core.tenancy import tenant_for
 from liangping.emergency import queries as flood_queries
 from liangping.emergency import scope as flood_scope
 from liangping.foodsafety.queries import dashboard_campaign
@@ -41,13 +43,14 @@ def live_period(code: str | None, user: AnyUser, today: dt.date | None = None) -
     """The period asked for, else the latest month with data: the month being collected once a
     report of it is in, else the latest month with a report the user may see (the reports list's
     rule), else the month being collected. Never an empty month while reports exist."""
+    tenant = tenant_for(user)
     if code:
         try:
-            return resolve_period(code)
+            return resolve_period(code, tenant)
         except PeriodCodeError:
             pass
     month = report_list_month(user, today)
-    return resolve_period(period_code(PeriodKind.MONTH, month.year, month.month))
+    return resolve_period(period_code(PeriodKind.MONTH, month.year, month.month), tenant)
 
 
 def report_months(user: AnyUser, limit: int) -> list[dt.date]:
@@ -78,10 +81,10 @@ def live_periods(user: AnyUser, period: Period, limit: int = 36) -> list[Period]
     """What the live half's picker offers, newest first: every stored period and every month with a
     report the user may see (as an unsaved open month); an unsaved period shown is offered by the
     picker itself (two queries)."""
-    stored = list(Period.objects.all()[:limit])
+    stored = list(Period.objects.for_tenant(period.tenant_id)[:limit])
     have = {(p.kind, p.year, p.month) for p in [*stored, period]}
     extra = [
-        Period.build(PeriodKind.MONTH, m.year, m.month)
+        Period.build(PeriodKind.MONTH, m.year, m.month, period.tenant_id)
         for m in report_months(user, limit)
         if (PeriodKind.MONTH, m.year, m.month) not in have
     ]
@@ -111,7 +114,11 @@ def live_stamp(period: Period) -> tuple[Any, ...]:
     change stamp (every edit, submission and review writes an entry in its own transaction), two
     indexed look-ups whatever the number of projects. Any write the services make changes the
     stamp, so a cached live board keyed by it is never stale."""
-    rules = RuleSet.objects.order_by("-version").values_list("pk", flat=True).first()
+    # the newest of the city's own rule sets and the province's defaults it inherits: either moves the stamp
+    inherited = Q(tenant__isnull=True) | Q(tenant_id=period.tenant_id)
+    rules = (
+        RuleSet.objects.filter(inherited).order_by("-created_at", "-id").values_list("pk", flat=True).first()
+    )
     return (rules, change_stamp())
 
 
@@ -197,7 +204,7 @@ def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
 def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
     period = live_period(code, user)
     return {
-        "published": _published(user, screen_data()),
+        "published": _published(user, screen_data(tenant_for(user))),
         "live": _live(user, period),
         "periods": live_periods(user, period),
         "appeals": dashboard_figures(user, appeal_kind.closed_states()),

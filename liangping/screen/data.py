@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from liangping.core.models import Org, OrgKind, Period, PeriodStatus
 from liangping.core.periods import PeriodCodeError, parse_period_code, period_label
+from liangping.core.tenancy import INSTALLATION, TenantArg, resolve
 from liangping.grading import queries, services
 from liangping.grading.models import ItemKind, Snapshot
 from liangping.grading.rules import NONE, consecutive_red, summons_phrase, time_progress_on, with_defaults
@@ -51,50 +52,69 @@ class NotPublished(LookupError):
 
 
 @functools.cache
-def _latest_sql(vendor: str) -> str:
+def _latest_sql(vendor: str, installation: bool) -> str:
     """The ORM's query below, written out once per database vendor: on the public endpoint's hot
-    path, compiling the ORM query costs ten times as much as running it."""
-    s, p = Snapshot._meta, Period._meta
+    path, compiling the ORM query costs ten times as much as running it. The periods are the
+    tenant's (a parameter: a city's id, 0 for the province), or with `installation` the installation's
+    city's, worked out inside the same query (its only city, else the province: core.tenancy)."""
+    s, p, o = Snapshot._meta, Period._meta, Org._meta
     col = lambda meta, name: connection.ops.quote_name(meta.get_field(name).column)  # noqa: E731
     period_table = connection.ops.quote_name(p.db_table)
-    # how many periods are published and when the last was: a period before the latest reopened or
-    # published again changes them, and with them the ETag (the trend lines run over all of them)
-    published = (
-        f"(SELECT COUNT(*) FROM {period_table} WHERE {col(p, 'status')} = %s) AS published_count, "
-        f"(SELECT MAX({col(p, 'published_at')}) FROM {period_table} WHERE {col(p, 'status')} = %s) "
-        "AS published_last "
+    org_table = connection.ops.quote_name(o.db_table)
+    tenant = (
+        f"(SELECT CASE WHEN COUNT(*) = 1 THEN MIN({col(o, 'id')}) ELSE 0 END FROM {org_table} "
+        f"WHERE {col(o, 'kind')} = 'city')"
+        if installation
+        else "%s"
     )
+    mine = f"COALESCE({col(p, 'tenant')}, 0) = {tenant}"
+    # how many of the tenant's periods are published and when the last was: a period before the latest
+    # reopened or published again changes them, and with them the ETag (the trend lines run over all)
+    published = (
+        f"(SELECT COUNT(*) FROM {period_table} WHERE {col(p, 'status')} = %s AND {mine}) AS published_count, "
+        f"(SELECT MAX({col(p, 'published_at')}) FROM {period_table} "
+        f"WHERE {col(p, 'status')} = %s AND {mine}) AS published_last "
+    )
+    mine_p = f"COALESCE(p.{col(p, 'tenant')}, 0) = {tenant}"
     return (
         f"SELECT s.{col(s, 'id')}, s.{col(s, 'version')}, s.{col(s, 'created_at')}, s.{col(s, 'period')}, "
         f"{published}"
         f"FROM {connection.ops.quote_name(s.db_table)} s "
         f"JOIN {connection.ops.quote_name(p.db_table)} p ON p.{col(p, 'id')} = s.{col(s, 'period')} "
-        f"WHERE p.{col(p, 'status')} = %s "
+        f"WHERE p.{col(p, 'status')} = %s AND {mine_p} "
         f"ORDER BY p.{col(p, 'year')} DESC, p.{col(p, 'month')} DESC, p.{col(p, 'published_at')} DESC, "
         f"p.{col(p, 'id')} DESC, s.{col(s, 'version')} DESC LIMIT 1"
     )
 
 
-def latest_published_snapshot() -> Snapshot | None:
-    """The current snapshot of the published period with the greatest (year, month), the most
+def latest_published_snapshot(tenant: TenantArg = INSTALLATION) -> Snapshot | None:
+    """The current snapshot of the tenant's published period with the greatest (year, month), the most
     recently published on a tie of a month and a quarter: one query (the period loads lazily), the
     same as
-    Snapshot.objects.filter(period__status="published")
+    Snapshot.objects.filter(period__status="published", period__tenant=tenant)
         .order_by("-period__year", "-period__month", "-period__published_at", "-period__id", "-version")
-        .first()"""
+        .first()
+    The default is the installation's city (its only city, else the province)."""
     status = PeriodStatus.PUBLISHED.value
-    found = list(Snapshot.objects.raw(_latest_sql(connection.vendor), [status, status, status]))
+    if isinstance(tenant, int) or tenant is None:
+        mine = tenant or 0
+        sql = _latest_sql(connection.vendor, False)
+        params: list[Any] = [status, mine, status, mine, status, mine]
+    else:
+        sql, params = _latest_sql(connection.vendor, True), [status, status, status]
+    found = list(Snapshot.objects.raw(sql, params))
     return found[0] if found else None
 
 
-def published_snapshot(code: str) -> Snapshot:
-    """The snapshot of a published period named by its code (2026Q3, 2026-09, 2026年第三季度)."""
+def published_snapshot(code: str, tenant: TenantArg = INSTALLATION) -> Snapshot:
+    """The snapshot of a tenant's published period named by its code (2026Q3, 2026-09, 2026年第三季度)."""
     try:
         kind, year, month = parse_period_code(code)
     except PeriodCodeError as exc:
         raise NotPublished(str(exc)) from exc
+    periods = Period.objects.for_tenant(resolve(tenant))
     snap = (
-        Snapshot.objects.filter(period__kind=kind, period__year=year, period__month=month)
+        Snapshot.objects.filter(period__in=periods, period__kind=kind, period__year=year, period__month=month)
         .select_related("period")
         .order_by("-version")
         .first()
@@ -172,9 +192,10 @@ def _projects(snapshot: Snapshot, tp: Decimal) -> dict[str, Any]:
             gap = dec(figures.get("gap"))
             row = _project_row(code, name, district, department, leader, reason, figures)
             lists[grade].append((gap if gap is not None else Decimal(0), row))
-    order = {
-        n: i for i, n in enumerate(Org.objects.filter(kind=OrgKind.DISTRICT).values_list("name", flat=True))
-    }
+    places = Org.objects.filter(kind=OrgKind.DISTRICT)
+    if snapshot.period.tenant_id is not None:
+        places = places.filter(tenant_id=snapshot.period.tenant_id)
+    order = {n: i for i, n in enumerate(places.values_list("name", flat=True))}
     districts = []
     for name in sorted(by_district, key=lambda n: (order.get(n, len(order)), n)):
         data = by_district[name].as_data(tp)
@@ -371,7 +392,8 @@ def payload_for(snapshot: Snapshot | None) -> tuple[dict[str, Any], bytes]:
     return json.loads(body), body
 
 
-def screen_data() -> dict[str, Any]:
-    """The latest published snapshot's screen data (`screen_lists`), or {"published": False} when
-    nothing is published. Warm, this costs one query (which snapshot is the latest) and one cache read."""
-    return json.loads(screen_body_for(latest_published_snapshot()))
+def screen_data(tenant: TenantArg = INSTALLATION) -> dict[str, Any]:
+    """The tenant's latest published snapshot's screen data (`screen_lists`), or {"published": False}
+    when nothing is published. Warm, this costs one query (which snapshot is the latest) and one cache
+    read."""
+    return json.loads(screen_body_for(latest_published_snapshot(tenant)))

@@ -16,11 +16,13 @@ from liangping.screen.figures import Tally, exact, fixed
 
 
 def trend(upto: Period) -> list[dict[str, Any]]:
-    """One point per published period not later than `upto`, oldest first (a month and a quarter
-    ending together both appear, the month first)."""
+    """One point per published period of the same tenant not later than `upto`, oldest first (a month
+    and a quarter ending together both appear, the month first)."""
     current: dict[int, Snapshot] = {}
     for snap in (
-        Snapshot.objects.filter(period__status=PeriodStatus.PUBLISHED)
+        Snapshot.objects.filter(
+            period__status=PeriodStatus.PUBLISHED, period__in=Period.objects.for_tenant(upto.tenant_id)
+        )
         .select_related("period", "ruleset")
         .order_by("period_id", "version")
     ):

@@ -7,19 +7,23 @@ parameter they accept is about presentation (rotation, polling, kiosk), never ab
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from liangping.chains.mapdata import published_chains
 from liangping.core.access import roles_required
-from liangping.core.models import ADMIN_ROLES, Role
+from liangping.core.models import ADMIN_ROLES, Org, OrgKind, Role
+from liangping.core.tenancy import INSTALLATION, TenantArg, place_by_code, tenant_of_place
 from liangping.grading.models import ItemKind, SnapshotItem
 from liangping.indicators.ranking import change_card, distance_text, rank_change
 from liangping.screen.dashboard import dashboard_context
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
+from liangping.screen.places import province_body, province_etag
 
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
 
@@ -76,27 +80,74 @@ def _etag_matches(header: str, etag: str) -> bool:
     return any(t == "*" or t.removeprefix("W/") == etag for t in tags)
 
 
-@require_safe
-def data_json(request: HttpRequest) -> HttpResponse:
-    """The latest published snapshot as JSON, with a strong ETag; 304 when the client has it."""
-    snapshot = latest_published_snapshot()
-    etag = etag_for(snapshot)
+def _json(request: HttpRequest, etag: str, body: Callable[[], bytes]) -> HttpResponse:
     response: HttpResponse
     if _etag_matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(screen_body_for(snapshot), content_type="application/json; charset=utf-8")
+        response = HttpResponse(body(), content_type="application/json; charset=utf-8")
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response
 
 
+def _data(request: HttpRequest, tenant: TenantArg) -> HttpResponse:
+    snapshot = latest_published_snapshot(tenant)
+    return _json(request, etag_for(snapshot), lambda: screen_body_for(snapshot))
+
+
+@require_safe
+def data_json(request: HttpRequest) -> HttpResponse:
+    """The installation's latest published snapshot as JSON, with a strong ETag; 304 when the client
+    has it. (Served in front of Django by `screen.fastpath`; this answers when it is not installed.)"""
+    return _data(request, INSTALLATION)
+
+
+def _place(code: str) -> Org:
+    place = place_by_code(code)
+    if place is None:
+        raise Http404("没有这个城市的亮屏")
+    return place
+
+
+@require_safe
+def place_data(request: HttpRequest, code: str) -> HttpResponse:
+    """/screen/<code>/data.json: a city's latest published snapshot (its own only), or for the
+    province (370000) the cities' published figures side by side."""
+    place = _place(code)
+    if place.kind == OrgKind.PROVINCE:
+        body = province_body(place)
+        return _json(request, province_etag(body), lambda: body)
+    return _data(request, tenant_of_place(place))
+
+
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
-    """The lobby screen. ?interval=SECONDS between pages (default 15, 0 stops the rotation),
-    ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no clicks),
-    ?page=overview|districts|trend|lists|tasks|ranking|units|summons to start on."""
-    snapshot = latest_published_snapshot()
+    """The lobby screen of the installation's city. ?interval=SECONDS between pages (default 15, 0
+    stops the rotation), ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no
+    clicks), ?page=overview|districts|trend|lists|tasks|ranking|units|summons to start on."""
+    return _screen(request, INSTALLATION, reverse("screen:data"))
+
+
+@require_safe
+def place_index(request: HttpRequest, code: str) -> HttpResponse:
+    """/screen/<code>/: a city's lobby screen (370400: 枣庄's, from its own published snapshot), or the
+    province's (370000): its cities' published figures side by side. An unknown code: 404."""
+    place = _place(code)
+    if place.kind == OrgKind.PROVINCE:
+        data = json.loads(province_body(place))
+        kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
+        poll = _seconds(request.GET.get("poll"), DEFAULT_POLL, 1, 3600)
+        response = render(request, "screen/province.html", {"data": data, "kiosk": kiosk, "poll": poll})
+        response["Cache-Control"] = "no-cache"
+        return response
+    return _screen(request, tenant_of_place(place), reverse("screen:place_data", args=[code]), lobby=False)
+
+
+def _screen(request: HttpRequest, tenant: TenantArg, data_url: str, lobby: bool = True) -> HttpResponse:
+    """The screen of a tenant; `lobby`: its rotation goes on to the installation's other screen pages
+    (a city's screen by its code stays on its own data)."""
+    snapshot = latest_published_snapshot(tenant)
     data = json.loads(screen_body_for(snapshot))
     page = request.GET.get("page", "")
     kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
@@ -107,12 +158,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "kiosk": kiosk,
         "page": page if page in dict(PAGES) else PAGES[0][0],
         "etag": etag_for(snapshot),
-        "beyond": lobby_url(LOBBY_HOPS[0], interval, kiosk) if interval else "",
+        "beyond": lobby_url(LOBBY_HOPS[0], interval, kiosk) if interval and lobby else "",
     }
     response = render(
         request,
         "screen/index.html",
-        {"data": data, "config": config, "pages": PAGES, "kiosk": kiosk},
+        {"data": data, "config": config, "pages": PAGES, "kiosk": kiosk, "data_url": data_url},
     )
     response["Cache-Control"] = "no-cache"
     return response

@@ -22,7 +22,7 @@ from liangping.chains.models import ChainSnapshot
 from liangping.chains.services import take_snapshot
 from liangping.core import approvals
 from liangping.core.api import create_token
-from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Period, Role
+from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Org, Period, Role
 from liangping.events import services as events
 from liangping.events.models import Match, Team, Tournament
 from liangping.grading import services as grading
@@ -195,6 +195,7 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
     chain_snapshot = take_snapshot(
         cast.supervisor, chain_world.chain, 2025, public_document(chain_world.chain)
     )
+    Org.objects.filter(pk=cast.city.pk).update(code="370400")  # its screen: /screen/370400/
     period = grading.get_or_create_period("2025-05")
     snapshot = grading.lock_period(cast.supervisor, period, confirm_unreviewed=True)
     grading.publish_period(cast.supervisor, period)

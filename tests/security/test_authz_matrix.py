@@ -989,6 +989,19 @@ PAGES: dict[str, Page] = {
     "screen:data": Page(
         fixed("screen:data"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
     ),
+    # A city's screen by its division code: its own latest published snapshot only.
+    "screen:place": Page(
+        fixed("screen:place", "370400"),
+        SIGNED_IN,
+        get_status={"anonymous": 200},
+        shows_all="公开大屏只展示已发布快照",
+    ),
+    "screen:place_data": Page(
+        fixed("screen:place_data", "370400"),
+        SIGNED_IN,
+        get_status={"anonymous": 200},
+        shows_all="公开大屏只展示已发布快照",
+    ),
     # The chains' page of the screen: published yearly snapshots and published grades only.
     "screen:chains": Page(
         fixed("screen:chains"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"
@@ -1006,6 +1019,13 @@ PAGES: dict[str, Page] = {
     "disclosure:docx": Page(fixed("disclosure:docx", "2025-05"), LEDGER, shows_all="已发布考核期的公开文件"),
     "disclosure:report": Page(
         fixed("disclosure:report", "2025-05"), LEDGER, shows_all="已发布考核期的公开页面"
+    ),
+    # A city's public page of its published period, by the city's division code.
+    "disclosure:public_place": Page(
+        fixed("disclosure:public_place", "370400", "2025-05"),
+        frozenset(ROLES),
+        get_status={"anonymous": 200},
+        shows_all="已发布考核期的公开页面",
     ),
     # The public page of a published period: anyone, signed in or not (an unpublished one: 404).
     "disclosure:public": Page(

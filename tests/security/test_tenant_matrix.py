@@ -141,3 +141,114 @@ def test_no_page_of_a_city_names_another_citys_items(province, name):
 def test_every_item_kind_is_either_per_city_or_listed_as_not_yet():
     kinds = {page.item for page in PAGES.values() if page.item}
     assert kinds - PER_CITY == NOT_YET_PER_CITY
+
+
+# Per-city objects without an org of their own: periods, snapshots, rule sets (decision 0007). 济南 locks
+# and publishes 2025-04, a period 枣庄 does not have; nothing of it reaches 枣庄's people.
+JINAN_ONLY = "2025-04"
+
+
+@pytest.fixture
+def jinan_period(province: Province) -> Any:
+    from liangping.grading import services as grading
+
+    jinan = province.jinan
+    period = grading.get_or_create_period(JINAN_ONLY, jinan.city.pk)
+    snapshot = grading.lock_period(jinan.supervisor, period, confirm_unreviewed=True)
+    grading.publish_period(jinan.supervisor, period)
+    return snapshot
+
+
+@pytest.mark.django_db
+def test_another_citys_periods_snapshots_and_rules_are_not_found(province, jinan_period):
+    from django.urls import reverse
+
+    snapshot = jinan_period
+    users = clients(province.world)
+    problems = []
+    gets = [
+        reverse("grading:snapshot", args=[snapshot.pk]),
+        reverse("disclosure:report", args=[JINAN_ONLY]),
+        reverse("disclosure:docx", args=[JINAN_ONLY]),
+        reverse("disclosure:public", args=[JINAN_ONLY]),  # the installation's (two cities: the province's)
+        reverse("disclosure:public_place", args=["370400", JINAN_ONLY]),
+    ]
+    for url in gets:
+        for who in ROLES:
+            want = 302 if who == "anonymous" and not url.startswith("/disclosure/public/") else 404
+            status = users[who].get(url).status_code
+            if status != want:
+                problems.append(f"GET {url} | 枣庄 {who}: {status}，应为 {want}")
+    # lists, the API and the screen of 枣庄 name nothing of 济南's period
+    for url in (
+        reverse("grading:periods"),
+        reverse("grading:board") + f"?period={JINAN_ONLY}",
+        reverse("grading:rules"),
+        reverse("disclosure:index"),
+        "/api/v1/grading/periods",
+        f"/api/v1/grading/board?period={JINAN_ONLY}",
+        reverse("screen:place", args=["370400"]),
+        reverse("screen:place_data", args=["370400"]),
+    ):
+        for who in ROLES:
+            response = users[who].get(url)
+            if response.status_code != 200:
+                continue
+            text = response.content.decode()
+            problems += [f"GET {url} | 枣庄 {who}: 泄露了济南的“{m}”" for m in MARKERS if m in text]
+            if url.startswith("/api/v1/grading/periods") and JINAN_ONLY in text:
+                problems.append(f"GET {url} | 枣庄 {who}: 列出了济南的考核期")
+    # refused period actions on 济南's period change nothing
+    before = fingerprint()
+    for action, body in (("publish", {}), ("reopen", {"reason": "越权"})):
+        url = reverse("grading:period_action", args=[action])
+        for who in ROLES:
+            if who == "anonymous":
+                continue
+            status = users[who].post(url, {"period": JINAN_ONLY, **body}).status_code
+            if status != 404:
+                problems.append(f"POST {url} {action} | 枣庄 {who}: {status}，应为 404")
+    changed = changed_tables(before, fingerprint())
+    if changed:
+        problems.append(f"枣庄的人对济南考核期的操作被拒绝却改动了 {changed}")
+    # 济南's own people and the province see it
+    assert (
+        _client(province.jinan.supervisor).get(reverse("grading:snapshot", args=[snapshot.pk])).status_code
+        == 200
+    )
+    assert (
+        _client(province.jinan.provincial).get(reverse("grading:snapshot", args=[snapshot.pk])).status_code
+        == 200
+    )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_no_export_or_job_of_a_city_reads_another_citys_period(province, jinan_period, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    from liangping.grading.exports import export_grades
+
+    out = io.BytesIO()
+    export_grades(province.cast.supervisor, {"period": JINAN_ONLY}, out, None)
+    cells = [
+        str(c.value) for row in load_workbook(io.BytesIO(out.getvalue())).active.iter_rows() for c in row
+    ]
+    assert not [m for m in MARKERS if any(m in c for c in cells)]
+    assert "ZZ-2025-001" in " ".join(cells)  # 枣庄's own projects, graded live: its 2025-04 is open
+    # the command line acts for one city: 枣庄's supervisor locks 枣庄's 2025-04, never 济南's
+    shown = io.StringIO()
+    call_command("period", "show", JINAN_ONLY, "--city", "370100", stdout=shown)
+    assert "已发布" in shown.getvalue()
+    call_command(
+        "period", "lock", JINAN_ONLY, "--as", province.cast.supervisor.username, "--yes", stdout=io.StringIO()
+    )
+    from liangping.core.models import Period
+
+    mine = Period.objects.get(code=JINAN_ONLY, tenant=province.cast.city)
+    assert mine.status == "locked" and mine.pk != jinan_period.period_id
+    theirs = Period.objects.get(pk=jinan_period.period_id)
+    assert theirs.status == "published" and theirs.snapshots.count() == 1

@@ -8,16 +8,46 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liangping.core.models import Role, User
 from liangping.core.periods import PeriodCodeError
+from liangping.core.tenancy import (
+    INSTALLATION,
+    TenantArg,
+    installation_city,
+    place_by_code,
+    resolve,
+    tenant_for,
+    tenant_of_place,
+)
 from liangping.grading import services
 
 
-def actor_for(username: str | None) -> User | None:
+def tenant_by_code(code: str | None) -> TenantArg:
+    """The tenant --city names (a city's code, or the province's for its own periods); none given: the
+    installation's city."""
+    if not code:
+        return INSTALLATION
+    place = place_by_code(code)
+    if place is None:
+        raise CommandError(f"区划代码 {code} 不是本系统中的省或市")
+    return tenant_of_place(place)
+
+
+def actor_for(username: str | None, tenant: TenantArg = INSTALLATION) -> User | None:
+    """The named account, else the first supervisor of the tenant (of the installation's city)."""
     if username:
         try:
             return User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as exc:
             raise CommandError(f"用户 {username} 不存在或已停用") from exc
-    return User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+    city = resolve(tenant)
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk")
+    mine = (
+        supervisors.filter(org__tenant__isnull=True)
+        if city is None
+        else supervisors.filter(org__tenant_id=city)
+    )
+    return mine.first() or (
+        supervisors.filter(org__isnull=True).first() if city == installation_city() else None
+    )
 
 
 class Command(BaseCommand):
@@ -28,14 +58,20 @@ class Command(BaseCommand):
         parser.add_argument("period", help="2025-06（月）或 2025Q2（季度）")
         parser.add_argument("--yes", action="store_true", help="有未审核的月度调度时仍然锁定")
         parser.add_argument("--reason", default="", help="重新开放的原因（必填）")
-        parser.add_argument("--as", dest="username", help="以该用户身份操作（默认：第一位督查人员）")
+        parser.add_argument("--as", dest="username", help="以该用户身份操作（默认：该市第一位督查人员）")
+        parser.add_argument(
+            "--city", help="城市的区划代码（如 370400；370000 为省级考核期），默认为本系统的城市"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        tenant = tenant_by_code(opts["city"])
+        actor = actor_for(opts["username"], tenant)
+        if opts["username"] and not opts["city"] and actor is not None:
+            tenant = tenant_for(actor)  # the account's own city's period
         try:
-            period = services.get_or_create_period(opts["period"])
+            period = services.get_or_create_period(opts["period"], tenant)
         except PeriodCodeError as exc:
             raise CommandError(str(exc)) from exc
-        actor = actor_for(opts["username"])
         try:
             if opts["action"] == "lock":
                 snap = services.lock_period(actor, period, confirm_unreviewed=opts["yes"])
