@@ -15,6 +15,7 @@ from liangping.appeals.queries import Month, appeal_rows
 from liangping.appeals.rates import unit_rates
 from liangping.cases.models import Case
 from liangping.core.audit import record
+from liangping.core.hooks import emit
 from liangping.core.models import Period, PeriodStatus, Role, User
 from liangping.core.periods import parse_period_code, period_code, previous_period_end
 from liangping.core.scope import AnyUser
@@ -402,6 +403,7 @@ def publish_period(actor: User | None, period: Period) -> Period:
     period.status, period.published_at = PeriodStatus.PUBLISHED, timezone.now()
     Period.objects.filter(pk=period.pk).update(status=period.status, published_at=period.published_at)
     record(actor, "period.publish", period, changes={"status": ["locked", "published"]})
+    emit("period.published", period=period)  # the screen writes its document (after the commit)
     return period
 
 

@@ -1,17 +1,20 @@
 """`/screen/data.json` served in front of Django: the lobby screens' poll never reaches the session,
 authentication, two-factor, lockout or rate-limit middleware, and never the database per request.
 
-A published snapshot never changes, so its screen document is built once per process (the same
-bytes `screen.views.data_json` sends, `screen_body_for`) with its gzip and brotli forms beside it,
-under its strong ETag. Which snapshot is the latest is looked up at most once a second per process
-(one query): a new publication shows on every screen within a second, and a thousand polls a second
-cost one query. Everything that is not a GET or HEAD of that exact path, a host outside
-ALLOWED_HOSTS, or plain HTTP when HTTPS is required, goes to Django unchanged.
+A published snapshot never changes, so its screen document is written once, when the period is
+published (the same bytes `screen.views.data_json` sends, `screen_body_for`, with its gzip and
+brotli forms and its SHA-256 beside it, in ScreenDocument under the snapshot's strong ETag); every
+process of every host reads those bytes once instead of building its own. Which snapshot is the
+latest is looked up at most once a second per process (one query): a new publication shows on every
+screen within a second, and a thousand polls a second cost one query. Everything that is not a GET
+or HEAD of that exact path, a host outside ALLOWED_HOSTS, or plain HTTP when HTTPS is required, goes
+to Django unchanged.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -24,7 +27,9 @@ from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
 from django.urls import reverse
 
+from liangping.grading.models import Snapshot
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
+from liangping.screen.models import ScreenDocument
 
 REVALIDATE_SECONDS = 1.0
 StartResponse = Callable[..., Any]
@@ -41,6 +46,29 @@ class Document:
 
 def build_document(etag: str, body: bytes) -> Document:
     return Document(etag, body, gzip.compress(body, 6, mtime=0), brotli.compress(body, quality=9))
+
+
+def stored_document(snapshot: Snapshot | None, scope: str = "") -> Document:
+    """The screen document of `snapshot`, as written at its publication (write_published_document);
+    written now if it is not there yet (published before documents were stored) or does not match
+    its digest. Nothing is stored while nothing is published."""
+    etag = etag_for(snapshot)
+    if snapshot is None:
+        return build_document(etag, screen_body_for(None))
+    key = f"{scope}|{etag}"
+    row = ScreenDocument.objects.filter(key=key).values_list("body", "gzip", "br", "sha256").first()
+    if row is not None and hashlib.sha256(bytes(row[0])).hexdigest() == row[3]:
+        return Document(etag, bytes(row[0]), bytes(row[1]), bytes(row[2]))
+    document = build_document(etag, screen_body_for(snapshot))
+    digest = hashlib.sha256(document.body).hexdigest()
+    fields = {"etag": etag, "sha256": digest, "body": document.body, "gzip": document.gzip, "br": document.br}
+    ScreenDocument.objects.update_or_create(key=key, defaults=fields)
+    return document
+
+
+def write_published_document(**_event: Any) -> None:
+    """On a publication (the "period.published" event): write the screen's new document once."""
+    stored_document(latest_published_snapshot())
 
 
 class Latest:
@@ -62,7 +90,7 @@ class Latest:
                 snapshot = latest_published_snapshot()
                 etag = etag_for(snapshot)
                 if self.document is None or self.document.etag != etag:
-                    self.document = build_document(etag, screen_body_for(snapshot))
+                    self.document = stored_document(snapshot)
             finally:
                 close_old_connections()  # outside Django's request cycle: as request_finished would
             self.checked = time.monotonic()

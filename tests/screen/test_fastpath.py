@@ -5,6 +5,7 @@ everything else handed to Django unchanged."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import wsgiref.util
 from typing import Any
@@ -15,7 +16,9 @@ from django.test import Client
 
 from liangping.grading import services
 from liangping.screen import fastpath
+from liangping.screen.data import etag_for, latest_published_snapshot
 from liangping.screen.fastpath import Latest, ScreenFastPath
+from liangping.screen.models import ScreenDocument
 
 DATA = "/screen/data.json"
 
@@ -127,3 +130,35 @@ def test_the_wsgi_application_is_wrapped():
     from liangping import wsgi
 
     assert isinstance(wsgi.application, ScreenFastPath)
+
+
+@pytest.mark.django_db
+def test_a_publication_writes_the_document_once_for_every_process(
+    world, app, monkeypatch, django_capture_on_commit_callbacks
+):
+    services.reopen_period(world.cast.supervisor, world.q2, "更正")
+    services.lock_period(world.cast.supervisor, world.q2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_period(world.cast.supervisor, world.q2)
+    etag = etag_for(latest_published_snapshot())
+    stored = ScreenDocument.objects.get(key=f"|{etag}")
+    body = bytes(stored.body)
+    assert stored.sha256 == hashlib.sha256(body).hexdigest() and stored.etag == etag
+    assert gzip.decompress(bytes(stored.gzip)) == body and brotli.decompress(bytes(stored.br)) == body
+    assert body == Client().get(DATA).content
+
+    def never(*args: Any) -> bytes:
+        raise AssertionError("a stored document is read, not built again")
+
+    monkeypatch.setattr(fastpath, "screen_body_for", never)
+    another = ScreenFastPath(Django(), Latest())  # another process, or another host
+    status, headers, sent = call(another, accept_encoding="br")
+    assert status == "200 OK" and headers["ETag"] == etag and brotli.decompress(sent) == body
+    assert call(another, if_none_match=etag)[0].startswith("304")
+    assert ScreenDocument.objects.count() == 1
+    # a stored body that does not match its digest is not served: it is built and written again
+    ScreenDocument.objects.filter(pk=stored.pk).update(body=b'{"published":false}')
+    monkeypatch.undo()
+    monkeypatch.setattr(fastpath, "close_old_connections", lambda: None)
+    assert call(ScreenFastPath(Django(), Latest()))[2] == body
+    assert bytes(ScreenDocument.objects.get().body) == body
