@@ -7,7 +7,8 @@
 
 Data sets are generated once per (size, generator, migrations) and kept under var/bench/; every
 figure is measured in this run. The databases are SQLite files unless DATABASE_URL names a
-PostgreSQL server, in which case the data sets are databases on it (liangping_bench_<set>). The
+PostgreSQL server, in which case the data sets are databases on it (liangping_bench_<database>_<set>,
+named after DATABASE_URL's database, or liangping_bench_<set> for `postgres`). The
 concurrent-writers test runs on SQLite and, when a server answers, on PostgreSQL as well.
 """
 
@@ -90,7 +91,11 @@ class Target:
             self.path = VAR / f"{tag}.sqlite3"
             self.url = ""
         else:
-            self.dbname = "liangping_bench_" + sizes.name.replace("-", "_")
+            # DATABASE_URL's own database names the sets, so two people's runs on one server never
+            # share a set: …/lp_alice → liangping_bench_lp_alice_city; …/postgres → liangping_bench_city
+            own = urlsplit(base_url).path.strip("/")
+            owner = f"{own}_" if own and own != "postgres" else ""
+            self.dbname = f"liangping_bench_{owner}{sizes.name}".replace("-", "_")
             self.url = pg_url(base_url, self.dbname)
             self.base_url = base_url
             self.tag = tag
