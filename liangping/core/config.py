@@ -8,6 +8,7 @@ from django.db import transaction
 
 from liangping.core.audit import record
 from liangping.core.models import Setting, User
+from liangping.core.tenancy import INSTALLATION, TenantArg, inherited, own_level
 
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
@@ -20,33 +21,85 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
 }
 
 
-def get_setting(key: str) -> Any:
-    default, _label = DEFAULTS[key]
-    row = Setting.objects.filter(key=key).only("value").first()
-    return default if row is None else row.value
+SOURCE_CITY, SOURCE_PROVINCE, SOURCE_DEFAULT = "本市设置", "全省统一设置", "系统默认"
 
 
-def all_settings() -> list[dict[str, Any]]:
-    stored = {s.key: s.value for s in Setting.objects.all()}
-    return [
-        {"key": key, "label": label, "value": stored.get(key, default), "default": default}
-        for key, (default, label) in DEFAULTS.items()
-    ]
+def _levels(key: str | None, tenant: TenantArg) -> dict[str, dict[bool, Any]]:
+    """key → {is the city's own: value} of the rows a tenant reads (one query)."""
+    rows = Setting.objects.filter(inherited(tenant))
+    if key is not None:
+        rows = rows.filter(key=key)
+    out: dict[str, dict[bool, Any]] = {}
+    for k, tenant_id, value in rows.values_list("key", "tenant_id", "value"):
+        out.setdefault(k, {})[tenant_id is not None] = value
+    return out
+
+
+def _resolve(key: str, found: dict[bool, Any]) -> tuple[Any, str, Any]:
+    """(value in force, where it comes from, what the city would inherit without its own)."""
+    default = DEFAULTS[key][0]
+    above = found.get(False, default)
+    if True in found:
+        return found[True], SOURCE_CITY, above
+    return above, SOURCE_PROVINCE if False in found else SOURCE_DEFAULT, default
+
+
+def get_setting(key: str, tenant: TenantArg = INSTALLATION) -> Any:
+    """The value in force for a tenant (default: the installation's city): the city's own, else the
+    installation's (the province's), else the shipped default. One query."""
+    if key not in DEFAULTS:
+        raise KeyError(f"未知参数：{key}")
+    return _resolve(key, _levels(key, tenant).get(key, {}))[0]
+
+
+def all_settings(tenant: TenantArg = INSTALLATION) -> list[dict[str, Any]]:
+    stored = _levels(None, tenant)
+    out = []
+    for key, (default, label) in DEFAULTS.items():
+        value, source, inherited_value = _resolve(key, stored.get(key, {}))
+        out.append({"key": key, "label": label, "value": value, "default": default, "source": source,
+                    "inherited": inherited_value})  # fmt: skip
+    return out
+
+
+def audit_id(key: str, tenant: int | None) -> str:
+    """The audit log's object id of a setting: its key for the installation's value, key@city for a
+    city's own (so a city's page shows its own history, never another city's)."""
+    return key if tenant is None else f"{key}@{tenant}"
 
 
 @transaction.atomic
 def set_setting(actor: User, key: str, value: Any, reason: str = "") -> None:
+    """Set the value for the administrator's own city (the installation's for the province's)."""
     if key not in DEFAULTS:
         raise KeyError(f"未知参数：{key}")
-    old = get_setting(key)
-    Setting.objects.update_or_create(key=key, defaults={"value": value, "updated_by": actor})
+    tenant = own_level(actor)
+    old = get_setting(key, tenant)
+    Setting.objects.update_or_create(
+        key=key, tenant_id=tenant, defaults={"value": value, "updated_by": actor}
+    )
     record(
         actor,
         "setting.update",
         None,
         object_type="core.setting",
-        object_id=key,
+        object_id=audit_id(key, tenant),
         object_repr=DEFAULTS[key][1],
         changes={key: [old, value]},
         reason=reason,
     )
+
+
+@transaction.atomic
+def clear_setting(actor: User, key: str, reason: str = "") -> bool:
+    """A city's own value removed: it inherits the installation's again. False when it had none."""
+    tenant = own_level(actor)
+    if tenant is None or key not in DEFAULTS:
+        return False
+    old = get_setting(key, tenant)
+    deleted, _ = Setting.objects.filter(key=key, tenant_id=tenant).delete()
+    if deleted:
+        record(actor, "setting.update", None, object_type="core.setting", object_id=audit_id(key, tenant),
+               object_repr=DEFAULTS[key][1], changes={key: [old, get_setting(key, tenant)]},
+               reason=reason or "恢复为全省统一设置")  # fmt: skip
+    return bool(deleted)

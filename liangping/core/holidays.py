@@ -10,6 +10,7 @@ from django.db import transaction
 
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import CalendarDay, CalendarYear, Role, User
+from liangping.core.tenancy import INSTALLATION, TenantArg, own_level
 from liangping.core.workdays import WorkCalendar, bundled_years
 
 WEEKDAYS = "一二三四五六日"
@@ -28,18 +29,27 @@ def _check(actor: User) -> None:
         raise CalendarError("只有系统管理员可以调整节假日")
 
 
+def _check_own(actor: User, tenant: int | None) -> None:
+    if own_level(actor) != tenant:
+        raise CalendarError("这条调整不属于本级，不能删除")
+
+
 def _day_repr(day: CalendarDay) -> str:
     return f"{day.date:%Y-%m-%d}（{'上班' if day.is_workday else '休息'}）"
 
 
 @transaction.atomic
 def set_day(actor: User, date: dt.date, is_workday: bool, note: str = "") -> CalendarDay:
-    """Add an override, or change the one of that date."""
+    """Add an override of the administrator's city (the installation's for the province's), or change
+    the one of that date."""
     _check(actor)
+    tenant = own_level(actor)
     fields = ["date", "is_workday", "note"]
-    day = CalendarDay.objects.filter(date=date).first()
+    day = CalendarDay.objects.filter(date=date, tenant_id=tenant).first()
     if day is None:
-        day = CalendarDay.objects.create(date=date, is_workday=is_workday, note=note.strip())
+        day = CalendarDay.objects.create(
+            date=date, is_workday=is_workday, note=note.strip(), tenant_id=tenant
+        )
         record(actor, "calendar.day_create", day, changes=diff({}, snapshot(day, fields)))
         return day
     before = snapshot(day, fields)
@@ -54,6 +64,7 @@ def set_day(actor: User, date: dt.date, is_workday: bool, note: str = "") -> Cal
 @transaction.atomic
 def delete_day(actor: User, day: CalendarDay) -> None:
     _check(actor)
+    _check_own(actor, day.tenant_id)
     changes = diff(snapshot(day, ["date", "is_workday", "note"]), {"date": None, "is_workday": None})
     record(actor, "calendar.day_delete", day, changes=changes, object_repr=_day_repr(day))
     day.delete()
@@ -62,9 +73,10 @@ def delete_day(actor: User, day: CalendarDay) -> None:
 @transaction.atomic
 def add_year(actor: User, year: int, note: str = "") -> CalendarYear:
     _check(actor)
-    if CalendarYear.objects.filter(year=year).exists():
+    tenant = own_level(actor)
+    if CalendarYear.objects.filter(year=year, tenant_id=tenant).exists():
         raise CalendarError(f"{year}年已登记")
-    entry = CalendarYear.objects.create(year=year, note=note.strip())
+    entry = CalendarYear.objects.create(year=year, note=note.strip(), tenant_id=tenant)
     record(actor, "calendar.year_create", entry, changes={"year": [None, year], "note": [None, entry.note]})
     return entry
 
@@ -72,6 +84,7 @@ def add_year(actor: User, year: int, note: str = "") -> CalendarYear:
 @transaction.atomic
 def delete_year(actor: User, entry: CalendarYear) -> None:
     _check(actor)
+    _check_own(actor, entry.tenant_id)
     record(actor, "calendar.year_delete", entry, changes={"year": [entry.year, None]})
     entry.delete()
 
@@ -90,9 +103,9 @@ class Deadline:
         return f"星期{WEEKDAYS[self.deadline.weekday()]}"
 
 
-def compute_deadline(start: dt.date, days: int) -> Deadline:
+def compute_deadline(start: dt.date, days: int, tenant: TenantArg = INSTALLATION) -> Deadline:
     """start + N working days, with the holidays skipped and the adjusted working weekends counted."""
-    calendar = WorkCalendar.load()
+    calendar = WorkCalendar.load(tenant)
     deadline = calendar.add_workdays(start, days)
     skipped, adjusted = [], []
     day = start

@@ -229,15 +229,32 @@ class AuditSubject(models.Model):
         return f"{self.object_type} {self.object_id} → {self.entry_id}"
 
 
-class Setting(models.Model):
-    """An administrator-configurable default (DOMAIN: every rule marked default)."""
+def _per_tenant(field: str, name: str) -> list[models.BaseConstraint]:
+    """`field` unique within each city (a tenant) and among the province's own rows (no tenant)."""
+    return [
+        models.UniqueConstraint(
+            fields=["tenant", field], condition=models.Q(tenant__isnull=False), name=f"{name}_tenant_unique"
+        ),
+        models.UniqueConstraint(
+            fields=[field], condition=models.Q(tenant__isnull=True), name=f"{name}_unique"
+        ),
+    ]
 
-    key = models.CharField(max_length=60, unique=True)
+
+class Setting(models.Model):
+    """An administrator-configurable default (DOMAIN: every rule marked default). A row without a tenant
+    is the installation's (the province's) value; a city's row overrides it for that city (core.config)."""
+
+    key = models.CharField(max_length=60)
     value = models.JSONField()
+    tenant = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属城市"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        constraints: ClassVar = _per_tenant("key", "setting_key")
         verbose_name = "参数设置"
         verbose_name_plural = "参数设置"
 
@@ -246,14 +263,19 @@ class Setting(models.Model):
 
 
 class CalendarDay(models.Model):
-    """An override of the holiday calendar: a holiday, or a weekend made a working day (调休)."""
+    """An override of the holiday calendar: a holiday, or a weekend made a working day (调休). Without a
+    tenant it holds for the whole installation; a city's own overrides it there (core.workdays)."""
 
-    date = models.DateField("日期", unique=True)
+    date = models.DateField("日期")
     is_workday = models.BooleanField("是否工作日")
     note = models.CharField("说明", max_length=60, blank=True)
+    tenant = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属城市"
+    )
 
     class Meta:
-        ordering: ClassVar = ["date"]
+        ordering: ClassVar = ["date", "id"]
+        constraints: ClassVar = _per_tenant("date", "calendar_day_date")
         verbose_name = "节假日调整"
         verbose_name_plural = "节假日调整"
 
@@ -264,11 +286,15 @@ class CalendarDay(models.Model):
 class CalendarYear(models.Model):
     """A year whose holidays an administrator has entered (beyond the bundled data)."""
 
-    year = models.PositiveIntegerField("年份", unique=True)
+    year = models.PositiveIntegerField("年份")
     note = models.CharField("说明", max_length=100, blank=True)
+    tenant = models.ForeignKey(
+        Org, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所属城市"
+    )
 
     class Meta:
-        ordering: ClassVar = ["year"]
+        ordering: ClassVar = ["year", "id"]
+        constraints: ClassVar = _per_tenant("year", "calendar_year")
 
     def __str__(self) -> str:
         return str(self.year)

@@ -14,10 +14,19 @@ from django.views.decorators.http import require_POST
 from liangping.core import holidays
 from liangping.core.access import roles_required
 from liangping.core.auditlog import describe
-from liangping.core.config import DEFAULTS, all_settings, set_setting
+from liangping.core.config import (
+    DEFAULTS,
+    SOURCE_CITY,
+    SOURCE_PROVINCE,
+    all_settings,
+    audit_id,
+    clear_setting,
+    set_setting,
+)
 from liangping.core.forms import CalendarDayForm, CalendarYearForm, DeadlineForm, SettingForm, weekday
 from liangping.core.ids import IdOutOfRange, parse_id
 from liangping.core.models import AuditLog, CalendarDay, CalendarYear, Role
+from liangping.core.tenancy import inherited, own_level
 
 
 def _setting_form(key: str, data: Any = None, value: Any = None) -> SettingForm:
@@ -38,10 +47,12 @@ def _shown(value: Any) -> Any:
     return ("是" if value else "否") if isinstance(value, bool) else value
 
 
-def _last_changes() -> dict[str, AuditLog]:
-    """The latest audit entry of each setting: two queries."""
+def _last_changes(tenant: int | None) -> dict[str, AuditLog]:
+    """The latest audit entry of each setting at the level in force for the tenant (its city's own,
+    else the installation's), never another city's: two queries."""
+    ids = [*DEFAULTS, *(audit_id(k, tenant) for k in DEFAULTS)]
     latest = (
-        AuditLog.objects.filter(action="setting.update")
+        AuditLog.objects.filter(action="setting.update", object_type="core.setting", object_id__in=ids)
         .order_by()
         .values("object_id")
         .annotate(last=Max("id"))
@@ -51,10 +62,21 @@ def _last_changes() -> dict[str, AuditLog]:
     return {e.object_id: e for e in entries}
 
 
+def _last_of(last: dict[str, AuditLog], key: str, tenant: int | None, source: str) -> AuditLog | None:
+    if source == SOURCE_CITY:
+        return last.get(audit_id(key, tenant))
+    return last.get(key) if source == SOURCE_PROVINCE else None
+
+
 @roles_required(Role.SYSADMIN)
 def settings_page(request: HttpRequest) -> HttpResponse:
+    tenant = own_level(request.user)  # a city's administrator sets the city's values
     posted_key = request.POST.get("key", "") if request.method == "POST" else ""
     bound = None
+    if posted_key in DEFAULTS and request.POST.get("action") == "inherit":
+        if clear_setting(request.user, posted_key, request.POST.get("reason", "")):  # type: ignore[arg-type]
+            messages.success(request, f"“{DEFAULTS[posted_key][1]}”已恢复为全省统一设置")
+        return redirect("core:settings")
     if posted_key in DEFAULTS:
         bound = _setting_form(posted_key, request.POST)
         if bound.is_valid():
@@ -62,16 +84,17 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             set_setting(request.user, posted_key, value, reason=bound.cleaned_data["reason"])  # type: ignore[arg-type]
             messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {_shown(value)}")
             return redirect("core:settings")
-    last = _last_changes()
+    last = _last_changes(tenant)
     rows = []
-    for item in all_settings():
+    for item in all_settings(tenant):
         key = item["key"]
-        entry = last.get(key)
+        entry = _last_of(last, key, tenant, item["source"])
         rows.append(
             {
                 **item,
                 "value_text": _shown(item["value"]),
                 "default_text": _shown(item["default"]),
+                "inherited_text": _shown(item["inherited"]),
                 "form": bound
                 if key == posted_key and bound is not None
                 else _setting_form(key, value=item["value"]),
@@ -79,7 +102,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 "last_changes": describe(entry) if entry else [],
             }
         )
-    return render(request, "core/settings.html", {"rows": rows})
+    return render(request, "core/settings.html", {"rows": rows, "city": tenant is not None})
 
 
 @roles_required(Role.SYSADMIN)
@@ -106,10 +129,12 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.success(request, f"已登记 {data['year']} 年的节假日数据")
                     return redirect("core:calendar")
+    tenant = own_level(request.user)
     tool = DeadlineForm(request.GET if "start" in request.GET else None)
-    result = holidays.compute_deadline(**tool.cleaned_data) if tool.is_valid() else None
+    result = holidays.compute_deadline(**tool.cleaned_data, tenant=tenant) if tool.is_valid() else None
     year = request.GET.get("year", "")
-    days = CalendarDay.objects.all()
+    # the installation's overrides and the city's own (which win on the same date)
+    days = CalendarDay.objects.filter(inherited(tenant))
     if (number := parse_id(year)) is not None:
         if number > 9999:
             raise IdOutOfRange(year)
@@ -119,7 +144,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "core/calendar.html",
         {
             "days": [(d, weekday(d.date)) for d in days],
-            "years": CalendarYear.objects.all(),
+            "years": CalendarYear.objects.filter(inherited(tenant)),
+            "tenant": tenant,
             "year": year,
             "day_form": day_form,
             "year_form": year_form,
@@ -133,7 +159,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.SYSADMIN)
 @require_POST
 def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    day = get_object_or_404(CalendarDay, pk=pk)
+    day = get_object_or_404(CalendarDay.objects.filter(tenant_id=own_level(request.user)), pk=pk)
     holidays.delete_day(request.user, day)  # type: ignore[arg-type]
     messages.success(request, f"已删除 {day.date:%Y-%m-%d} 的节假日调整")
     return redirect("core:calendar")
@@ -142,7 +168,7 @@ def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.SYSADMIN)
 @require_POST
 def calendar_year_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(CalendarYear, pk=pk)
+    entry = get_object_or_404(CalendarYear.objects.filter(tenant_id=own_level(request.user)), pk=pk)
     holidays.delete_year(request.user, entry)  # type: ignore[arg-type]
     messages.success(request, f"已删除 {entry.year} 年的登记")
     return redirect("core:calendar")

@@ -13,8 +13,10 @@ import logging
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.db.models import F
 
 from liangping.core.models import CalendarDay, CalendarYear
+from liangping.core.tenancy import INSTALLATION, TenantArg, inherited
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +33,18 @@ class WorkCalendar:
     missing_years: set[int] = field(default_factory=set)
 
     @classmethod
-    def load(cls) -> WorkCalendar:
+    def load(cls, tenant: TenantArg = INSTALLATION) -> WorkCalendar:
+        """The calendar of a tenant (default: the installation's city): the installation's overrides,
+        with the city's own over them on the same date. Two queries."""
+        overrides: dict[dt.date, bool] = {}
+        days = CalendarDay.objects.filter(inherited(tenant)).order_by(
+            "date", F("tenant").asc(nulls_first=True)
+        )
+        for date, is_workday in days.values_list("date", "is_workday"):
+            overrides[date] = is_workday  # the city's own comes last and wins
         return cls(
-            overrides=dict(CalendarDay.objects.values_list("date", "is_workday")),
-            entered_years=set(CalendarYear.objects.values_list("year", flat=True)),
+            overrides=overrides,
+            entered_years=set(CalendarYear.objects.filter(inherited(tenant)).values_list("year", flat=True)),
         )
 
     def has_data(self, year: int) -> bool:

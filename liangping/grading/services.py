@@ -352,7 +352,7 @@ def lock_period(actor: User | None, period: Period, *, confirm_unreviewed: bool 
     rows = _project_rows(
         graded, {ref: r for (k, ref, _n), r in prev_ranks.items() if k == ItemKind.PROJECT and ref}
     )
-    calendar = WorkCalendar.load()
+    calendar = WorkCalendar.load(tenant)  # the city's holidays and 调休 over the installation's
     tasks = grade_tasks(period.year, period.month, ruleset.rules, Task.objects.in_city(tenant), calendar)
     items = _task_items(tasks)
     items += _indicator_items(period.year, period.month, ruleset.rules, tenant)
