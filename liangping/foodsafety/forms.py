@@ -17,7 +17,7 @@ class CampaignForm(Form):
     )
     start_date = forms.DateField(
         label="开始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写开始日期", "invalid": "开始日期格式如 2026-12-06"},
     )
     days = forms.IntegerField(
@@ -83,7 +83,7 @@ class InspectionForm(Form):
     firm = forms.CharField(label="企业名称", max_length=120, error_messages={"required": "请填写企业名称"})
     date = forms.DateField(
         label="检查日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写检查日期", "invalid": "检查日期格式如 2026-12-06"},
     )
     inspector = forms.CharField(

@@ -23,12 +23,12 @@ class SweepForm(Form):
     kind = forms.ChoiceField(label="排查类型", choices=SweepKind.choices)
     start_date = forms.DateField(
         label="开始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写开始日期", "invalid": "开始日期格式如 2026-12-06"},
     )
     end_date = forms.DateField(
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写截止日期", "invalid": "截止日期格式如 2026-12-06"},
     )
     units = forms.ModelMultipleChoiceField(
@@ -51,7 +51,7 @@ class NilForm(Form):
 class ReceptionForm(Form):
     date = forms.DateField(
         label="接待日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写接待日期", "invalid": "接待日期格式如 2026-12-06"},
     )
     leader = forms.CharField(label="接待领导", max_length=50, error_messages={"required": "请填写接待领导"})
