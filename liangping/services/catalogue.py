@@ -88,7 +88,6 @@ SPLIT = re.compile(r"[、,，;；/\s]+")
 WITHDRAWN = {"取消", "已取消", "停用", "废止"}
 IN_USE = {"", "在用", "有效", "正常", "启用"}
 FIELDS = ["name", "department_id", "type", "legal_days", "promised_days", "materials", "levels", "sample"]
-AUDIT_FIELDS = ["code", "name", "department", "type", "legal_days", "promised_days", "materials", "levels"]
 _DATE = re.compile(r"^(\d{4})(?:年|[-/.])(\d{1,2})(?:月|[-/.])(\d{1,2})日?$")
 
 
@@ -239,9 +238,18 @@ def _version(matter: Matter, valid_from: dt.date, source: str) -> MatterVersion:
     )
 
 
-def _audit_values(values: Mapping[str, Any], code: str) -> dict[str, Any]:
-    out = {"code": code, **{k.removesuffix("_id"): plain(v) for k, v in values.items() if k != "sample"}}
-    return {k: out[k] for k in AUDIT_FIELDS if k in out}
+def _created(m: Matter) -> dict[str, list[Any]]:
+    """The audit changes of a new matter: every field from nothing (plain values, built directly)."""
+    return {
+        "code": [None, m.code],
+        "name": [None, m.name],
+        "department": [None, m.department_id],
+        "type": [None, m.type],
+        "legal_days": [None, m.legal_days],
+        "promised_days": [None, m.promised_days],
+        "materials": [None, m.materials],
+        "levels": [None, m.levels],
+    }
 
 
 def import_catalogue(ctx: ImportContext) -> None:
@@ -297,7 +305,7 @@ def import_catalogue(ctx: ImportContext) -> None:
                 ctx.actor,
                 "services.matter.create",
                 m,
-                {k: [None, v] for k, v in _audit_values({f: getattr(m, f) for f in FIELDS}, m.code).items()},
+                _created(m),
                 source,
             )
             for m in creates
