@@ -160,7 +160,7 @@ def _stability(
         (20, "市信访接待中心", "龙泉街道"),
         (6, "滕州市群众来访接待中心", "荆河街道"),
     ):
-        day = stab.add_reception(
+        reception = stab.add_reception(
             supervisor,
             date=today - dt.timedelta(days=days_ago),
             leader=_person(rng),
@@ -172,7 +172,7 @@ def _stability(
         )
         receptions += 1
         for _ in range(2):
-            cases.append(stab.register_from_reception(supervisor, day, _item(rng, n, towns[town_name])))
+            cases.append(stab.register_from_reception(supervisor, reception, _item(rng, n, towns[town_name])))
             n += 1
     others = [t for t in towns.values() if t.kind == OrgKind.TOWN and t.name not in SWEEP_TOWNS]
     while n < 40:
