@@ -77,7 +77,7 @@ def butlers(studio: Studio) -> QuerySet[User]:
 def studios_for(user: AnyUser) -> QuerySet[Studio]:
     qs = Studio.objects.select_related("org")
     role = role_of(user)
-    if role in UNIT_ROLES:
+    if role == Role.DISTRICT:  # as Firm.objects.visible_to: a district reads the studios in it
         path = getattr(getattr(user, "org", None), "path", None)
         return qs.filter(org__path__startswith=path) if path else qs.none()
     city = city_scope(user)
@@ -242,6 +242,7 @@ class FirmRow:
     has_score: bool = False
     rated_on: dt.date | None = None
     sample: bool = False
+    columns: frozenset[str] = frozenset({"park", "studio"})  # the register columns the file has
 
 
 def _plain(value: Any) -> Any:
@@ -285,9 +286,9 @@ def save_firms(
         new: list[Firm] = []
         for row in rows:
             values: dict[str, Any] = {"name": row.name}
-            if row.park or create:
+            if create and "park" in row.columns:
                 values["park"] = row.park
-            if row.studio is not None or create:
+            if create and "studio" in row.columns:
                 values["studio"] = row.studio
             if row.credit_level is not None:
                 values["credit_level"] = row.credit_level

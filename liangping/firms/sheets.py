@@ -206,6 +206,10 @@ def import_register(ctx: ImportContext) -> None:
     studios = {nfkc(s.name): s for s in Studio.objects.filter(org__tenant=city)}
     seen: dict[str, int] = {}
     parsed: list[FirmRow] = []
+    # a column the file leaves out keeps what the register has (a studio's park comes with the studio)
+    given = frozenset(c for c in ("park", "studio") if r.has(c))
+    if "studio" in given:
+        given |= {"park"}
     rows = ctx.table.rows
     for i, row in enumerate(rows, start=1):
         before = len(ctx.result.errors)
@@ -233,6 +237,7 @@ def import_register(ctx: ImportContext) -> None:
                     score,
                     has_score,
                     rated_on,
+                    columns=given,
                 )
             )
         if i % 500 == 0:

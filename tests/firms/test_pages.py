@@ -39,6 +39,9 @@ def test_roles_and_scope(cast, fw):
     assert (
         fw.other_city_firm.name not in client_for(cast.supervisor).get(reverse("firms:list")).content.decode()
     )
+    # the department reads the whole city's register and sees the studios' counts
+    department = client_for(cast.department).get(reverse("firms:list")).content.decode()
+    assert 'data-served="1"' in department and fw.firm_out.name in department
     assert Client().get(reverse("firms:list")).status_code == 302
 
 

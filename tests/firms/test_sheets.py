@@ -55,6 +55,14 @@ def test_register_import_creates_then_changes_nothing(tmp_path, cast, fw):
     assert (firm.credit_level, firm.score, firm.rated_on) == ("A", Decimal("88.5"), dt.date(2026, 3, 1))
     again = run_import("firm_register", path, actor=cast.supervisor)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    # a file without the studio and park columns leaves them as the register has them
+    short = write_xlsx(
+        tmp_path / "short.xlsx",
+        [["统一社会信用代码", "企业名称", "信用等级"], [code(10), "示例云计算有限公司", "B"]],
+    )
+    assert run_import("firm_register", short, actor=cast.supervisor).updated == 1
+    firm = Firm.objects.get(credit_code=code(10))
+    assert (firm.studio, firm.park, firm.credit_level) == (fw.studio_in, "示例大数据产业园", "B")
 
 
 def test_register_import_refuses_each_defect(tmp_path, cast, fw):
