@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "liangping.foodsafety",
     "liangping.services",
     "liangping.grading",
+    "liangping.evaluation",
+    "liangping.deputies",
     "liangping.screen",
     "liangping.disclosure",
     "liangping.province",

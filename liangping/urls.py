@@ -19,6 +19,8 @@ urlpatterns = [
     path("tasks/", include("liangping.tasks.urls")),
     path("sheets/", include("liangping.sheets.urls")),
     path("grading/", include("liangping.grading.urls")),
+    path("evaluation/", include("liangping.evaluation.urls")),
+    path("deputies/", include("liangping.deputies.urls")),
     path("events/", include("liangping.events.urls")),
     path("indicators/", include("liangping.indicators.urls")),
     path("chains/", include("liangping.chains.urls")),

@@ -8,6 +8,7 @@ cast.specialist   specialist of `inside`; cast.specialist2 of `outside`
 cast.owner        user of the company building `inside`
 cast.outsider     a project-unit user whose company builds nothing
 cast.sysadmin, cast.secadmin, cast.auditor   the three administrators (no ledger access)
+cast.deputy       人大代表 attached to `inside`; cast.member 政协委员 attached to `inside`
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.deputies.models import DeputyProject
 from liangping.projects.models import Level, Project, Stage
 
 PASSWORD = "Liangping#2025"
@@ -47,6 +49,8 @@ class Cast:
     sysadmin: User
     secadmin: User
     auditor: User
+    deputy: User
+    member: User
     inside: Project
     outside: Project
 
@@ -98,6 +102,8 @@ def build_cast() -> Cast:
         "sysadmin": make_user("sysadmin", Role.SYSADMIN, city, "系统管理员"),
         "secadmin": make_user("secadmin", Role.SECADMIN, city, "安全管理员"),
         "auditor": make_user("auditor", Role.AUDITOR, city, "审计管理员"),
+        "deputy": make_user("deputy", Role.DEPUTY, city, "代表甲"),
+        "member": make_user("member", Role.MEMBER, city, "委员乙"),
     }
     inside = Project.objects.create(
         code="ZZ-2025-001",
@@ -133,6 +139,8 @@ def build_cast() -> Cast:
         department=gongxin,
         specialist=users["specialist2"],
     )
+    for rep in ("deputy", "member"):
+        DeputyProject.objects.create(user=users[rep], project=inside)
     return Cast(
         city=city,
         office=office,

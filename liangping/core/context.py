@@ -149,10 +149,33 @@ SERVICE_ENTRIES: list[Entry] = [
 ]
 for _role in (Role.SUPERVISOR, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT):
     MENUS[_role].insert(2, (SERVICES, SERVICE_ENTRIES))
+# 「五比五看」 beside the grading, and the deputies' and members' own menu (liangping.evaluation,
+# liangping.deputies): one block, so the role lists above stay as they are.
+EVALUATION = ("五比五看", "evaluation:index")
+DEPUTIES = ("代表委员", "deputies:home")
+PROPOSALS = ("提案建议", "deputies:proposals")
+for _role, _extra in (
+    (Role.SUPERVISOR, [EVALUATION, DEPUTIES, PROPOSALS]),
+    (Role.LEADER, [EVALUATION, PROPOSALS]),
+    (Role.DEPARTMENT, [EVALUATION, PROPOSALS]),
+    (Role.DISTRICT, [EVALUATION, PROPOSALS]),
+):
+    MENUS[_role] = [
+        (label, [*entries, *_extra]) if label == GRADING else (label, entries)
+        for label, entries in MENUS[_role]
+    ]
+for _role in (Role.DEPUTY, Role.MEMBER):
+    MENUS[_role] = [
+        ("代表委员", [("我联系的项目", "deputies:home"), PROPOSALS]),
+        (GRADING, [RANKING, DISTRICT_RANKING, UNITS, EVALUATION]),
+        (PUBLIC, OPEN),
+    ]
 
 # On a phone a specialist works on site: the three things they do there, always at the bottom.
 BOTTOM_BAR: dict[str, list[Entry]] = {
     Role.SPECIALIST: [("走访", "projects:visits"), ("调度", "projects:reports"), ("问题", "cases:list")],
+    Role.DEPUTY: [("项目", "deputies:home"), ("提案建议", "deputies:proposals")],
+    Role.MEMBER: [("项目", "deputies:home"), ("提案建议", "deputies:proposals")],
 }
 
 

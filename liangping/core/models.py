@@ -121,11 +121,16 @@ class Role(models.TextChoices):
     DISTRICT = "district", "区（市）用户"
     SPECIALIST = "specialist", "项目专员"
     OWNER = "owner", "项目单位"
+    DEPUTY = "deputy", "人大代表"
+    MEMBER = "member", "政协委员"
 
 
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Accounts whose creation, role change or reset needs a second administrator (two-person rule).
 PRIVILEGED_ROLES = frozenset({*ADMIN_ROLES, Role.SUPERVISOR})
+# People's congress deputies and political consultative members: they see the public figures, the
+# projects they are attached to (liangping.deputies) and their own visits and proposals, nothing else.
+REPRESENTATIVE_ROLES = frozenset({Role.DEPUTY, Role.MEMBER})
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: related managers from an abstract base

@@ -35,6 +35,7 @@ from liangping.demo.ledger import build_city
 from liangping.demo.ledgers_demo import load_ledgers_demo
 from liangping.demo.plan import Anchor, City
 from liangping.demo.reminders import run_reminder_jobs
+from liangping.demo.representatives_demo import load as load_representatives_demo
 from liangping.demo.services_demo import load_services_demo
 from liangping.demo.story import load_story
 from liangping.demo.tournament import load_tournament_demo
@@ -96,6 +97,7 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
         result.created["青少年足球邀请赛比赛"] = load_tournament_demo()
+        result.created.update(load_representatives_demo(today))
         if result.changed:
             record(
                 None,

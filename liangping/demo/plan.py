@@ -198,6 +198,9 @@ def build_users(rng: random.Random) -> list[UserSpec]:
         for i in range(SPECIALIST_COUNT)
     ]
     users += [UserSpec(f"owner_{s.key}", "owner", s.unit, people(), people.phone()) for s in N.SEED_PROJECTS]
+    # 人大代表 and 政协委员 (fixed names, drawing nothing from `rng`: the city after them stays as it was)
+    users += [UserSpec(f"deputy{i}", "deputy", N.CITY, f"示例代表{c}") for i, c in enumerate("甲乙丙", 1)]
+    users += [UserSpec(f"member{i}", "member", N.CITY, f"示例委员{c}") for i, c in enumerate("甲乙丙", 1)]
     return users
 
 

@@ -17,6 +17,7 @@ from liangping.core.periods import PeriodCodeError
 from liangping.core.scope import city_scope
 from liangping.core.tenancy import tenant_for
 from liangping.grading import pickers, queries, services
+from liangping.grading.extensions import summons_sections
 from liangping.grading.models import RuleSet, Snapshot
 from liangping.grading.rules import summons_phrase
 from liangping.grading.rules_form import RuleSetForm
@@ -173,6 +174,7 @@ def summons(request: HttpRequest) -> HttpResponse:
         "periods": _periods(request),
         "summons_rule": summons_phrase(consecutive),
         "earlier": "上一期" if consecutive == 2 else f"前{consecutive - 1}期",
+        "sections": summons_sections(request.user, period),
     }
     return render(request, "grading/summons.html", context)
 

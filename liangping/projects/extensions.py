@@ -66,3 +66,17 @@ def annotate_grades(qs: QS, grade: str = "", tenant: TenantArg = INSTALLATION) -
 
 def grade_label(grade: str | None) -> str:
     return GRADE_FILTERS.get(grade or "", "")
+
+
+# Other apps' lines on a project's timeline (deputies' visits): key → (label, (user, project) → entries
+# of projects.queries.Entry). The timeline's kind filter lists them after its own kinds.
+TimelineSource = tuple[str, Callable[[Any, Any], list[Any]]]
+_timeline: dict[str, TimelineSource] = {}
+
+
+def register_timeline(key: str, label: str, entries: Callable[[Any, Any], list[Any]]) -> None:
+    _timeline[key] = (label, entries)
+
+
+def timeline_sources() -> dict[str, TimelineSource]:
+    return dict(_timeline)

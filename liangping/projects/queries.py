@@ -36,6 +36,7 @@ from liangping.projects.extensions import (
     GRADE_REASON,
     annotate_grades,
     grade_label,
+    timeline_sources,
 )
 from liangping.projects.models import (
     STAGE_ORDER,
@@ -376,6 +377,7 @@ class Entry:
     badge: str = ""
     tone: str = ""
     photos: list[int] = field(default_factory=list)
+    photo_urls: list[str] = field(default_factory=list)  # photos served by another app
 
 
 def _local_date(at: dt.datetime) -> dt.date:
@@ -390,11 +392,20 @@ def _short(text: str, limit: int = 120) -> str:
 TIMELINE_KINDS = {"report": "月度调度", "visit": "现场走访", "stage": "阶段变更", "problem": "问题"}
 
 
+def timeline_kinds() -> dict[str, str]:
+    """The timeline's kinds: its own, then those other apps add (projects.extensions)."""
+    return {**TIMELINE_KINDS, **{k: label for k, (label, _f) in timeline_sources().items()}}
+
+
 def timeline(user: AnyUser, project: Project, kind: str = "") -> list[Entry]:
     """Stage changes, reports and their reviews, visits and problems of a project, newest first;
     only one of them when `kind` is one of TIMELINE_KINDS."""
     entries: list[Entry] = []
-    wanted = set(TIMELINE_KINDS) if kind not in TIMELINE_KINDS else {kind}
+    kinds = timeline_kinds()
+    wanted = set(kinds) if kind not in kinds else {kind}
+    for key, (_label, source) in timeline_sources().items():
+        if key in wanted:
+            entries += source(user, project)
     stages = project.stage_events.select_related("author") if "stage" in wanted else []
     for e in stages:
         if e.from_stage:

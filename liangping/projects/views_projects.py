@@ -75,7 +75,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     full = project.sees_full_phones(user)
     specialist_phone = project.specialist.phone if project.specialist else ""
     kind = request.GET.get("kind", "")
-    kind = kind if kind in queries.TIMELINE_KINDS else ""
+    kind = kind if kind in queries.timeline_kinds() else ""
     entries, entry_numbers = paginate_list(queries.timeline(user, project, kind), request, TIMELINE_PAGE)
     grades = ledger_grades()
     context = {
@@ -85,7 +85,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "phones_masked": not full,
         "entries": entries,
         "entry_numbers": entry_numbers,
-        "kinds": queries.TIMELINE_KINDS,
+        "kinds": queries.timeline_kinds(),
         "kind": kind,
         "timeline_query": f"kind={kind}" if kind else "",
         "problems": queries.open_problems(user, project),

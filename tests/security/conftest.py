@@ -23,6 +23,11 @@ from liangping.chains.services import take_snapshot
 from liangping.core import approvals
 from liangping.core.api import create_token
 from liangping.core.models import AccountChange, ApiToken, CalendarDay, CalendarYear, Org, Period, Role
+from liangping.deputies import services as deputies
+from liangping.deputies.models import SiteVisit
+from liangping.evaluation import schemes
+from liangping.evaluation import services as evaluation
+from liangping.evaluation.models import Round
 from liangping.events import services as events
 from liangping.events.models import Match, Team, Tournament
 from liangping.grading import services as grading
@@ -43,7 +48,7 @@ from tests.security import processes as proc
 from tests.security.ledgers_world import LedgersWorld, build_ledgers
 from tests.services.world import SecurityServices, build_security
 from tests.sheets.builders import LEDGER_HEADER, ledger_row, write_xlsx
-from tests.tasks.conftest import PDF
+from tests.tasks.conftest import PDF, png_bytes
 
 OPEN_PERIOD = "2026-10"  # the demo city's month in progress on its day, 2026-11-20
 PROJECT_APPS = {
@@ -62,6 +67,8 @@ PROJECT_APPS = {
     "stability",
     "foodsafety",
     "services",
+    "evaluation",
+    "deputies",
 }
 
 
@@ -115,6 +122,10 @@ class World:
         """A segment of the chain (cathode, cell …) for a POST's body."""
         return getattr(self.chains, name)
 
+    eval_round: Round | None = None  # a published 「五比五看」 round; cast.leader is its evaluator
+    deputy_visit_in: SiteVisit | None = None  # cast.deputy's visit to `inside` (with a photo)
+    deputy_visit_out: SiteVisit | None = None  # another deputy's visit to `outside`
+
     def item(self, kind: str, where: str) -> Any:
         side = where.removesuffix("side")
         if kind.startswith("chain"):  # a chain is the whole city's: one item, inside
@@ -130,7 +141,11 @@ class World:
             return getattr(self.emergency, f"{kind.removeprefix('em_')}_{side}")
         if kind == "project":
             return getattr(self.cast, where)
-        if kind in ("milestone", "job", "attachment", "tournament", "team", "match"):
+        if kind == "deputy_project":
+            return getattr(self.cast, where)
+        if kind == "deputy_photo":
+            return getattr(self, f"deputy_visit_{side}").photos.first()
+        if kind in ("milestone", "job", "attachment", "tournament", "team", "match", "deputy_visit"):
             return getattr(self, f"{kind}_{side}")
         if kind == "firm":
             return getattr(self.firms, f"firm_{side}")
@@ -244,7 +259,34 @@ def world(cast: Cast, ledger: Ledger, tmp_path, settings) -> World:  # noqa: F81
         firms=build_firms(cast, other_city=False),
         ledgers=build_ledgers(cast),
         services=build_security(cast),
+        **_representatives(cast),
     )
+
+
+def _representatives(cast: Cast) -> dict[str, Any]:
+    """A published 「五比五看」 round (cast.leader scores 市发展改革委) and a deputy's visit on each side."""
+    rnd = evaluation.open_round(
+        cast.supervisor,
+        title="矩阵评价",
+        period=grading.get_or_create_period("2025Q2"),
+        scheme=schemes.current(cast.city),
+        units=[cast.fagai, cast.gongxin],
+        evaluators=[(cast.leader, [cast.fagai])],
+    )
+    evaluation.score(cast.leader, rnd, cast.fagai, {"yan_judged": ("8", "扎实")})
+    evaluation.lock_round(cast.supervisor, rnd)
+    evaluation.publish_round(cast.supervisor, rnd)
+    other = make_user("deputy2", Role.DEPUTY, cast.city, "代表丙")
+    deputies.attach(cast.supervisor, other, cast.outside)
+    visits = []
+    for who, project, text in (
+        (cast.deputy, cast.inside, "代表视察：进度正常"),
+        (other, cast.outside, "代表视察：尚未开工"),
+    ):
+        visits.append(
+            deputies.record_visit(who, project, dt.date(2025, 5, 6), text, [("现场.png", png_bytes())])
+        )
+    return {"eval_round": rnd, "deputy_visit_in": visits[0], "deputy_visit_out": visits[1]}
 
 
 def fingerprint() -> dict[str, str]:

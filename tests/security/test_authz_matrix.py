@@ -52,6 +52,8 @@ ROLES = [
     "sysadmin",
     "secadmin",
     "auditor",
+    "deputy",
+    "member",
 ]
 ADMINS = frozenset({"sysadmin", "secadmin", "auditor"})
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -115,12 +117,20 @@ SEES: dict[str, dict[str, set[str]]] = {
     "svc_point": {"inside": set(SVC), "outside": {"supervisor", "leader", "department"}},
     # 帮办代办 requests (kind assist): the dispatcher and the lead unit's subtree
     "svc_assist": {"inside": {"supervisor", "district"}, "outside": {"supervisor"}},
+    # deputies and members: the projects they are attached to (both to `inside`), their own visits;
+    # a deputy's visit on a project is seen by whoever sees the project's site visits
+    "deputy_project": {"inside": {"supervisor", "deputy", "member"}, "outside": {"supervisor"}},
+    "deputy_visit": {"inside": set(VISITORS) | {"deputy"}, "outside": {"supervisor"}},
+    "deputy_photo": {"inside": set(VISITORS) | {"deputy"}, "outside": {"supervisor"}},
 }
+REPS = frozenset({"deputy", "member"})
+# the inside project's name and code: its people, and the deputy and member attached to it (their pages)
+SEES["project_name"] = {"inside": PROJECT_SEES["inside"] | REPS, "outside": PROJECT_SEES["outside"]}
 
 # Text that names an item: it must not appear on a page shown to someone outside the item's scope.
 MARKERS = [
-    ("示例动力电池项目", "project", "inside"),
-    ("ZZ-2025-001", "project", "inside"),
+    ("示例动力电池项目", "project_name", "inside"),
+    ("ZZ-2025-001", "project_name", "inside"),
     ("示例智慧物流项目", "project", "outside"),
     ("ZZ-2025-002", "project", "outside"),
     ("用地指标未落实", "case", "inside"),
@@ -557,6 +567,55 @@ PAGES: dict[str, Page] = {
     "grading:units": Page(fixed("grading:units"), LEDGER),
     "grading:summons": Page(fixed("grading:summons"), frozenset({"supervisor", "leader"})),
     "grading:rules": Page(fixed("grading:rules"), frozenset({"supervisor", "sysadmin"}), post=tampering),
+    # -- 「五比五看」: the world's round is published (every ledger role reads it); cast.leader scores ----
+    "evaluation:index": Page(fixed("evaluation:index"), LEDGER),
+    "evaluation:scheme": Page(fixed("evaluation:scheme"), SUPERVISOR, post=tampering),
+    "evaluation:new": Page(fixed("evaluation:new"), SUPERVISOR, post=tampering),
+    "evaluation:round": Page(of_object("evaluation:round", "eval_round"), LEDGER),
+    "evaluation:unit": Page(
+        lambda w, where: reverse("evaluation:unit", args=[w.eval_round.pk, w.cast.fagai.pk]), LEDGER
+    ),
+    "evaluation:score": Page(
+        lambda w, where: reverse("evaluation:score", args=[w.eval_round.pk, w.cast.fagai.pk]),
+        LEDGER,
+        may=frozenset({"leader"}),  # the round's evaluator (published: the form refuses, nothing saved)
+        post=lambda w, where: {"score_yan_judged": "8", "comment_yan_judged": "篡改"},
+    ),
+    "evaluation:action": Page(
+        lambda w, where: reverse("evaluation:action", args=[w.eval_round.pk, "reopen"]),
+        SUPERVISOR,
+        post_only=True,
+        get_status=dict.fromkeys(ROLES, 405),  # require_POST comes first, even before sign-in
+        post=lambda w, where: {"reason": "矩阵"},
+        post_actor="supervisor",
+    ),
+    # -- deputies and members ------------------------------------------------------------------
+    "deputies:home": Page(fixed("deputies:home"), SUPERVISOR | REPS),
+    "deputies:attach": Page(
+        fixed("deputies:attach"),
+        SUPERVISOR,
+        post_only=True,
+        get_status=dict.fromkeys(ROLES, 405),
+        post=lambda w, where: {"user": w.cast.deputy.pk, "project": w.cast.outside.code},
+        post_actor="supervisor",
+    ),
+    "deputies:project": Page(of("deputies:project", "deputy_project"), SUPERVISOR | REPS, "deputy_project"),
+    "deputies:visit_new": Page(
+        of("deputies:visit_new", "deputy_project"), REPS, "deputy_project", post=tampering
+    ),
+    "deputies:visit": Page(of("deputies:visit", "deputy_visit"), VISITORS | REPS, "deputy_visit"),
+    "deputies:photo": Page(of("deputies:photo", "deputy_photo"), VISITORS | REPS, "deputy_photo"),
+    "deputies:raise": Page(
+        of("deputies:raise", "deputy_visit"),
+        SUPERVISOR | REPS,
+        "deputy_visit",
+        post_only=True,
+        get_status=dict.fromkeys(ROLES, 405),
+        post=lambda w, where: {"title": "篡改"},
+        post_actor="deputy",
+    ),
+    "deputies:proposals": Page(fixed("deputies:proposals"), TASK_ROLES | {"district"} | REPS),
+    "deputies:proposal_new": Page(fixed("deputies:proposal_new"), SUPERVISOR | REPS, post=tampering),
     # -- indicators -----------------------------------------------------------------------------
     "indicators:catalogue": Page(
         fixed("indicators:catalogue"), frozenset({"supervisor", "sysadmin"}), post=tampering
