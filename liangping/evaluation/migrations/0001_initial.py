@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0013_deputy_member_roles'),
+        ('core', '0014_deputy_member_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0012_periods_to_the_city'),
+        ('core', '0013_settings_calendar_tenant'),
     ]
 
     operations = [
