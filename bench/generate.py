@@ -123,6 +123,7 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
 
     from liangping.cases.models import Case, CaseStep
     from liangping.core.models import Org, Period, Role, User
+    from liangping.core.tenancy import tenant_for
     from liangping.grading import services
     from liangping.indicators.catalogue import CITIES, HOME_CITY
     from liangping.indicators.models import City, Indicator, IndicatorValue
@@ -493,10 +494,11 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
         # two locked months (so ranks have a previous period and the summons list fills), the last published
         sup = User.objects.get(pk=supervisor)
         t0 = time.perf_counter()
+        own = tenant_for(sup)  # the supervisor's periods: their city's, or the province's own
         for month in (10, 11):
-            period = services.get_or_create_period(f"{YEAR}-{month:02d}")
+            period = services.get_or_create_period(f"{YEAR}-{month:02d}", own)
             services.lock_period(sup, period, confirm_unreviewed=True)
-        services.publish_period(sup, Period.objects.get(code=f"{YEAR}-11"))
+        services.publish_period(sup, Period.objects.get(code=f"{YEAR}-11", tenant_id=own))
         locked = time.perf_counter() - t0
     return {"rows": w.counts, "load_s": round(loaded, 2), "lock_two_periods_s": round(locked, 2)}
 

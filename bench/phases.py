@@ -205,6 +205,7 @@ def phase_export(rows: str, path: str, ledger: str = "1") -> dict[str, Any]:
 def phase_lock() -> dict[str, Any]:
     from django.db import transaction
 
+    from liangping.core.tenancy import tenant_for
     from liangping.grading import services
     from liangping.projects.models import Project
 
@@ -213,7 +214,7 @@ def phase_lock() -> dict[str, Any]:
     items = 0
     for _ in range(2):
         with transaction.atomic():
-            period = services.get_or_create_period(LOCK_PERIOD)
+            period = services.get_or_create_period(LOCK_PERIOD, tenant_for(actor))  # the supervisor's own
             t0 = time.perf_counter()
             snap = services.lock_period(actor, period, confirm_unreviewed=True)
             runs.append(time.perf_counter() - t0)
