@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "liangping.accounts.middleware.SessionTimeoutMiddleware",
     "liangping.accounts.middleware.LoginGateMiddleware",
+    "liangping.province.middleware.ProvinceReadOnlyMiddleware",
     "liangping.accounts.middleware.ApiRateLimitMiddleware",
     # last: turns a login refused for too many failures into the 账号已锁定 page
     "axes.middleware.AxesMiddleware",
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "liangping.core.context.menu",
                 "liangping.notices.context.unread",
                 "liangping.accounts.context.security",
+                "liangping.province.context.province",
             ],
         },
     },

@@ -25,6 +25,7 @@ from liangping.core.audit import record_download
 from liangping.core.ids import parse_id
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.core.privacy import may_see_full_phone
+from liangping.core.scope import read_only
 from liangping.core.workdays import WorkCalendar
 from liangping.kinds.spec import KindSpec
 
@@ -223,7 +224,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _visible_case(request, pk)
     user: Any = request.user
     spec = case.spec
-    allowed = services.allowed_actions(user, case)
+    allowed = [] if read_only(user) else services.allowed_actions(user, case)  # the province reads
     actions = _action_rows(case, user, allowed)
     steps = [
         {

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from liangping.chains.models import Chain
 from liangping.core.models import Role
-from liangping.core.scope import AnyUser, city_scope, role_of
+from liangping.core.scope import AnyUser, city_scope, read_only, role_of
 
 CHAIN_ROLES = (Role.SUPERVISOR, Role.LEADER, Role.DEPARTMENT, Role.DISTRICT)
 EDIT_ROLES = (Role.SUPERVISOR,)
@@ -20,7 +20,7 @@ def sees_chains(user: AnyUser) -> bool:
 
 
 def edits_chains(user: AnyUser) -> bool:
-    return role_of(user) in EDIT_ROLES
+    return role_of(user) in EDIT_ROLES and not read_only(user)  # the province's office reads
 
 
 def chains_for(user: AnyUser) -> QuerySet[Chain]:

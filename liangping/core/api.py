@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 from liangping.core.audit import record
 from liangping.core.ids import ID_MAX, ID_MIN
 from liangping.core.models import ApiToken, Org, Role, TokenScope, User
-from liangping.core.scope import sees_ledger
+from liangping.core.scope import read_only, sees_ledger
 from liangping.plaintext import control_char
 
 TOKEN_PREFIX = "lp_"
@@ -108,6 +108,9 @@ def user_for_token(raw: str) -> User | None:
     return None if token is None else token.user
 
 
+PROVINCE_READ_ONLY = "省级督查人员只能查看各市数据，不能修改"
+
+
 def request_token(request: HttpRequest) -> ApiToken | None:
     """The token that authenticates this request (`Authorization: Bearer <token>`), looked up once
     per request: the sign-in gate, the rate limit and the API's authentication all ask. A header
@@ -130,6 +133,8 @@ class TokenAuth(HttpBearer):
             return None
         if found.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
             raise ApiError(403, READ_ONLY)
+        if request.method not in SAFE_METHODS and read_only(found.user):
+            raise ApiError(403, PROVINCE_READ_ONLY)
         request._api_auth_kind = "token"  # type: ignore[attr-defined]
         return found.user
 

@@ -30,8 +30,32 @@ def tenant_of(user: AnyUser) -> int | None:
 
 
 def city_scope(user: AnyUser) -> int | None:
-    """The one city a supervisor's 'everything' is limited to; None when it is every city (the province)."""
-    return tenant_of(user)
+    """The one city a supervisor's 'everything' is limited to; None when it is every city (the province).
+    The province's people may drill down into one city (`drill_city`, set per request from their
+    choice on /province/): they then read that city as its own people do."""
+    tenant = tenant_of(user)
+    if tenant is None and is_provincial(user):
+        return getattr(user, "drill_city", None)
+    return tenant
+
+
+def is_provincial(user: AnyUser) -> bool:
+    """One of the province's own people: their org lies under the province, in no city (a unit without a
+    parent, as a single-city installation may have, is not the province's)."""
+    if not user.is_authenticated:
+        return False
+    org = user.org  # type: ignore[union-attr]
+    return (
+        org is not None
+        and org.tenant_id is None
+        and (org.kind == OrgKind.PROVINCE or org.parent_id is not None)
+    )
+
+
+def read_only(user: AnyUser) -> bool:
+    """The province's office reads every city's ledger and changes none of it: every write is refused
+    (province.middleware) and no page offers one."""
+    return is_provincial(user)
 
 
 def sees_ledger(user: AnyUser) -> bool:

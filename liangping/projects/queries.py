@@ -25,7 +25,7 @@ from liangping.core import reporting
 from liangping.core.audit import change_stamp
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Org, Role, User
-from liangping.core.scope import AnyUser, city_scope, role_of, sees_everything
+from liangping.core.scope import AnyUser, city_scope, read_only, role_of, sees_everything
 from liangping.core.tenancy import INSTALLATION, TenantArg, tenant_for
 from liangping.projects import services
 from liangping.projects.exports import filter_projects
@@ -126,6 +126,8 @@ def sees_visits(user: AnyUser) -> bool:
 
 
 def may_record_visit(user: User, project: Project) -> bool:
+    if read_only(user):  # the province's office reads
+        return False
     return user.role == Role.SUPERVISOR or (user.role == Role.SPECIALIST and project.specialist_id == user.pk)
 
 

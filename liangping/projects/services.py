@@ -16,6 +16,7 @@ from liangping.cases.models import Case
 from liangping.core import images, reporting
 from liangping.core.audit import diff, record, snapshot
 from liangping.core.models import Role, User
+from liangping.core.scope import read_only
 from liangping.projects.models import (
     MonthlyReport,
     Project,
@@ -79,10 +80,12 @@ def _conflict(obj: Any) -> ConflictError:
 
 
 def can_edit_project(user: User) -> bool:
-    return user.role == Role.SUPERVISOR
+    return user.role == Role.SUPERVISOR and not read_only(user)
 
 
 def can_submit_report(user: User, project: Project) -> bool:
+    if read_only(user):  # the province's office reads
+        return False
     if user.role == Role.SUPERVISOR:
         return True
     if user.role == Role.SPECIALIST:

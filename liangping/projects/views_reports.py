@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from liangping.cases.models import Case
 from liangping.core.dashboard import safe_reverse
 from liangping.core.models import Role, User
+from liangping.core.scope import read_only
 from liangping.projects import queries, queries_reports, services
 from liangping.projects.forms import ReportForm, ReviewForm
 from liangping.projects.models import MonthlyReport, Project, ReportStatus
@@ -218,7 +219,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "late": report.first_at >= queries.due_deadline(report.month),
         "history": queries_reports.report_history(report),
         "tone": queries.REPORT_TONES.get(report.status, "grey"),
-        "may_review": user.role == Role.SUPERVISOR and report.status == ReportStatus.SUBMITTED,
+        "may_review": user.role == Role.SUPERVISOR
+        and report.status == ReportStatus.SUBMITTED
+        and not read_only(user),
         "may_edit": may_edit,
         "case": case,
         "case_url": safe_reverse("cases:detail", "", case.pk) if case else "",

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from liangping.core.models import Role, User
+from liangping.core.scope import read_only
 from liangping.tasks.models import Task
 
 CONFLICT = "该记录已被{who}于{when}修改，您的修改未保存。请刷新查看最新内容后重新填写。"
@@ -34,7 +35,7 @@ def conflict(who: str = "他人", when: dt.datetime | None = None) -> TaskConfli
 
 def can_manage(user: User) -> bool:
     """Creating and editing tasks and their milestones is the supervision office's job."""
-    return user.is_authenticated and user.role == Role.SUPERVISOR
+    return user.is_authenticated and user.role == Role.SUPERVISOR and not read_only(user)
 
 
 def in_lead_department(user: User, task: Task) -> bool:

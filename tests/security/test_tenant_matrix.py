@@ -2,7 +2,8 @@
 
 枣庄's people (the cast) get 404 for every one of them, their refused posts change nothing, and no
 page they can open names anything of 济南's; 济南's own supervisor and the provincial supervisor get
-what a supervisor gets for an item of their own city (the province sees both cities)."""
+what a supervisor gets for an item of their own city (the province sees both cities), and the
+province's posts are refused (404) with nothing changed: it reads the cities, read-only."""
 
 from __future__ import annotations
 
@@ -119,6 +120,15 @@ def test_another_citys_item_is_not_found(province, name):
         changed = changed_tables(before, fingerprint())
         if changed:
             problems.append(f"POST {url} | 枣庄的人: 被拒绝却改动了 {changed}")
+        # the province's office reads every city and changes none: its POST is refused, nothing written
+        office = _client(province.jinan.provincial)  # signing in touches the user row
+        before = fingerprint()
+        response = office.post(url, page.post(province, "elsewhere"))  # type: ignore[arg-type]
+        if response.status_code != 404:
+            problems.append(f"POST {url} | 省督查员: {response.status_code}，应为 404")
+        changed = changed_tables(before, fingerprint())
+        if changed:
+            problems.append(f"POST {url} | 省督查员: 被拒绝却改动了 {changed}")
     assert not problems, "\n".join(problems)
 
 
