@@ -19,6 +19,9 @@ from decimal import Decimal
 from typing import Any
 
 from bench.sizes import CITY, PROVINCE, QUICK_PROVINCE, SMOKE_CITY, SMOKE_PROVINCE, YEAR, Sizes
+from liangping.core.divisions import SHANDONG
+
+CITY_CODES = {name.removesuffix("市"): code for code, name, kind in SHANDONG if kind == "city"}
 
 SUFFIXES = ["中心区", "东城区", "西城区", "南城区", "北城区", "高新区", "新区"]
 DEPARTMENTS = [
@@ -42,7 +45,7 @@ CASE_STATUSES = ["registered", "assigned", "handling", "replied", "verified", "c
 CASE_WEIGHTS = [5, 10, 15, 10, 5, 55]
 BATCH = 5000
 # Bump when the generated data changes: the runner rebuilds the data sets it keeps under var/bench/.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the province's cities are tenants under 山东省
 USERS_PER_CITY = {"leader": 8, "specialist": 20}
 
 
@@ -139,19 +142,28 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
         oid = 0
         orgs: list[dict[str, Any]] = []
 
-        def org(name: str, kind: str, parent: dict[str, Any] | None, sort: int = 0) -> dict[str, Any]:
+        def org(
+            name: str, kind: str, parent: dict[str, Any] | None, sort: int = 0, code: str = ""
+        ) -> dict[str, Any]:
+            """A unit of the tree with its materialised path and its tenant (decision 0007): a city is
+            its own, a unit below a city is that city's, the province and its office have none."""
             nonlocal oid
             oid += 1
             path = f"{parent['path'] if parent else '/'}{oid}/"
+            tenant = oid if kind == "city" else (parent["tenant_id"] if parent else None)
             row = {"id": oid, "name": name, "kind": kind, "parent_id": parent and parent["id"], "path": path}
-            row.update(sort=sort, aliases="")
+            row.update(sort=sort, aliases="", code=code, tenant_id=tenant)
             orgs.append(row)
             return row
 
-        cities = [org(f"{c}市", "city", None, i) for i, c in enumerate(city_names)]
-        office = org("督查室", "office", cities[0])
+        # A province is 16 real tenants under 山东省, its supervision office the province's (it reads
+        # every city) and each city with its own office and supervisor; one city stands alone.
+        province = org("山东省", "province", None, code="370000") if len(city_names) > 1 else None
+        cities = [org(f"{c}市", "city", province, i, CITY_CODES.get(c, "")) for i, c in enumerate(city_names)]
+        office = org("督查室", "office", province or cities[0])
+        city_offices = [org("市督查室", "office", c) for c in cities] if province else []
         districts = [
-            org(f"{c['name'][:-1]}{s}", "district", c, j)
+            org(f"{c['name'][:-1]}{s}", "district", c, j, f"{c['code'][:4]}{j + 1:02d}" if c["code"] else "")
             for c in cities
             for j, s in enumerate(SUFFIXES[: sizes.districts_per_city])
         ]
@@ -193,6 +205,8 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
             return uid
 
         supervisor = user("bench_supervisor", Role.SUPERVISOR, office, "督查员")
+        for c, city_office in zip(cities if province else [], city_offices, strict=True):  # each city's own
+            user(f"bench_supervisor_{c['code']}", Role.SUPERVISOR, city_office, f"{c['name']}督查员")
         leaders = {
             c["id"]: [
                 user(f"leader_{c['id']}_{k}", Role.LEADER, c, f"{c['name']}领导{k + 1}") for k in range(8)
@@ -201,10 +215,10 @@ def generate(sizes: Sizes, *, lock: bool = True) -> dict[str, Any]:
         }
         specialists = {
             c["id"]: [
-                user(f"specialist_{c['id']}_{k}", Role.SPECIALIST, office, f"{c['name']}专员{k + 1}")
+                user(f"specialist_{c['id']}_{k}", Role.SPECIALIST, home, f"{c['name']}专员{k + 1}")
                 for k in range(20)
             ]
-            for c in cities
+            for c, home in zip(cities, city_offices or [office], strict=True)
         }
         for d in districts:
             user(f"district_{d['id']}", Role.DISTRICT, d, f"{d['name']}联络员")
