@@ -11,15 +11,17 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from liangping.cases.models import Case
 from liangping.core import reporting
-from liangping.core.models import AuditLog, Org, Period
+from liangping.core.models import AuditLog, Org, Period, User
 from liangping.core.workdays import WorkCalendar
 from liangping.grading.rules import time_progress
 from liangping.projects.models import MonthlyReport, Project
+from liangping.tasks.models import Task
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -48,7 +50,11 @@ def _months(period: Period) -> list[dt.date]:
     return [dt.date(period.year, m, 1) for m in range(period.start.month, period.month + 1)]
 
 
-def _unit_projects(org: Org) -> Q:
+def _unit_projects(org: Org | User) -> Q:
+    """A unit's projects (it leads them or they lie in it); a cadre's: the projects they are the
+    包保市领导 of (`Project.leader`)."""
+    if isinstance(org, User):
+        return Q(leader=org)
     return Q(department=org) | Q(district=org)
 
 
@@ -62,8 +68,23 @@ def _in_period(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": start, f"{field}__lte": end})
 
 
-def _led_by(org: Org) -> Q:
-    return Q(lead_org__path__startswith=org.path)
+def _led_by(org: Org | User, kind: str = "project_problem") -> Q:
+    """A unit's cases: led by it or a unit below it. A cadre's: the project problems raised on the
+    projects they are 包保市领导 of or on the 攻坚事项 they lead (`Task.leader`); appeals and proposals
+    are a unit's, never a person's, so a cadre has none."""
+    if not isinstance(org, User):
+        return Q(lead_org__path__startswith=org.path)
+    if kind != "project_problem":
+        return Q(pk__in=[])
+    on_projects = Q(
+        subject_ct=ContentType.objects.get_for_model(Project),
+        subject_id__in=Project.objects.filter(leader=org).values("pk"),
+    )
+    on_tasks = Q(
+        subject_ct=ContentType.objects.get_for_model(Task),
+        subject_id__in=Task.objects.filter(leader=org).values("pk"),
+    )
+    return on_projects | on_tasks
 
 
 def _result(value: Decimal | None, score: Decimal | None, **inputs: Any) -> dict[str, Any]:
@@ -74,7 +95,9 @@ def _result(value: Decimal | None, score: Decimal | None, **inputs: Any) -> dict
     }
 
 
-def reports_returned(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def reports_returned(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     reports = list(
         MonthlyReport.objects.filter(
             project__in=Project.objects.filter(_unit_projects(org)), month__in=_months(period)
@@ -96,7 +119,9 @@ def reports_returned(org: Org, period: Period, params: dict[str, Any], ctx: dict
     return _result(rate, HUNDRED - rate, reports=len(reports), returned=returned)
 
 
-def reports_on_time(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def reports_on_time(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     projects = list(
         Project.objects.filter(_unit_projects(org), annual_plan__gt=0).values_list("pk", flat=True)
     )
@@ -114,7 +139,9 @@ def reports_on_time(org: Org, period: Period, params: dict[str, Any], ctx: dict[
     return _result(rate, rate, expected=expected, on_time=good)
 
 
-def completion(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def completion(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     projects = list(Project.objects.filter(_unit_projects(org), annual_plan__gt=0))
     plan = sum((p.annual_plan or Decimal(0) for p in projects), Decimal(0))
     if not plan:
@@ -134,10 +161,10 @@ def completion(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, 
     return _result(rate, score, plan=plan, actual=actual, time_progress=progress)
 
 
-def _closed_on_time(kind: str, org: Org, period: Period, field: str) -> tuple[int, int]:
+def _closed_on_time(kind: str, org: Org | User, period: Period, field: str) -> tuple[int, int]:
     done = on_time = 0
     for finished, deadline in (
-        Case.objects.filter(_led_by(org), _in_period(field, period), kind=kind)
+        Case.objects.filter(_led_by(org, kind), _in_period(field, period), kind=kind)
         .exclude(deadline=None)
         .values_list(field, "deadline")
     ):
@@ -147,7 +174,9 @@ def _closed_on_time(kind: str, org: Org, period: Period, field: str) -> tuple[in
     return done, on_time
 
 
-def cases_on_time(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def cases_on_time(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     done, on_time = _closed_on_time("project_problem", org, period, "finished_at")
     if not done:
         return _result(None, None, closed=0, on_time=0)
@@ -156,7 +185,7 @@ def cases_on_time(org: Org, period: Period, params: dict[str, Any], ctx: dict[st
 
 
 def proposals_on_time(
-    org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
 ) -> dict[str, Any]:
     done, on_time = _closed_on_time(PROPOSAL_KIND, org, period, "replied_at")
     if not done:
@@ -166,12 +195,18 @@ def proposals_on_time(
 
 
 def _days(
-    kind: str, org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any], start: str, end: str
+    kind: str,
+    org: Org | User,
+    period: Period,
+    params: dict[str, Any],
+    ctx: dict[str, Any],
+    start: str,
+    end: str,
 ) -> dict[str, Any]:
     calendar: WorkCalendar = ctx.setdefault("calendar", WorkCalendar.load())
     days = [
         calendar.workdays_between(_local(a), _local(b))
-        for a, b in Case.objects.filter(_led_by(org), _in_period(end, period), kind=kind)
+        for a, b in Case.objects.filter(_led_by(org, kind), _in_period(end, period), kind=kind)
         .exclude(**{f"{start}__isnull": True})
         .values_list(start, end)
     ]
@@ -183,15 +218,19 @@ def _days(
     return _result(value, score, count=len(days), target=target)
 
 
-def case_days(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def case_days(org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
     return _days("project_problem", org, period, params, ctx, "registered_at", "finished_at")
 
 
-def appeal_days(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def appeal_days(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     return _days("appeal", org, period, params, ctx, "registered_at", "finished_at")
 
 
-def proposal_days(org: Org, period: Period, params: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def proposal_days(
+    org: Org | User, period: Period, params: dict[str, Any], ctx: dict[str, Any]
+) -> dict[str, Any]:
     return _days(PROPOSAL_KIND, org, period, params, ctx, "assigned_at", "replied_at")
 
 
@@ -208,7 +247,7 @@ METRICS = {
 
 
 def auto_measures(
-    dimensions: dict[str, Any], org: Org, period: Period, ctx: dict[str, Any] | None = None
+    dimensions: dict[str, Any], org: Org | User, period: Period, ctx: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """measure code → result, for every automatic measure of the scheme."""
     ctx = {} if ctx is None else ctx
@@ -270,7 +309,8 @@ def combine(
 
 
 def compute_units(
-    dimensions: dict[str, Any], orgs: Iterable[Org], period: Period
+    dimensions: dict[str, Any], orgs: Iterable[Org] | Iterable[User], period: Period
 ) -> dict[int, dict[str, Any]]:
+    """subject id → its automatic measures; the subjects are units (orgs) or cadres (users)."""
     ctx: dict[str, Any] = {}
     return {org.pk: auto_measures(dimensions, org, period, ctx) for org in orgs}

@@ -133,4 +133,4 @@ def latest_snapshot(rnd: Round) -> RoundSnapshot | None:
 
 
 def unit_kinds() -> list[tuple[str, str]]:
-    return [(OrgKind.DISTRICT, "区（市）"), (OrgKind.DEPARTMENT, "市直部门")]
+    return [(OrgKind.DISTRICT, "区（市）"), (OrgKind.DEPARTMENT, "市直部门"), ("cadre", "领导干部")]

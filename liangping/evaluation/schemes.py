@@ -17,6 +17,14 @@ from liangping.evaluation.models import Scheme
 DEFAULT_KEY = "wubi"
 DEFAULT_NAME = "五比五看"
 
+# Which records a leading cadre's automatic measures are computed over (shown on the pages of a round
+# of cadres, beside the formulas, which then read "本人" where they read "本单位").
+CADRE_SCOPE = (
+    "评价领导干部时，自动计算项只统计本人牵头的记录：本人任包保市领导的项目（项目的“包保市领导”为本人）"
+    "的月度调度、年度计划与完成投资；这些项目和本人领衔的攻坚事项上登记的项目问题。"
+    "群众诉求和提案建议由单位办理，不计入个人，这两项无数据、不参与计算。"
+)
+
 # What an automatic measure computes (evaluation.measures), and how it is written on the page.
 AUTO_METRICS: dict[str, dict[str, str]] = {
     "reports_returned": {

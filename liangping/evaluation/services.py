@@ -26,10 +26,22 @@ from liangping.evaluation.models import (
     RoundUnit,
     Scheme,
     Score,
+    Subjects,
+    cadre_label,
 )
 from liangping.indicators.ranking import competition_rank
 
 UNIT_KINDS = (OrgKind.DEPARTMENT, OrgKind.DISTRICT)
+CADRE_KIND = "cadre"  # RoundResult.kind of a leading cadre (ranked among the round's cadres)
+CADRE_ROLES = (Role.LEADER,)
+
+
+def cadres_of(tenant_id: int | None) -> list[User]:
+    """The leading cadres who may be evaluated: active 包保市领导 of the city."""
+    qs = User.objects.filter(role__in=CADRE_ROLES, is_active=True)
+    if tenant_id is not None:
+        qs = qs.filter(org__tenant_id=tenant_id)
+    return list(qs.order_by("id"))
 
 
 class EvaluationError(ValueError):
@@ -57,41 +69,59 @@ def open_round(
     title: str,
     period: Period,
     scheme: Scheme,
-    units: Sequence[Org],
-    evaluators: Sequence[tuple[User, Sequence[Org]]],
+    units: Sequence[Org] = (),
+    evaluators: Sequence[tuple[User, Sequence[Org]]] | Sequence[tuple[User, Sequence[User]]],
+    cadres: Sequence[User] = (),
     at: Any = None,
 ) -> Round:
-    """Open a round; its automatic measures are computed now (and again, frozen, at lock)."""
+    """Open a round of units, or (with `cadres` and no units) of leading cadres, never both; each
+    evaluator's scope is a list of the round's subjects. Its automatic measures are computed now (and
+    again, frozen, at lock)."""
     _require_supervisor(actor)
     tenant = _tenant(actor)
     if not title.strip():
         raise EvaluationError("请填写轮次名称", "title")
-    if not units:
-        raise EvaluationError("请至少选择一个被评价单位", "units")
+    if units and cadres:
+        raise EvaluationError("一个轮次只能评价单位或领导干部中的一类", "subjects")
+    if not units and not cadres:
+        raise EvaluationError("请至少选择一个被评价单位或领导干部", "units")
     if not evaluators:
         raise EvaluationError("请至少指定一名评价人", "evaluators")
     for org in units:
         if org.kind not in UNIT_KINDS or (tenant is not None and org.tenant_id != tenant.pk):
             raise EvaluationError(f"“{org.name}”不是本市的部门或区（市）", "units")
-    unit_ids = {o.pk for o in units}
+    allowed = {u.pk for u in cadres_of(tenant.pk if tenant is not None else None)}
+    for person in cadres:
+        if person.pk not in allowed:
+            raise EvaluationError(f"“{person.name}”不是本市的包保市领导", "cadres")
+    subjects: Sequence[Org] | Sequence[User] = units or cadres
+    subject_ids = {s.pk for s in subjects}
     for user, scope in evaluators:
         if user.role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR) or not user.is_active:
             raise EvaluationError(f"“{user.name}”不能担任评价人", "evaluators")
-        if any(o.pk not in unit_ids for o in scope):
-            raise EvaluationError(f"评价人“{user.name}”的评价范围须在被评价单位之中", "evaluators")
+        if any(type(o) is not type(subjects[0]) or o.pk not in subject_ids for o in scope):
+            what = "被评价单位" if units else "被评价领导干部"
+            raise EvaluationError(f"评价人“{user.name}”的评价范围须在{what}之中", "evaluators")
     rnd = Round.objects.create(
         tenant=tenant,
         title=title.strip()[:100],
         period=period,
         scheme=scheme,
+        subjects=Subjects.UNITS if units else Subjects.CADRES,
         opened_by=actor,
         opened_at=at or timezone.now(),
     )
-    computed = measures.compute_units(scheme.dimensions, units, period)
-    RoundUnit.objects.bulk_create([RoundUnit(round=rnd, org=o, auto=computed[o.pk]) for o in units])
+    computed = measures.compute_units(scheme.dimensions, subjects, period)
+    RoundUnit.objects.bulk_create(
+        [RoundUnit(round=rnd, org=o, auto=computed[o.pk]) for o in units]
+        + [RoundUnit(round=rnd, cadre=c, auto=computed[c.pk]) for c in cadres]
+    )
     for user, scope in evaluators:
         ev = Evaluator.objects.create(round=rnd, user=user)
-        ev.units.set(scope)
+        if units:
+            ev.units.set([o.pk for o in scope])
+        else:
+            ev.cadres.set([o.pk for o in scope])
     record(
         actor,
         "evaluation.open",
@@ -99,7 +129,10 @@ def open_round(
         changes={
             "period": [None, period.code],
             "scheme": [None, f"{scheme.key} v{scheme.version}"],
-            "units": [None, [o.name for o in units]],
+            ("units" if units else "cadres"): [
+                None,
+                [o.name for o in units] if units else [cadre_label(c) for c in cadres],
+            ],
             "evaluators": [None, [u.name for u, _ in evaluators]],
         },
     )
@@ -107,29 +140,39 @@ def open_round(
 
 
 def evaluator_scope(rnd: Round, user: Any) -> list[int] | None:
-    """The org ids this user may score in the round: None when not an evaluator."""
+    """The subject ids (orgs, or users in a round of cadres) this user may score in the round: None
+    when not an evaluator."""
     pk = getattr(user, "pk", None)
     if pk is None:
         return None
-    ev = rnd.evaluators.filter(user_id=pk).prefetch_related("units").first()
+    listed = "cadres" if rnd.of_cadres else "units"
+    ev = rnd.evaluators.filter(user_id=pk).prefetch_related(listed).first()
     if ev is None:
         return None
-    scope = [o.pk for o in ev.units.all()]
-    return scope or list(rnd.units.values_list("org_id", flat=True))
+    scope = [o.pk for o in getattr(ev, listed).all()]
+    return scope or list(rnd.units.values_list("cadre_id" if rnd.of_cadres else "org_id", flat=True))
+
+
+def subject_of(rnd: Round, pk: int) -> RoundUnit | None:
+    """The round's subject with this id (an org id, or a user id in a round of cadres)."""
+    field = "cadre_id" if rnd.of_cadres else "org_id"
+    return rnd.units.select_related("org", "cadre").filter(**{field: pk}).first()
 
 
 @transaction.atomic
-def score(actor: User, rnd: Round, org: Org, entries: dict[str, tuple[str, str]]) -> list[Score]:
-    """Record the evaluator's judged scores of one unit: measure code → (score text, comment).
-    Every entry is checked before anything is written."""
+def score(actor: User, rnd: Round, org: Org | User, entries: dict[str, tuple[str, str]]) -> list[Score]:
+    """Record the evaluator's judged scores of one unit (or cadre): measure code → (score text,
+    comment). Every entry is checked before anything is written."""
     rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    cadre = isinstance(org, User)
+    label = cadre_label(org) if isinstance(org, User) else org.name
     if rnd.status != RoundStatus.OPEN:
         raise EvaluationError(f"{rnd.title}已{rnd.get_status_display()}，不能再评分")
     scope = evaluator_scope(rnd, actor)
     if scope is None:
         raise EvaluationError("您不是本轮评价人，不能评分")
-    if org.pk not in scope:
-        raise EvaluationError(f"“{org.name}”不在您的评价范围内，不能评分")
+    if org.pk not in scope or cadre != rnd.of_cadres:
+        raise EvaluationError(f"“{label}”不在您的评价范围内，不能评分")
     judged = {code: label for _d, code, label in measures.judged_codes(rnd.scheme.dimensions)}
     clean: dict[str, tuple[int, str]] = {}
     for code, (value, comment) in entries.items():
@@ -152,7 +195,8 @@ def score(actor: User, rnd: Round, org: Org, entries: dict[str, tuple[str, str]]
         row, _created = Score.objects.update_or_create(
             round=rnd,
             evaluator=actor,
-            org=org,
+            org=org if isinstance(org, Org) else None,
+            cadre=org if isinstance(org, User) else None,
             measure=code,
             defaults={"value": number, "comment": comment, "at": timezone.now()},
         )
@@ -161,7 +205,7 @@ def score(actor: User, rnd: Round, org: Org, entries: dict[str, tuple[str, str]]
         actor,
         "evaluation.score",
         rnd,
-        changes={"org": org.name, "scores": {c: v for c, (v, _t) in clean.items()}},
+        changes={("cadre" if cadre else "org"): label, "scores": {c: v for c, (v, _t) in clean.items()}},
         reason="；".join(t for _v, t in clean.values())[:500],
     )
     return saved
@@ -173,6 +217,7 @@ def previous_round(rnd: Round) -> Round | None:
         Round.objects.filter(
             tenant=rnd.tenant_id,
             scheme__key=rnd.scheme.key,
+            subjects=rnd.subjects,
             status__in=[RoundStatus.LOCKED, RoundStatus.PUBLISHED],
             period__year__lte=rnd.period.year,
         )
@@ -194,25 +239,32 @@ def lock_round(actor: User, rnd: Round) -> RoundSnapshot:
     if rnd.status != RoundStatus.OPEN:
         raise EvaluationError(f"{rnd.title}已{rnd.get_status_display()}，如需重新计算请先重新开放")
     dims = rnd.scheme.dimensions
-    units = list(rnd.units.select_related("org"))
-    computed = measures.compute_units(dims, [u.org for u in units], rnd.period)
+    field = "cadre_id" if rnd.of_cadres else "org_id"
+    units = list(rnd.units.select_related("org", "cadre"))
+    subjects = [u.cadre if rnd.of_cadres else u.org for u in units]
+    computed = measures.compute_units(dims, subjects, rnd.period)  # type: ignore[arg-type]
     judged: dict[int, dict[str, list[int]]] = {}
-    for org_id, code, value in (
-        Score.objects.filter(round=rnd).order_by("id").values_list("org_id", "measure", "value")
+    for subject_id, code, value in (
+        Score.objects.filter(round=rnd).order_by("id").values_list(field, "measure", "value")
     ):
-        judged.setdefault(org_id, {}).setdefault(code, []).append(value)
+        judged.setdefault(subject_id, {}).setdefault(code, []).append(value)
     rows = []
     for u in units:
-        total, dimensions, results = measures.combine(dims, computed[u.org_id], judged.get(u.org_id, {}))
+        sid = u.subject_id
+        total, dimensions, results = measures.combine(dims, computed[sid], judged.get(sid, {}))
         rows.append((u, total, dimensions, results))
+
+    def kind_of(u: RoundUnit) -> str:
+        return CADRE_KIND if u.org is None else u.org.kind
+
     ranks: dict[int, int] = {}
-    for kind in UNIT_KINDS:  # districts among districts, departments among departments
+    for kind in (*UNIT_KINDS, CADRE_KIND):  # districts among districts, departments, cadres likewise
         ranks |= competition_rank(
-            {u.org_id: total for u, total, _d, _r in rows if total is not None and u.org.kind == kind}
+            {u.subject_id: total for u, total, _d, _r in rows if total is not None and kind_of(u) == kind}
         )
     before = previous_round(rnd)
     prev_snap = current_snapshot(before) if before else None
-    prev = dict(prev_snap.results.values_list("org_id", "rank")) if prev_snap else {}
+    prev = dict(prev_snap.results.values_list(field, "rank")) if prev_snap else {}
     version = (RoundSnapshot.objects.filter(round=rnd).aggregate(v=Max("version"))["v"] or 0) + 1
     snap = RoundSnapshot.objects.create(
         round=rnd,
@@ -231,11 +283,12 @@ def lock_round(actor: User, rnd: Round) -> RoundSnapshot:
             RoundResult(
                 snapshot=snap,
                 org=u.org,
-                name=u.org.name,
-                kind=u.org.kind,
+                cadre=u.cadre,
+                name=u.label,
+                kind=kind_of(u),
                 total=total if total is not None else Decimal(0),
-                rank=ranks.get(u.org_id, last),
-                prev_rank=prev.get(u.org_id),
+                rank=ranks.get(u.subject_id, last),
+                prev_rank=prev.get(u.subject_id),
                 dimensions=dimensions,
                 measures=results,
             )
@@ -243,7 +296,7 @@ def lock_round(actor: User, rnd: Round) -> RoundSnapshot:
         ]
     )
     for u in units:
-        RoundUnit.objects.filter(pk=u.pk).update(auto=computed[u.org_id], computed_at=timezone.now())
+        RoundUnit.objects.filter(pk=u.pk).update(auto=computed[u.subject_id], computed_at=timezone.now())
     Round.objects.filter(pk=rnd.pk).update(status=RoundStatus.LOCKED, locked_at=timezone.now())
     record(actor, "evaluation.lock", rnd, changes={"status": ["open", "locked"], "snapshot": [None, version]})
     return snap
@@ -286,16 +339,16 @@ def summons_rows(rnd: Round) -> list[dict[str, Any]]:
     if snap is None or prev is None:
         return []
     labels = {d["code"]: d["label"] for d in rnd.scheme.dimensions["dimensions"]}
-    earlier = {r.org_id: set(r.reds) for r in prev.results.all()}
+    earlier = {r.subject_id: set(r.reds) for r in prev.results.all()}
     out = []
     for r in snap.results.all():
         red_now = set(r.reds)
-        if red_now and earlier.get(r.org_id):
+        if red_now and earlier.get(r.subject_id):
             out.append(
                 {
                     "name": r.name,
                     "reason": "、".join(labels.get(c, c) for c in sorted(red_now)) + "为红",
-                    "previous": "、".join(labels.get(c, c) for c in sorted(earlier[r.org_id])) + "为红",
+                    "previous": "、".join(labels.get(c, c) for c in sorted(earlier[r.subject_id])) + "为红",
                     "round": rnd.title,
                     "previous_round": before.title if before else "",
                 }

@@ -6,7 +6,7 @@ from typing import Any
 
 from liangping.core.models import Period, Role
 from liangping.core.scope import AnyUser, city_scope, role_of
-from liangping.evaluation.models import Round, RoundStatus
+from liangping.evaluation.models import Round, RoundStatus, Subjects
 from liangping.evaluation.services import summons_rows
 from liangping.grading.extensions import register_summons
 
@@ -14,7 +14,9 @@ from liangping.grading.extensions import register_summons
 def section(user: AnyUser, period: Period) -> dict[str, Any] | None:
     if role_of(user) != Role.SUPERVISOR or period.pk is None:
         return None
-    rounds = Round.objects.filter(period=period, status__in=[RoundStatus.LOCKED, RoundStatus.PUBLISHED])
+    rounds = Round.objects.filter(
+        period=period, subjects=Subjects.UNITS, status__in=[RoundStatus.LOCKED, RoundStatus.PUBLISHED]
+    )
     tenant = city_scope(user)
     if tenant is not None:
         rounds = rounds.filter(tenant_id=tenant)

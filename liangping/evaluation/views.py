@@ -16,7 +16,7 @@ from liangping.core.periods import PeriodCodeError
 from liangping.core.scope import city_scope
 from liangping.core.tenancy import tenant_for
 from liangping.evaluation import measures, queries, schemes, services
-from liangping.evaluation.models import Round, RoundStatus, Score
+from liangping.evaluation.models import Round, RoundStatus, Score, cadre_label
 from liangping.grading.services import get_or_create_period
 
 LEDGER_ROLES = tuple(r for r in Role if r not in ADMIN_ROLES)
@@ -100,6 +100,7 @@ def scheme(request: HttpRequest) -> HttpResponse:
         "versions": list(type(now).objects.filter(tenant=tenant, key=now.key).order_by("-version")[:10]),
         "dimension_formula": schemes.DIMENSION_FORMULA,
         "total_formula": schemes.TOTAL_FORMULA,
+        "cadre_scope": schemes.CADRE_SCOPE,
     }
     return render(request, "evaluation/scheme.html", context, status=400 if error else 200)
 
@@ -112,17 +113,22 @@ def new_round(request: HttpRequest) -> HttpResponse:
     if tenant is not None:
         people = people.filter(org__tenant_id=tenant)
     people_list = list(people.select_related("org").order_by("role", "id"))
+    cadres = services.cadres_of(tenant)
     error = None
     if request.method == "POST":
-        by_id = {o.pk: o for o in units}
-        chosen = [by_id[int(v)] for v in request.POST.getlist("units") if v.isdigit() and int(v) in by_id]
+        of_cadres = request.POST.get("subjects") == "cadres"
+        # a round of cadres: the ids are users' (the 包保市领导 of the city), else orgs'
+        by_id: dict[int, Any] = {c.pk: c for c in cadres} if of_cadres else {o.pk: o for o in units}
+        field = "cadres" if of_cadres else "units"
+        chosen = [by_id[int(v)] for v in request.POST.getlist(field) if v.isdigit() and int(v) in by_id]
         users = {u.pk: u for u in people_list}
         evaluators = []
         for v in request.POST.getlist("evaluators"):
             if v.isdigit() and int(v) in users:
+                prefix = "cadre_scope" if of_cadres else "scope"
                 scope = [
                     by_id[int(x)]
-                    for x in request.POST.getlist(f"scope_{v}")
+                    for x in request.POST.getlist(f"{prefix}_{v}")
                     if x.isdigit() and int(x) in by_id
                 ]
                 evaluators.append((users[int(v)], scope))
@@ -133,7 +139,8 @@ def new_round(request: HttpRequest) -> HttpResponse:
                 title=request.POST.get("title", ""),
                 period=period,
                 scheme=schemes.current(_tenant(request)),
-                units=chosen,
+                units=[] if of_cadres else chosen,
+                cadres=chosen if of_cadres else [],
                 evaluators=evaluators,
             )
         except PeriodCodeError as exc:
@@ -145,6 +152,7 @@ def new_round(request: HttpRequest) -> HttpResponse:
             return redirect("evaluation:round", rnd.pk)
     context = {
         "units": units,
+        "cadres": [{"pk": c.pk, "label": cadre_label(c)} for c in cadres],
         "people": people_list,
         "error": error,
         "scheme": schemes.current(_tenant(request)),
@@ -159,13 +167,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk)
     snap = queries.latest_snapshot(rnd) if queries.sees_results(request.user, rnd) else None
     scope = services.evaluator_scope(rnd, request.user)
-    units = list(rnd.units.select_related("org"))
+    units = list(rnd.units.select_related("org", "cadre"))
     mine: dict[int, int] = {}
     if scope is not None:
-        for org_id in Score.objects.filter(round=rnd, evaluator=_user(request)).values_list(
-            "org_id", flat=True
+        for subject_id in Score.objects.filter(round=rnd, evaluator=_user(request)).values_list(
+            "cadre_id" if rnd.of_cadres else "org_id", flat=True
         ):
-            mine[org_id] = mine.get(org_id, 0) + 1
+            mine[subject_id] = mine.get(subject_id, 0) + 1
     context: dict[str, Any] = {
         "round": rnd,
         "snapshot": snap,
@@ -174,12 +182,13 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "units": units,
         "scope": scope,
         "my_units": [
-            {"unit": u, "count": mine.get(u.org_id, 0)} for u in units if scope and u.org_id in scope
+            {"unit": u, "count": mine.get(u.subject_id, 0)} for u in units if scope and u.subject_id in scope
         ],
         "judged": len(measures.judged_codes(rnd.scheme.dimensions)),
         "is_supervisor": _user(request).role == Role.SUPERVISOR,
         "snapshots": list(rnd.snapshots.order_by("-version")) if snap else [],
         "kinds": queries.unit_kinds(),
+        "cadre_scope": schemes.CADRE_SCOPE if rnd.of_cadres else "",
     }
     return render(request, "evaluation/round.html", context)
 
@@ -192,7 +201,7 @@ def unit_profile(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     snap = queries.latest_snapshot(rnd)
     if snap is None:
         raise Http404("页面不存在")
-    result = get_object_or_404(snap.results.all(), org_id=org_pk)
+    result = get_object_or_404(snap.results.all(), **{"cadre_id" if rnd.of_cadres else "org_id": org_pk})
     context = {
         "round": rnd,
         "snapshot": snap,
@@ -202,6 +211,7 @@ def unit_profile(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         "radar": queries.radar(snap, result),
         "total_formula": schemes.TOTAL_FORMULA,
         "dimension_formula": schemes.DIMENSION_FORMULA,
+        "cadre_scope": schemes.CADRE_SCOPE if rnd.of_cadres else "",
     }
     return render(request, "evaluation/unit.html", context)
 
@@ -212,11 +222,13 @@ def score(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
     scope = services.evaluator_scope(rnd, request.user)
     if scope is None:
         raise Http404("页面不存在")
-    unit = get_object_or_404(rnd.units.select_related("org"), org_id=org_pk)
+    unit = services.subject_of(rnd, org_pk)
+    if unit is None:
+        raise Http404("页面不存在")
     judged = measures.judged_codes(rnd.scheme.dimensions)
-    existing = {
-        s.measure: s for s in Score.objects.filter(round=rnd, evaluator=_user(request), org_id=org_pk)
-    }
+    mine = Score.objects.filter(round=rnd, evaluator=_user(request))
+    mine = mine.filter(cadre_id=org_pk) if rnd.of_cadres else mine.filter(org_id=org_pk)
+    existing = {s.measure: s for s in mine}
     error = None
     status = 200
     if request.method == "POST":
@@ -227,11 +239,11 @@ def score(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
             or request.POST.get(f"comment_{code}", "").strip()
         }
         try:
-            services.score(_user(request), rnd, unit.org, entries)
+            services.score(_user(request), rnd, unit.cadre or unit.org, entries)  # type: ignore[arg-type]
         except services.EvaluationError as exc:
             error, status = exc, 400
         else:
-            messages.success(request, f"已保存对“{unit.org.name}”的评分")
+            messages.success(request, f"已保存对“{unit.label}”的评分")
             return redirect("evaluation:round", rnd.pk)
     posted = request.POST if error else {}
     rows = [
@@ -249,7 +261,7 @@ def score(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
         "unit": unit,
         "rows": rows,
         "error": error,
-        "in_scope": unit.org_id in scope,
+        "in_scope": unit.subject_id in scope,
         "open": rnd.status == RoundStatus.OPEN,
         "formula": schemes.JUDGED_FORMULA,
     }
