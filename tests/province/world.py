@@ -25,9 +25,11 @@ from liangping.emergency import services as emergency
 from liangping.emergency.models import ChainRole, Contact, PointCall
 from liangping.events import services as events
 from liangping.events.models import Match
+from liangping.foodsafety import services as food
 from liangping.projects import services
 from liangping.projects.models import Level, Project, Stage
 from liangping.sheets import jobs
+from liangping.stability import services as stability
 from liangping.tasks import services as tasks
 from tests.api.conftest import png_bytes
 from tests.cast import Cast, make_user
@@ -50,6 +52,9 @@ MARKERS = [
     "济南示例邀请赛",
     "济南示例新材料链",
     "济南示例政务服务中心",
+    "济南示例排查",
+    "济南示例接待地点",
+    "济南示例专项行动",
 ]
 
 
@@ -173,6 +178,32 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
     chain_link = ProjectLink.objects.create(project=project, segment=parts["cell"], capacity=Decimal("5"))
     lead = Lead.objects.create(segment=parts["cathode"], target="济南招商目标", department=department)
     chain_snapshot = chains.take_snapshot(supervisor, chain, 2025, public_document(chain))
+    # the internal ledgers: a 稳定 sweep of 市中区, a reception day and a food-safety campaign of its town
+    town = Org.objects.create(name="济南示例街道", kind=OrgKind.TOWN, parent=district)
+    today = timezone.localdate()
+    sweep = stability.open_sweep(
+        supervisor,
+        name="济南示例排查",
+        kind="stability",
+        start_date=today - dt.timedelta(days=3),
+        end_date=today + dt.timedelta(days=1),
+        units=[district, department],
+    )
+    reception = stability.add_reception(
+        supervisor, date=today, leader="济南接待领导", place="济南示例接待地点", org=district, visitors=2
+    )
+    campaign = food.start_campaign(
+        supervisor,
+        name="济南示例专项行动",
+        start_date=today - dt.timedelta(days=9),
+        days=100,
+        towns=[town],
+        departments=[department],
+        leader=leader,
+        lead_department=department,
+        firms_text="济南示例食品厂，济南示例街道，生产",
+        targets_text="济南示例街道，3",
+    )
     items = {
         "project": project,
         "report": report,
@@ -197,6 +228,9 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         "chain_link": chain_link,
         "chain_lead": lead,
         "chain_snapshot": chain_snapshot,
+        "sweep": sweep,
+        "reception": reception,
+        "campaign": campaign,
         **city_items(city, district),  # 政务服务: a point of 济南's and a 帮办代办 request there
     }
     return Jinan(
