@@ -140,6 +140,13 @@ def report_items(
     """Register the unit's items in the sweep (all or none): the engine checks every value."""
     if not may_report(actor, sweep, org):
         raise LedgerError("org", f"{org.name}不是本次排查的报送单位")
+    spec = engine.kind_row(sweep.kind).load()
+    if spec.subject:  # the kind's items belong to a record the sweep does not have (a campaign)
+        raise LedgerError(
+            "kind",
+            f"排查类型为“{sweep.get_kind_display()}”的排查不能直接报送{spec.name}："
+            f"{spec.noun}须在所属的专项行动中登记（在参与企业的检查记录中），本次排查请报送“无”或说明情况",
+        )
     report = _report(sweep, org, actor)
     if report.nil:
         raise LedgerError("nil", f"{org.name}已报送“无”，如有新发现请先撤回“无”的报送")

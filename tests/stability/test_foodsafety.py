@@ -160,3 +160,45 @@ def test_the_dashboard_shows_both_ledgers_within_scope(client, cast, towns, camp
     client.force_login(cast.specialist)
     page = client.get("/screen/dashboard/").content.decode()
     assert "稳定风险台账" not in page and campaign.name not in page
+
+
+@pytest.mark.django_db
+def test_a_food_safety_sweep_refuses_hazards_without_a_campaign(cast, towns):
+    """A 食品安全 sweep has no campaign: a hazard belongs to a campaign's participating firm, so a unit
+    reporting one in the sweep is refused with a message naming the sweep's 排查类型 (nothing saved,
+    neither from the service nor from the page); the unit may still report 无."""
+    from django.test import Client
+
+    from liangping.core.models import AuditLog
+    from liangping.stability import services as stab
+    from liangping.stability.models import SweepReport
+
+    today = timezone.localdate()
+    sweep = stab.open_sweep(
+        cast.supervisor,
+        name="示例食品安全排查",
+        kind="food_hazard",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=5),
+        units=[towns.longquan],
+    )
+    item = stab.ItemInput(
+        title="示例食品厂未落实进货查验",
+        category="production",
+        urgency="",
+        data={"firm": "示例食品厂", "town": towns.longquan.pk},
+    )
+    before = (Case.objects.count(), AuditLog.objects.count(), SweepReport.objects.count())
+    with pytest.raises(stab.LedgerError) as refused:
+        stab.report_items(towns.longquan_user, sweep, towns.longquan, [item])
+    assert refused.value.field == "kind" and "排查类型" in str(refused.value) and "专项行动" in str(refused.value)
+    client = Client()
+    client.force_login(towns.longquan_user)
+    page = client.post(
+        f"/stability/sweeps/{sweep.pk}/report/",
+        {"title": "示例食品厂未落实进货查验", "category": "production", "f_firm": "示例食品厂"},
+    )
+    assert page.status_code == 200 and "排查类型" in page.content.decode()
+    assert (Case.objects.count(), AuditLog.objects.count(), SweepReport.objects.count()) == before
+    stab.report_nil(towns.longquan_user, sweep, towns.longquan, "经排查无")
+    assert SweepReport.objects.get(sweep=sweep).nil
