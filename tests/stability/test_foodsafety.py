@@ -191,7 +191,8 @@ def test_a_food_safety_sweep_refuses_hazards_without_a_campaign(cast, towns):
     before = (Case.objects.count(), AuditLog.objects.count(), SweepReport.objects.count())
     with pytest.raises(stab.LedgerError) as refused:
         stab.report_items(towns.longquan_user, sweep, towns.longquan, [item])
-    assert refused.value.field == "kind" and "排查类型" in str(refused.value) and "专项行动" in str(refused.value)
+    message = str(refused.value)
+    assert refused.value.field == "kind" and "排查类型" in message and "专项行动" in message
     client = Client()
     client.force_login(towns.longquan_user)
     page = client.post(
