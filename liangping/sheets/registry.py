@@ -7,15 +7,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
+from liangping.sheets.context import ImportContext, Progress
 from liangping.sheets.table import ColumnSpec
 
 if TYPE_CHECKING:
     from liangping.core.models import User
     from liangping.sheets.reading import Workbook
-    from liangping.sheets.runner import ImportContext
     from liangping.sheets.table import Table
 
-Progress = Callable[[int, int], None]
 # An option chosen when the file is uploaded (not read from the file): its label and, for a user, the
 # values they may choose with their labels, e.g. {"case_kind": ("事项类型", [("appeal", "群众诉求")])}.
 UploadChoices = Callable[["User"], dict[str, tuple[str, list[tuple[str, str]]]]]

@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from liangping.core.audit import record
 from liangping.core.models import User
 from liangping.sheets import columns, journal, registry, undo
+from liangping.sheets.context import ImportContext, Progress, no_progress
 from liangping.sheets.errors import ImportResult, Issue, SheetError
 from liangping.sheets.mapping import stored as stored_mapping
 from liangping.sheets.models import ImportJob
 from liangping.sheets.reading import open_workbook
-from liangping.sheets.registry import Progress
-from liangping.sheets.rows import RowReader
 from liangping.sheets.table import Table, locate
-
-
-def no_progress(done: int, total: int) -> None:
-    return None
-
-
-@dataclass
-class ImportContext:
-    """What an importer gets: the located table, a reader that collects issues, and the result to fill."""
-
-    table: Table
-    result: ImportResult
-    actor: User | None
-    filename: str
-    dry_run: bool
-    progress: Progress = no_progress
-    options: Mapping[str, str] = field(default_factory=dict)
-    reader: RowReader = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.reader = RowReader(self.table, self.result.errors, self.result.warnings)
-
-    @property
-    def reason(self) -> str:
-        return f"导入：{self.filename}"
-
-    @property
-    def writes(self) -> bool:
-        """Write only in a real run of a file without errors."""
-        return not self.dry_run and not self.result.errors
 
 
 class UnknownKind(KeyError):
