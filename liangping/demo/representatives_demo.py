@@ -153,7 +153,7 @@ def load_representatives(today: dt.date) -> dict[str, int]:
         day = today - dt.timedelta(days=3 + 4 * n)
         if SiteVisit.objects.filter(project=link.project, visitor=rep, date=day).exists():
             continue
-        deputies.record_visit(rep, link.project, day, text, raise_problem=n in (0, 7))
+        deputies.record_visit(rep, link.project, day, text, raise_problem=n in (0, 7), at=_at(day, 16))
         visits += 1
     return {"代表委员视察": visits, "提案建议": _proposals(supervisor, reps, today)}
 

@@ -63,6 +63,7 @@ def record_visit(
     photos: Sequence[Photo] = (),
     *,
     raise_problem: bool = False,
+    at: dt.datetime | None = None,
 ) -> SiteVisit:
     if actor.role not in REPRESENTATIVES:
         raise DeputyError("只有人大代表、政协委员可以登记视察调研")
@@ -85,12 +86,12 @@ def record_visit(
         photo.save()
     record(actor, "deputy.visit", visit, changes={"date": [None, str(date)], "photos": [0, len(checked)]})
     if raise_problem:
-        raise_as_problem(actor, visit)
+        raise_as_problem(actor, visit, at=at)
     return visit
 
 
 @transaction.atomic
-def raise_as_problem(actor: User, visit: SiteVisit, title: str = "") -> Case:
+def raise_as_problem(actor: User, visit: SiteVisit, title: str = "", at: dt.datetime | None = None) -> Case:
     """The finding as a project problem (the project_problem kind, through the engine), once."""
     if actor.role != Role.SUPERVISOR and actor.pk != visit.visitor_id:
         raise DeputyError("只有视察人或督查人员可以把视察发现提为问题")
@@ -106,6 +107,7 @@ def raise_as_problem(actor: User, visit: SiteVisit, title: str = "") -> Case:
         subject=visit.project,
         source="deputy_visit",
         source_ref=f"deputy_visit:{visit.pk}",
+        at=at,
     )
     SiteVisit.objects.filter(pk=visit.pk).update(case=case)
     visit.case = case
