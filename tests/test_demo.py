@@ -274,10 +274,6 @@ def checksum() -> str:
     return digest.hexdigest()
 
 
-@pytest.mark.xfail(
-    reason="known defect: a second load adds 4 messages (消息提醒) from the reminder jobs",
-    strict=False,
-)
 def test_loading_twice_changes_nothing(demo_output):
     before, audits = checksum(), AuditLog.objects.count()
     assert AuditLog.objects.filter(action="demo.load").count() == 1
@@ -287,10 +283,6 @@ def test_loading_twice_changes_nothing(demo_output):
     assert AuditLog.objects.count() == audits
 
 
-@pytest.mark.xfail(
-    reason="known defect: a second load adds 4 messages (消息提醒) from the reminder jobs",
-    strict=False,
-)
 def test_a_later_run_keeps_the_first_anchor(demo_output):
     before = checksum()
     out = io.StringIO()

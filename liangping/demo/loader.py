@@ -94,10 +94,10 @@ def load_demo(today: dt.date) -> LoadResult:
         result.created.update(load_chains_demo())
         result.created.update(load_firms_demo(today))
         result.created.update(load_ledgers_demo(today))  # before the jobs: they remind about it too
+        result.created.update(load_representatives_demo(today))  # its proposals are problems awaiting a reply
         result.created["消息提醒"] = run_reminder_jobs(today)
         result.created.update(load_emergency_demo(today))
         result.created["青少年足球邀请赛比赛"] = load_tournament_demo()
-        result.created.update(load_representatives_demo(today))
         if result.changed:
             record(
                 None,
