@@ -116,12 +116,40 @@ def appeal_rows(month: Month, *, place: bool = False, base: QuerySet[Case] | Non
     return out
 
 
-def month_ranking(month: Month, now: dt.datetime | None = None) -> list[UnitRates]:
-    """三率 and the unit ranking of `month` with the rank change against the month before (双亮牌)."""
+def month_ranking(
+    month: Month, now: dt.datetime | None = None, *, base: QuerySet[Case] | None = None
+) -> list[UnitRates]:
+    """三率 and the unit ranking of `month` with the rank change against the month before (双亮牌);
+    `base` narrows the appeals (one city's)."""
     now = now or timezone.now()
-    before = unit_rates(appeal_rows(month.previous()), now)
+    before = unit_rates(appeal_rows(month.previous(), base=base), now)
     previous = {(u.unit_kind, u.unit): u.rank for u in before if u.rank is not None}
-    return unit_rates(appeal_rows(month), now, previous=previous)
+    return unit_rates(appeal_rows(month, base=base), now, previous=previous)
+
+
+def _org_in(field: str, tenant: int | None) -> Q:
+    """`field` names a unit of the tenant: a city's, or the province's own (no tenant)."""
+    where = (
+        Q(**{f"{field}__tenant__isnull": True}) if tenant is None else Q(**{f"{field}__tenant_id": tenant})
+    )
+    return Q(**{f"{field}__isnull": False}) & where
+
+
+def tenant_appeals_q(tenant: int | None, installation: int | None) -> Q:
+    """The appeals of one tenant (a city, or the province: None): an appeal is the city's of its lead
+    unit; without one, of the place it happened; without either, of the unit of whoever registered it;
+    an appeal with none of these (not yet registered by anyone's unit) is the installation's own
+    (`installation`: its city, core.tenancy). Each appeal belongs to exactly one tenant."""
+    no_lead = Q(lead_org__isnull=True)
+    no_place = no_lead & Q(place_org__isnull=True)
+    q = (
+        _org_in("lead_org", tenant)
+        | (no_lead & _org_in("place_org", tenant))
+        | (no_place & _org_in("registered_by__org", tenant))
+    )
+    if tenant == installation:
+        q |= no_place & (Q(registered_by__isnull=True) | Q(registered_by__org__isnull=True))
+    return q
 
 
 def district_index(orgs: Iterable[tuple[int, str, str, str]] | None = None) -> dict[int, str]:
@@ -129,13 +157,19 @@ def district_index(orgs: Iterable[tuple[int, str, str, str]] | None = None) -> d
     return {pk: name for pk, (kind, name) in unit_index(orgs).items() if kind == "district"}
 
 
-def screen_figures(month: Month, now: dt.datetime | None = None) -> dict[str, object]:
-    """The public screen's appeals page: counts by category and by district, 三率 by district.
-    Aggregates only: no appeal, name, phone, address or text is ever part of it."""
-    from_cases = Case.objects.filter(
+def screen_figures(
+    month: Month, now: dt.datetime | None = None, *, tenant: int | None, installation: int | None
+) -> dict[str, object]:
+    """The public screen's appeals page of one tenant (a city, or the province's own: None; see
+    `tenant_appeals_q`): counts by category and by district, 三率 by district, among that tenant's
+    appeals and districts only. Aggregates only: no appeal, name, phone, address or text is ever part
+    of it."""
+    base = Case.objects.filter(tenant_appeals_q(tenant, installation))
+    from_cases = base.filter(
         kind=KIND, registered_at__gte=month.bounds()[0], registered_at__lt=month.bounds()[1]
     )
-    orgs = list(Org.objects.values_list("id", "kind", "name", "path"))
+    own = Org.objects.filter(tenant__isnull=True) if tenant is None else Org.objects.filter(tenant_id=tenant)
+    orgs = list(own.values_list("id", "kind", "name", "path"))
     districts = district_index(orgs)
     categories = {
         pk: (name, parent)
@@ -166,7 +200,9 @@ def screen_figures(month: Month, now: dt.datetime | None = None) -> dict[str, ob
         for i, (pk, kind, name, _p) in enumerate(sorted(orgs, key=lambda o: o[0]))
         if kind == OrgKind.DISTRICT
     }
-    ranked = [u for u in month_ranking(month, now) if u.unit_kind == "district"]
+    ranked = [
+        u for u in month_ranking(month, now, base=base) if u.unit_kind == "district" and u.unit in order
+    ]
     return {
         "month": month.label,
         "total": total,

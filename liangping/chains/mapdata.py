@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 
 from liangping.chains.models import (
     ZONE_ORDER,
@@ -31,6 +31,7 @@ from liangping.chains.models import (
     ZoneKind,
 )
 from liangping.core.scope import AnyUser
+from liangping.core.tenancy import TenantArg, installation_city_subquery
 from liangping.projects.extensions import GRADE, annotate_grades, grade_label
 from liangping.projects.models import Project, Stage
 
@@ -418,15 +419,23 @@ def compare_snapshots(snaps: list[ChainSnapshot], live: dict[str, Any] | None = 
     return {"columns": [{k: v for k, v in c.items() if k != "summary"} for c in columns], "rows": rows}
 
 
-def published_chains(tenant_id: int | None = None) -> list[dict[str, Any]]:
-    """Every chain with a published yearly snapshot: its latest published year's document and the
-    comparison of its published years, for the public screen. One query whatever the number of
-    chains and years. `tenant_id`: one city's chains only (None: the installation's, every city's)."""
+def published_chains(tenant: TenantArg) -> list[dict[str, Any]]:
+    """Every chain of one tenant with a published yearly snapshot: its latest published year's document
+    and the comparison of its published years, for the public screen. One query whatever the number of
+    chains and years. `tenant`: the city whose chains these are (the chains' tenant key); None: the
+    province's own (chains without a city), never every city's; INSTALLATION: the installation's city's
+    (core.tenancy), worked out inside the same query."""
     by_chain: dict[int, list[ChainSnapshot]] = defaultdict(list)
     names: dict[int, tuple[int, str]] = {}
     published = ChainSnapshot.objects.filter(published_at__isnull=False)
-    if tenant_id is not None:
-        published = published.filter(chain__tenant_id=tenant_id)
+    if tenant is None:
+        published = published.filter(chain__tenant__isnull=True)
+    elif isinstance(tenant, int):
+        published = published.filter(chain__tenant_id=tenant)
+    else:  # the installation's city, or the province's own (0) when there are several cities
+        published = published.annotate(owner=Coalesce("chain__tenant_id", 0)).filter(
+            owner=Coalesce(installation_city_subquery(), 0)
+        )
     for snap in published.select_related("chain").order_by("chain__sort", "chain_id", "year", "version"):
         by_chain[snap.chain_id].append(snap)
         names[snap.chain_id] = (snap.chain.sort, snap.chain.name)

@@ -1,5 +1,6 @@
-"""`/screen/data.json` served in front of Django: the lobby screens' poll never reaches the session,
-authentication, two-factor, lockout or rate-limit middleware, and never the database per request.
+"""`/screen/data.json` and each city's `/screen/<code>/data.json` served in front of Django: the lobby
+screens' poll never reaches the session, authentication, two-factor, lockout or rate-limit middleware,
+and never the database per request.
 
 A published snapshot never changes, so its screen document is written once, when the period is
 published (the same bytes `screen.views.data_json` sends, `screen_body_for`, with its gzip and
@@ -7,14 +8,18 @@ brotli forms and its SHA-256 beside it, in ScreenDocument under the snapshot's s
 process of every host reads those bytes once instead of building its own. Which snapshot is the
 latest is looked up at most once a second per process (one query): a new publication shows on every
 screen within a second, and a thousand polls a second cost one query. Everything that is not a GET
-or HEAD of that exact path, a host outside ALLOWED_HOSTS, or plain HTTP when HTTPS is required, goes
-to Django unchanged.
+or HEAD of those exact paths, a host outside ALLOWED_HOSTS, or plain HTTP when HTTPS is required, goes
+to Django unchanged; so does a code that is not a city's (the province's screen, or Django's 404).
+
+A city's document is stored under its own scope (the city's code) and built from that city's latest
+published snapshot only: `ScreenDocument.key` is "<code>|ETag", the installation's "|ETag".
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +32,8 @@ from django.db import close_old_connections
 from django.http.request import split_domain_port, validate_host
 from django.urls import reverse
 
+from liangping.core.models import Org, OrgKind
+from liangping.core.tenancy import INSTALLATION, TenantArg
 from liangping.grading.models import Snapshot
 from liangping.screen.data import etag_for, latest_published_snapshot, screen_body_for
 from liangping.screen.models import ScreenDocument
@@ -66,15 +73,24 @@ def stored_document(snapshot: Snapshot | None, scope: str = "") -> Document:
     return document
 
 
-def write_published_document(**_event: Any) -> None:
-    """On a publication (the "period.published" event): write the screen's new document once."""
+def write_published_document(period: Any = None, **_event: Any) -> None:
+    """On a publication (the "period.published" event): write the screen's new document once, and
+    that of the publishing city's own screen (/screen/<code>/data.json)."""
     stored_document(latest_published_snapshot())
+    tenant = getattr(period, "tenant_id", None)
+    if tenant is not None:
+        code = Org.objects.filter(pk=tenant, kind=OrgKind.CITY).values_list("code", flat=True).first()
+        if code:
+            stored_document(latest_published_snapshot(tenant), code)
 
 
 class Latest:
-    """The current document of this process, re-checked against the database once a second."""
+    """The current document of this process for one screen (the installation's, or a city's: `tenant`
+    and `scope`, its code), re-checked against the database once a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, tenant: TenantArg = INSTALLATION, scope: str = "") -> None:
+        self.tenant = tenant
+        self.scope = scope
         self.document: Document | None = None
         self.checked = -1e9
         self.lock = threading.Lock()
@@ -87,10 +103,10 @@ class Latest:
             if self.document is not None and time.monotonic() - self.checked < REVALIDATE_SECONDS:
                 return self.document
             try:
-                snapshot = latest_published_snapshot()
+                snapshot = latest_published_snapshot(self.tenant)
                 etag = etag_for(snapshot)
                 if self.document is None or self.document.etag != etag:
-                    self.document = stored_document(snapshot)
+                    self.document = stored_document(snapshot, self.scope)
             finally:
                 close_old_connections()  # outside Django's request cycle: as request_finished would
             self.checked = time.monotonic()
@@ -102,6 +118,37 @@ class Latest:
 
 
 latest = Latest()
+CITY_DATA = re.compile(r"[0-9]{6}")
+
+
+class Cities:
+    """The current documents of the cities' screens in this process, by division code. A code is looked
+    up once (one query); only cities are kept, so no request can grow this beyond the cities' number."""
+
+    def __init__(self) -> None:
+        self.by_code: dict[str, Latest] = {}
+        self.lock = threading.Lock()
+
+    def get(self, code: str) -> Document | None:
+        """The document of the city `code`, or None when the code is not a city's."""
+        source = self.by_code.get(code)
+        if source is None:
+            try:
+                tenant = Org.objects.filter(code=code, kind=OrgKind.CITY).values_list("pk", flat=True).first()
+            finally:
+                close_old_connections()
+            if tenant is None:
+                return None
+            with self.lock:
+                source = self.by_code.setdefault(code, Latest(tenant, code))
+        return source.get()
+
+    def forget(self) -> None:
+        with self.lock:
+            self.by_code = {}
+
+
+cities = Cities()
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -141,10 +188,12 @@ def security_headers(secure: bool) -> list[tuple[str, str]]:
 class ScreenFastPath:
     """WSGI middleware around Django's application (liangping.wsgi)."""
 
-    def __init__(self, app: WsgiApp, source: Latest = latest) -> None:
+    def __init__(self, app: WsgiApp, source: Latest = latest, by_city: Cities = cities) -> None:
         self.app = app
         self.source = source
+        self.by_city = by_city
         self.path = ""
+        self.city_path = ("", "")  # before and after a city's code in its data path
 
     def is_secure(self, environ: dict[str, Any]) -> bool:
         if environ.get("wsgi.url_scheme") == "https":
@@ -160,19 +209,34 @@ class ScreenFastPath:
             allowed = [".localhost", "127.0.0.1", "[::1]"]
         return bool(domain) and validate_host(domain, allowed)
 
+    def city_code(self, path: str) -> str:
+        """The code of `path` when it is a place's data path (/screen/370400/data.json), else ""."""
+        head, tail = self.city_path
+        if not path.startswith(head) or not path.endswith(tail):
+            return ""
+        code = path[len(head) : len(path) - len(tail)]
+        return code if CITY_DATA.fullmatch(code) else ""
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not self.path:
             self.path = reverse("screen:data")
+            head, _, tail = reverse("screen:place_data", args=["000000"]).partition("000000")
+            self.city_path = (head, tail)
         method = environ.get("REQUEST_METHOD", "")
         secure = self.is_secure(environ)
+        path = environ.get("PATH_INFO", "")
+        code = "" if path == self.path else self.city_code(path)
         if (
-            environ.get("PATH_INFO") != self.path
+            (path != self.path and not code)
             or method not in ("GET", "HEAD")
             or (settings.SECURE_SSL_REDIRECT and not secure)
             or not self.host_allowed(environ)
         ):
             return self.app(environ, start_response)
-        document = self.source.get()
+        found = self.by_city.get(code) if code else self.source.get()
+        if found is None:  # not a city's code: the province's screen, or Django's 404
+            return self.app(environ, start_response)
+        document = found
         headers = [
             ("ETag", document.etag),
             ("Cache-Control", "no-cache"),

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from liangping.appeals import views_screen as appeals_views
 from liangping.screen import views
 
 
@@ -28,4 +29,10 @@ urlpatterns = [
     # a city's screen or the province's, by division code: /screen/370400/, /screen/370000/
     path("<division:code>/", views.place_index, name="place"),
     path("<division:code>/data.json", views.place_data, name="place_data"),
+    # the other screens of a place, each reading that place's own data only
+    path("<division:code>/districts/", views.place_districts, name="place_districts"),
+    path("<division:code>/chains/", views.place_chains, name="place_chains"),
+    path("<division:code>/services/", views.place_services, name="place_services"),
+    path("<division:code>/appeals/", appeals_views.place_screen_page, name="place_appeals"),
+    path("<division:code>/appeals/data.json", appeals_views.place_screen_data, name="place_appeals_data"),
 ]

@@ -41,8 +41,10 @@ DEFAULT_INTERVAL = 15
 DEFAULT_POLL = 30
 # The lobby's rotation goes on to pages of their own after its last page, then comes back: the
 # districts' ranking (frozen in the published snapshot) and the appeals' figures (aggregates only).
-# Each is told ?lobby=1 and hands over to the next once its own turn is over (screen/hop.js).
-LOBBY_HOPS = ("/screen/districts/", "/screen/appeals/")
+# Each is told ?lobby=1 and hands over to the next once its own turn is over (screen/hop.js). The
+# rotation stays on the screens of the place it started from: /screen/ goes on to /screen/districts/,
+# /screen/370400/ to /screen/370400/districts/ (the hops are below the lobby's own address).
+LOBBY_HOPS = ("districts/", "appeals/")
 
 
 def lobby_url(path: str, interval: int, kiosk: bool, *, lobby: bool = True) -> str:
@@ -51,12 +53,13 @@ def lobby_url(path: str, interval: int, kiosk: bool, *, lobby: bool = True) -> s
     return path + query
 
 
-def next_hop(path: str, interval: int, kiosk: bool) -> str:
-    """After the hop `path`, the next one, or back to the lobby after the last."""
-    i = LOBBY_HOPS.index(path)
+def next_hop(hop: str, interval: int, kiosk: bool, home: str = "/screen/") -> str:
+    """After the hop `hop` (one of LOBBY_HOPS) of the lobby at `home`, the next one, or back to the
+    lobby after the last."""
+    i = LOBBY_HOPS.index(hop)
     if i + 1 < len(LOBBY_HOPS):
-        return lobby_url(LOBBY_HOPS[i + 1], interval, kiosk)
-    return lobby_url("/screen/", interval, kiosk, lobby=False)
+        return lobby_url(home + LOBBY_HOPS[i + 1], interval, kiosk)
+    return lobby_url(home, interval, kiosk, lobby=False)
 
 
 def in_lobby(request: HttpRequest) -> bool:
@@ -104,10 +107,17 @@ def data_json(request: HttpRequest) -> HttpResponse:
 
 
 def _place(code: str) -> Org:
+    """The province or a city by its division code; any other code (a district's, an unknown one): 404."""
     place = place_by_code(code)
     if place is None:
         raise Http404("没有这个城市的亮屏")
     return place
+
+
+def place_scope(code: str) -> tuple[int | None, str]:
+    """(tenant, lobby address) of the screens of a place by its code: a city's own, the province's (None).
+    404 for a code that is neither."""
+    return tenant_of_place(_place(code)), reverse("screen:place", args=[code])
 
 
 @require_safe
@@ -126,7 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The lobby screen of the installation's city. ?interval=SECONDS between pages (default 15, 0
     stops the rotation), ?poll=SECONDS between data fetches (default 30), ?kiosk=1 (no cursor, no
     clicks), ?page=overview|districts|trend|lists|tasks|ranking|units|summons to start on."""
-    return _screen(request, INSTALLATION, reverse("screen:data"))
+    return _screen(request, INSTALLATION, reverse("screen:data"), reverse("screen:index"))
 
 
 @require_safe
@@ -141,12 +151,13 @@ def place_index(request: HttpRequest, code: str) -> HttpResponse:
         response = render(request, "screen/province.html", {"data": data, "kiosk": kiosk, "poll": poll})
         response["Cache-Control"] = "no-cache"
         return response
-    return _screen(request, tenant_of_place(place), reverse("screen:place_data", args=[code]), lobby=False)
+    home = reverse("screen:place", args=[code])
+    return _screen(request, tenant_of_place(place), reverse("screen:place_data", args=[code]), home)
 
 
-def _screen(request: HttpRequest, tenant: TenantArg, data_url: str, lobby: bool = True) -> HttpResponse:
-    """The screen of a tenant; `lobby`: its rotation goes on to the installation's other screen pages
-    (a city's screen by its code stays on its own data)."""
+def _screen(request: HttpRequest, tenant: TenantArg, data_url: str, home: str) -> HttpResponse:
+    """The screen of a tenant at the address `home`; its rotation goes on to the pages of their own
+    below that address (the same place's districts and appeals), never to another place's."""
     snapshot = latest_published_snapshot(tenant)
     data = json.loads(screen_body_for(snapshot))
     page = request.GET.get("page", "")
@@ -158,7 +169,7 @@ def _screen(request: HttpRequest, tenant: TenantArg, data_url: str, lobby: bool 
         "kiosk": kiosk,
         "page": page if page in dict(PAGES) else PAGES[0][0],
         "etag": etag_for(snapshot),
-        "beyond": lobby_url(LOBBY_HOPS[0], interval, kiosk) if interval and lobby else "",
+        "beyond": lobby_url(home + LOBBY_HOPS[0], interval, kiosk) if interval else "",
     }
     response = render(
         request,
@@ -177,11 +188,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def chains(request: HttpRequest) -> HttpResponse:
-    """The industrial chains' page of the public screen: each chain's latest published yearly snapshot
-    (public firms' names and capacities, linked projects) and its published years side by side. Project
-    grades come from the latest published period only. ?chain=NAME picks the chain shown first."""
-    found = published_chains()
-    graded = latest_published_snapshot()
+    """The industrial chains' page of the public screen: the installation's city's chains only, each
+    with its latest published yearly snapshot (public firms' names and capacities, linked projects) and
+    its published years side by side. Project grades come from the city's latest published period only.
+    ?chain=NAME picks the chain shown first."""
+    return _chains(request, INSTALLATION)
+
+
+@require_safe
+def place_chains(request: HttpRequest, code: str) -> HttpResponse:
+    """/screen/<code>/chains/: the chains of that city (by the chains' tenant key), or the province's own."""
+    return _chains(request, place_scope(code)[0])
+
+
+def _chains(request: HttpRequest, tenant: TenantArg) -> HttpResponse:
+    found = published_chains(tenant)
+    graded = latest_published_snapshot(tenant)
     codes = {p["code"] for c in found for s in c["data"]["segments"] for p in s["projects"]}
     grades: dict[str, str] = {}
     if graded is not None and codes:
@@ -222,11 +244,25 @@ def _figure(raw: str | None) -> str:
 
 @require_safe
 def districts(request: HttpRequest) -> HttpResponse:
+    """The districts' page of the installation's city's screen (`_districts`)."""
+    return _districts(request, INSTALLATION, reverse("screen:index"))
+
+
+@require_safe
+def place_districts(request: HttpRequest, code: str) -> HttpResponse:
+    """/screen/<code>/districts/: the districts' page of that city's (or the province's) own screen,
+    from its own latest published snapshot; in the lobby's rotation it hands over to that place's
+    appeals page."""
+    tenant, home = place_scope(code)
+    return _districts(request, tenant, home)
+
+
+def _districts(request: HttpRequest, tenant: TenantArg, home: str) -> HttpResponse:
     """The districts' page of the public screen: the city's districts and counties ranked against each
     other on each indicator, as frozen in the latest published snapshot (never the live values), with
     双亮牌 (rank and change of rank) and the distance to the place ahead. Six indicators a page; the
     page turns by itself every ?interval=SECONDS (default 15, 0 stops), ?page=N to start on, ?kiosk=1."""
-    snapshot = latest_published_snapshot()
+    snapshot = latest_published_snapshot(tenant)
     frozen = snapshot.summary.get("district_ranking") if snapshot is not None else None
     boards = []
     for b in frozen or []:
@@ -253,7 +289,7 @@ def districts(request: HttpRequest) -> HttpResponse:
     hop = ""
     if in_lobby(request) and interval:
         # in the lobby's rotation: through this page's pages, then on to the next page of the rotation
-        hop = f"{query}&lobby=1" if number < pages else next_hop("/screen/districts/", interval, kiosk)
+        hop = f"{query}&lobby=1" if number < pages else next_hop("districts/", interval, kiosk, home)
     start = (number - 1) * DISTRICT_BOARDS_PER_PAGE
     response = render(
         request,
@@ -278,10 +314,21 @@ def districts(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def services(request: HttpRequest) -> HttpResponse:
+    """The services page of the installation's city's screen (`_services`)."""
+    return _services(request, INSTALLATION)
+
+
+@require_safe
+def place_services(request: HttpRequest, code: str) -> HttpResponse:
+    """/screen/<code>/services/: the services page of that city's (or the province's) own screen."""
+    return _services(request, place_scope(code)[0])
+
+
+def _services(request: HttpRequest, tenant: TenantArg) -> HttpResponse:
     """The services page of the public screen (政务服务): the period's handled cases by level and point,
     审批不出镇 and 进商超 counts, 一件事 time saved and 帮办代办 办成 on time, as frozen in the latest
     published snapshot (aggregates only: no applicant, firm or request). ?kiosk=1 hides the cursor."""
-    snapshot = latest_published_snapshot()
+    snapshot = latest_published_snapshot(tenant)
     frozen = snapshot.summary.get("services") if snapshot is not None else None
     top = max([lv["count"] for lv in frozen["levels"]] or [0]) if frozen else 0
     response = render(

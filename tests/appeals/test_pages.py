@@ -77,7 +77,8 @@ def test_rates_and_ranking_follow_the_loop(client, cast):
     client.force_login(cast.leader)
     page = client.get("/appeals/rates/", {"month": Month.of(timezone.localtime(start)).code}).content.decode()
     assert "滕州市" in page and "100.0%" in page and "响应率" in page and "已回访评价" in page
-    figures = screen_figures(Month.of(timezone.localtime(start)), now)
+    city = cast.city.pk
+    figures = screen_figures(Month.of(timezone.localtime(start)), now, tenant=city, installation=city)
     assert figures["total"] == 2 and dict(figures["by_category"]) == {"城市管理": 1, "交通运输": 1}  # type: ignore[arg-type]
     text = str(figures)
     assert "孙七" not in text and "1350632" not in text and "荆河街道" not in text

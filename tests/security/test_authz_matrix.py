@@ -1061,6 +1061,16 @@ PAGES: dict[str, Page] = {
         get_status={"anonymous": 200},
         shows_all="公开大屏只展示已发布快照",
     ),
+    # A place's other screens by its division code: that city's own published snapshot, chains and
+    # appeals' aggregates only (tests/security/test_tenant_matrix.py: nothing of another city's).
+    **{
+        f"screen:place_{name}": Page(
+            fixed(f"screen:place_{name}", "370400"),
+            SIGNED_IN,
+            get_status={"anonymous": 200},
+        )
+        for name in ("districts", "chains", "services", "appeals", "appeals_data")
+    },
     # The chains' page of the screen: published yearly snapshots and published grades only.
     "screen:chains": Page(
         fixed("screen:chains"), SIGNED_IN, get_status={"anonymous": 200}, shows_all="公开大屏只展示已发布快照"

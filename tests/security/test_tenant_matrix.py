@@ -52,6 +52,8 @@ FORMS_TO_CHANGE = frozenset(
         "tasks:report_new",
     }
 )
+# a place's other screens (/screen/<code>/…): each reads its own city's data only
+PLACE_SCREENS = ("districts", "chains", "services", "appeals", "appeals_data")
 ITEM_PAGES = sorted(name for name, page in PAGES.items() if page.item in PER_CITY)
 LIST_PAGES = sorted(name for name, page in PAGES.items() if not page.item)
 
@@ -212,6 +214,10 @@ def test_another_citys_periods_snapshots_and_rules_are_not_found(province, jinan
         f"/api/v1/grading/board?period={JINAN_ONLY}",
         reverse("screen:place", args=["370400"]),
         reverse("screen:place_data", args=["370400"]),
+        *(reverse(f"screen:place_{page}", args=["370400"]) for page in PLACE_SCREENS),
+        *(reverse(f"screen:{page}") for page in ("chains", "districts", "services")),
+        "/screen/appeals/",
+        "/screen/appeals/data.json",
     ):
         for who in ROLES:
             response = users[who].get(url)
@@ -275,3 +281,46 @@ def test_no_export_or_job_of_a_city_reads_another_citys_period(province, jinan_p
     assert mine.status == "locked" and mine.pk != jinan_period.period_id
     theirs = Period.objects.get(pk=jinan_period.period_id)
     assert theirs.status == "published" and theirs.snapshots.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_citys_screens_name_nothing_of_another_citys_published_chain_or_appeals(province):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from liangping.appeals import intake
+    from liangping.chains.services import publish_snapshot
+
+    jinan = province.jinan
+    publish_snapshot(jinan.supervisor, jinan.item("chain_snapshot"))
+    intake.file_appeal(
+        actor=jinan.supervisor,
+        channel="hotline",
+        category="urban_sanitation",
+        description="济南示例诉求",
+        name="济南示例来电人",
+        phone="13506329999",
+        address="济南示例地址",
+        place_org=jinan.district,
+        at=timezone.now(),
+    )
+    anonymous = Client()
+    # 济南's own screens show them (the fixture is not empty)
+    assert (
+        "济南示例新材料链" in anonymous.get(reverse("screen:place_chains", args=["370100"])).content.decode()
+    )
+    jn_appeals = anonymous.get(reverse("screen:place_appeals_data", args=["370100"])).json()
+    assert jn_appeals["total"] == 1
+    problems = []
+    zz_appeals = anonymous.get(reverse("screen:place_appeals_data", args=["370400"])).json()
+    if zz_appeals["total"] != 0:
+        problems.append(f"枣庄的诉求大屏数了济南的诉求：{zz_appeals['total']}")
+    for url in (
+        reverse("screen:chains"),  # two cities: the installation's default is the province's own
+        reverse("screen:place_chains", args=["370400"]),
+        reverse("screen:place_chains", args=["370000"]),
+        reverse("screen:place_appeals", args=["370400"]),
+    ):
+        text = anonymous.get(url).content.decode()
+        problems += [f"GET {url}: 泄露了济南的“{m}”" for m in (*MARKERS, "济南示例诉求") if m in text]
+    assert not problems, "\n".join(problems)
