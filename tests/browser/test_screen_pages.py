@@ -161,3 +161,28 @@ def test_a_long_summons_list_has_its_own_page(page, live_server, offline, consol
     open_screen(page, f"{live_server.url}/screen/?interval=0&page=units")
     assert page.locator("#p-units .panel.summons").count() == 0
     assert real_errors(console_errors) == []
+
+
+def test_a_citys_districts_page_by_its_code_at_1920(page, live_server, offline, console_errors, shot):
+    from liangping.core.models import Org, OrgKind
+
+    demo_city()
+    code = Org.objects.get(kind=OrgKind.CITY).code
+    assert code == "370400"
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/screen/{code}/districts/?kiosk=1&interval=0")
+    assert "2026年第三季度" in page.locator(".s-asof").inner_text()
+    boards = page.locator(".ds-board")
+    assert boards.count() == 6 and boards.first.locator("tbody tr").count() == 7
+    fits = """() => [...document.querySelectorAll('.ds-board')]
+            .every((p) => p.scrollHeight <= p.clientHeight + 2)
+        && document.documentElement.scrollHeight <= window.innerHeight
+        && document.documentElement.scrollWidth <= window.innerWidth"""
+    assert page.evaluate(fits), "a board spills or the page scrolls"
+    # the same frozen ranking as the installation's own address (one city: the same snapshot)
+    mine = boards.first.inner_text()
+    page.goto(f"{live_server.url}/screen/districts/?kiosk=1&interval=0")
+    assert page.locator(".ds-board").first.inner_text() == mine
+    page.goto(f"{live_server.url}/screen/{code}/districts/?kiosk=1&interval=0")
+    shot(page, f"screen-{code}-districts-1920")
+    assert real_errors(console_errors) == []
