@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from liangping.core.models import Org, OrgKind, PeriodStatus, Role, User
+from liangping.core.tenancy import tenant_for
 from liangping.grading import services as grading
 from liangping.indicators.demo import load_district_demo, load_indicator_demo
 from liangping.tasks.models import Milestone, Task, TaskReport, TaskReportStatus
@@ -143,7 +144,7 @@ def publish_quarters(today: dt.date) -> dict[str, int]:
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     locked = 0
     for code in quarters_to_publish(today):
-        period = grading.get_or_create_period(code)
+        period = grading.get_or_create_period(code, tenant_for(supervisor))  # the city's own period
         if period.status == PeriodStatus.OPEN:
             grading.lock_period(supervisor, period, confirm_unreviewed=True)
             grading.publish_period(supervisor, period)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from liangping.cases import engine
 from liangping.cases.models import Case
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.core.tenancy import tenant_for
 from liangping.deputies import services as deputies
 from liangping.deputies.models import DeputyProject, SiteVisit
 from liangping.evaluation import measures, schemes
@@ -98,7 +99,7 @@ def load_rounds(today: dt.date) -> int:
     scheme = schemes.current(supervisor.org.tenant if supervisor.org else None)
     made = 0
     for i, code in enumerate(_quarters(today)):
-        period = grading.get_or_create_period(code)
+        period = grading.get_or_create_period(code, tenant_for(supervisor))  # 枣庄's, among 16 too
         title = f"{period.label}「五比五看」评价（示例）"
         if Round.objects.filter(title=title).exists():
             continue

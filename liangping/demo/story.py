@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from liangping.core.models import PeriodStatus, User
+from liangping.core.tenancy import tenant_for
 from liangping.demo.activity import at, reviewer, submitter
 from liangping.demo.plan import City, ProjectSpec, rng_for, shape, wan
 from liangping.grading import services as grading
@@ -95,7 +96,8 @@ def story_reports(city: City, story: list[StoryProject]) -> list[dict[str, objec
 def load_story(city: City, projects: dict[str, Project], users: dict[str, User]) -> int:
     """Write the 2022 reports, lock and publish 2022Q2 with the 2022 plans, and put the demo year's plans
     back. Nothing happens once 2022Q2 is locked. Returns the number of reports written."""
-    period = grading.get_or_create_period(STORY_PERIOD)
+    # 枣庄's own period, also when the province's other cities are in the database
+    period = grading.get_or_create_period(STORY_PERIOD, tenant_for(users["supervisor"]))
     if period.status != PeriodStatus.OPEN:
         return 0
     story = plan_story(city)

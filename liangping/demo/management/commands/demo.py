@@ -1,4 +1,5 @@
-"""liangping demo [--no-serve] [--today YYYY-MM-DD]: migrate, load the demo city, print the logins, serve."""
+"""liangping demo [--province] [--no-serve] [--today YYYY-MM-DD]: migrate, load the demo city (or the demo
+province: 枣庄 in full and the other 15 cities), print the logins, serve."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from liangping.demo.loader import LoadResult, load_demo, loaded_anchor
 from liangping.demo.management.commands.serve import add_serve_arguments, check_workers
 from liangping.demo.names import DEMO_PASSWORD
+from liangping.demo.province import load_province
 from liangping.demo.serving import serve
 
 
@@ -42,6 +44,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="只加载数据，不启动服务")
         parser.add_argument(
+            "--province",
+            action="store_true",
+            help="加载示例省：枣庄（完整）、省督查机构和其余15个市的示例台账（每市各自锁定并发布一个考核期）",
+        )
+        parser.add_argument(
             "--today",
             type=parse_day,
             help="示例数据的“今天”（YYYY-MM-DD）；默认今天，已加载过则沿用当时的日期",
@@ -69,6 +76,14 @@ class Command(BaseCommand):
         workers = check_workers(options["workers"])
         call_command("migrate", interactive=False, verbosity=0)
         today = self.anchor(options["today"])
+        if options["province"]:
+            self.load_province(today)
+        else:
+            self.load_city(today)
+        if not options["no_serve"]:
+            serve(self.stdout, options["bind"], workers, demo=True)
+
+    def load_city(self, today: dt.date) -> None:
         result = load_demo(today)
         if result.changed:
             made = "，".join(f"{label} {n}" for label, n in result.created.items() if n)
@@ -85,5 +100,28 @@ class Command(BaseCommand):
             "注意：示例城市已放宽双因素登录（管理员和督查人员无需绑定动态口令即可登录），"
             "每个页面顶部都有提示；正式环境不会放宽。"
         )
-        if not options["no_serve"]:
-            serve(self.stdout, options["bind"], workers, demo=True)
+
+    def load_province(self, today: dt.date) -> None:
+        result = load_province(today)
+        if result.changed:
+            made = "，".join(f"{label} {n}" for label, n in result.created.items() if n)
+            self.stdout.write(
+                f"示例省已加载（数据截至 {today:%Y-%m-%d}，用时 {result.seconds:.1f} 秒）：{made}"
+            )
+        else:
+            self.stdout.write(f"示例省已是最新（数据截至 {today:%Y-%m-%d}），没有需要新增的数据")
+        self.stdout.write(
+            "山东省16个市：枣庄为完整示例城市，其余15个市各有少量示例项目和一个已发布的考核期；"
+            "项目、人员和数字多为示例数据，市领导、专员和联系人均为虚构人物。"
+        )
+        self.stdout.write("演示账号（枣庄各角色一个，省督查人员和各市督查人员）：")
+        for line in login_lines(result):
+            self.stdout.write(line)
+        self.stdout.write(
+            "省督查人员只读全省各市（/province/ 切换城市）；"
+            "各市大屏：/screen/<市代码>/（如 /screen/370100/）。"
+        )
+        self.stdout.write(
+            "注意：示例城市已放宽双因素登录（管理员和督查人员无需绑定动态口令即可登录），"
+            "每个页面顶部都有提示；正式环境不会放宽。"
+        )
