@@ -1,5 +1,6 @@
-"""The demo province (`liangping demo --province`): 枣庄 in full, the other 15 cities as tenants with their
-own example ledgers and published periods, the provincial office reading them all; a second run adds nothing."""
+"""The demo province (`liangping demo --province`): 枣庄 in full, the other 15 cities as tenants with
+their own example ledgers and published periods, the provincial office reading them all; a second run
+adds nothing."""
 
 from __future__ import annotations
 
@@ -98,12 +99,16 @@ def test_each_citys_screen_shows_its_own_published_figures(demo_output):
     zz, jn = data("/screen/370400/data.json"), data("/screen/370100/data.json")
     assert zz["published"] and jn["published"]
     assert zz["overview"]["projects"]["total"] != jn["overview"]["projects"]["total"]
-    assert jn["overview"]["projects"]["total"] == Project.objects.filter(district__tenant__code="370100").count()
+    assert (
+        jn["overview"]["projects"]["total"] == Project.objects.filter(district__tenant__code="370100").count()
+    )
     assert {d["name"] for d in jn["districts"]} == {"历下区", "市中区", "历城区"}
     assert "薛城区" not in {d["name"] for d in jn["districts"]}
     # the 16-city ranking is the provincial table both read, each city its own 「home」
     assert (zz["ranking"]["city"], jn["ranking"]["city"]) == ("枣庄", "济南")
-    assert [i["rank"] for i in zz["ranking"]["indicators"]] != [i["rank"] for i in jn["ranking"]["indicators"]]
+    assert [i["rank"] for i in zz["ranking"]["indicators"]] != [
+        i["rank"] for i in jn["ranking"]["indicators"]
+    ]
     # the province's screen puts the 16 side by side
     assert len(data("/screen/370000/data.json")["cities"]) == 16
 

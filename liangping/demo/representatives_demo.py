@@ -141,7 +141,10 @@ def _quarters(today: dt.date) -> list[str]:
 def load_representatives(today: dt.date) -> dict[str, int]:
     supervisor = _user(Role.SUPERVISOR)
     reps = list(User.objects.filter(role__in=[Role.DEPUTY, Role.MEMBER]).order_by("role", "username"))
-    projects = list(Project.objects.order_by("code")[:12])
+    # the city's own projects, also when the province's other cities are in the database
+    projects = (
+        list(Project.objects.in_city(tenant_for(supervisor)).order_by("code")[:12]) if supervisor else []
+    )
     if supervisor is None or not reps or not projects:
         return {}
     for i, rep in enumerate(reps):
