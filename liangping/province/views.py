@@ -34,5 +34,5 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "province/board.html",
-        {"board": province_board(), "cities": cities, "current": current},
+        {"board": province_board(cities), "cities": cities, "current": current},
     )
