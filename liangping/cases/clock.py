@@ -10,8 +10,28 @@ from typing import Any
 from django.utils import timezone
 
 from liangping.cases.models import Case, CaseTimeLimit
+from liangping.core.tenancy import INSTALLATION, TenantArg
 from liangping.core.workdays import WorkCalendar
 from liangping.kinds.spec import Duration, KindSpec
+
+
+def case_tenant(case: Case) -> TenantArg:
+    """The city whose calendar a case's working days count in: its lead unit's; before it is assigned,
+    that of the place it happened, else of the unit that registered it; else the installation's."""
+    if case.lead_org_id is not None and case.lead_org is not None:
+        return case.lead_org.tenant_id
+    if case.place_org_id is not None and case.place_org is not None:
+        return case.place_org.tenant_id
+    if case.registered_by_id is not None and case.registered_by is not None:
+        org = case.registered_by.org
+        if org is not None:
+            return org.tenant_id
+    return INSTALLATION
+
+
+def case_calendar(case: Case) -> WorkCalendar:
+    """The calendar of the case's city (`case_tenant`): its holidays and 调休 over the installation's."""
+    return WorkCalendar.load(case_tenant(case))
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -119,7 +139,7 @@ def deadline_preview(case: Case, at: dt.datetime | None = None) -> dict[str, Any
     if limit is None or not limit.finish_amount:
         return {"limit": "", "deadline": None, "warning": ""}
     at = at or timezone.now()
-    calendar = WorkCalendar.load()
+    calendar = case_calendar(case)
     finish = Duration(limit.finish_amount, limit.finish_unit)
     due = add_duration(at, timezone.localdate(at), finish, calendar)
     return {"limit": finish.text(), "deadline": timezone.localdate(due), "warning": calendar.warning()}

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from liangping.cases.clock import (
     add_duration,
+    case_tenant,
     deadline_preview,
     default_limit,
     end_of_day,
@@ -87,7 +88,7 @@ class _Lazy:
     def __init__(self, case: Case) -> None:
         self.case = case
         self._co: list[Org] | None = None
-        self._calendar: WorkCalendar | None = None
+        self._calendars: dict[Any, WorkCalendar] = {}
 
     @property
     def co_orgs(self) -> list[Org]:
@@ -97,9 +98,11 @@ class _Lazy:
 
     @property
     def calendar(self) -> WorkCalendar:
-        if self._calendar is None:
-            self._calendar = WorkCalendar.load()
-        return self._calendar
+        """The calendar of the case's city as it stands (an assignment may have just set its unit)."""
+        tenant = case_tenant(self.case)
+        if tenant not in self._calendars:
+            self._calendars[tenant] = WorkCalendar.load(tenant)
+        return self._calendars[tenant]
 
 
 def _by(user: Any, t: Transition, case: Case, spec: KindSpec, memo: _Lazy) -> bool:

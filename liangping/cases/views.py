@@ -26,7 +26,6 @@ from liangping.core.ids import parse_id
 from liangping.core.models import ADMIN_ROLES, Role
 from liangping.core.privacy import may_see_full_phone
 from liangping.core.scope import read_only
-from liangping.core.workdays import WorkCalendar
 from liangping.kinds.spec import KindSpec
 
 LEDGER_ROLES = tuple(r for r in Role.values if r not in ADMIN_ROLES)
@@ -235,7 +234,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in case.steps.select_related("actor__org", "lead_org").prefetch_related("attachments")
     ]
-    countdown = services.countdown(case, WorkCalendar.load(), timezone.localdate())
+    countdown = services.countdown(case, clock.case_calendar(case), timezone.localdate())
     judged = {t.action for t in spec.transitions if t.judgement}
     fields = shown_fields(case, user)
     return render(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import chinese_calendar
@@ -83,3 +84,76 @@ class WorkCalendar:
             return ""
         years = "、".join(str(y) for y in sorted(self.missing_years))
         return f"{years}年没有节假日数据，期限按周末计算；请系统管理员在“节假日调整”中录入该年节假日和调休。"
+
+
+class Calendars:
+    """Every tenant's calendar for one run of a job over many cities' cases and reports: all the
+    overrides in two queries whatever the number of cities, each city's calendar built once on first
+    use (the installation's overrides with the city's own over them, as `WorkCalendar.load`).
+
+    `Calendars.only(calendar)`: one calendar every tenant reads (a caller's own choice)."""
+
+    def __init__(
+        self,
+        days: dict[int | None, dict[dt.date, bool]],
+        years: dict[int | None, set[int]],
+        fixed: WorkCalendar | None = None,
+    ) -> None:
+        self._days = days
+        self._years = years
+        self._fixed = fixed
+        self._built: dict[int | None, WorkCalendar] = {}
+
+    @classmethod
+    def load(cls) -> Calendars:
+        days: dict[int | None, dict[dt.date, bool]] = defaultdict(dict)
+        for date, tenant, is_workday in CalendarDay.objects.order_by().values_list(
+            "date", "tenant_id", "is_workday"
+        ):
+            days[tenant][date] = is_workday
+        years: dict[int | None, set[int]] = defaultdict(set)
+        for year, tenant in CalendarYear.objects.order_by().values_list("year", "tenant_id"):
+            years[tenant].add(year)
+        return cls(dict(days), dict(years))
+
+    @classmethod
+    def only(cls, calendar: WorkCalendar) -> Calendars:
+        return cls({}, {}, fixed=calendar)
+
+    @classmethod
+    def given(cls, calendar: WorkCalendar | Calendars | None) -> Calendars:
+        """What a job reads: each tenant's own (none given), the calendars given, or the one given."""
+        if calendar is None:
+            return cls.load()
+        return calendar if isinstance(calendar, Calendars) else cls.only(calendar)
+
+    def of(self, tenant: int | None) -> WorkCalendar:
+        """The calendar of a city (a tenant), or the province's own (None)."""
+        if self._fixed is not None:
+            return self._fixed
+        if tenant not in self._built:
+            overrides = dict(self._days.get(None, {}))
+            years = set(self._years.get(None, set()))
+            if tenant is not None:
+                overrides.update(self._days.get(tenant, {}))  # the city's own wins
+                years |= self._years.get(tenant, set())
+            self._built[tenant] = WorkCalendar(overrides=overrides, entered_years=years)
+        return self._built[tenant]
+
+    def tenants(self) -> set[int | None]:
+        """The province and the cities with overrides of their own (every other city reads the
+        province's): each distinct calendar once."""
+        return {None} if self._fixed is not None else {None} | set(self._days) | set(self._years)
+
+    def workday_somewhere(self, day: dt.date) -> bool:
+        """Whether `day` is a working day for some city: a job has nothing to do on a day all have off."""
+        return any(self.of(t).is_workday(day) for t in self.tenants())
+
+    def warning(self) -> str:
+        """The calendar warnings of the calendars used, each year once."""
+        if self._fixed is not None:
+            return self._fixed.warning()
+        merged = WorkCalendar(overrides={}, entered_years=set())
+        for calendar in self._built.values():
+            merged.missing_years |= calendar.missing_years
+        return merged.warning()

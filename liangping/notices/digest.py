@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from liangping.cases.models import Case
 from liangping.core.models import Role, User
-from liangping.core.workdays import WorkCalendar
+from liangping.core.tenancy import installation_city
+from liangping.core.workdays import Calendars, WorkCalendar
 from liangping.notices.models import Escalation, NoticeKind, Notification
 from liangping.notices.services import Draft, notify
 from liangping.projects.queries import month_code, month_label, shift_month
@@ -114,8 +115,11 @@ def digest_draft(user: User, d: Digest) -> Draft:
     )
 
 
-def send_supervisor_digest(today: dt.date, calendar: WorkCalendar | None = None) -> list[Notification]:
+def send_supervisor_digest(
+    today: dt.date, calendar: WorkCalendar | Calendars | None = None
+) -> list[Notification]:
     """One digest a working day for every active supervisor."""
+    calendar = calendar.of(installation_city()) if isinstance(calendar, Calendars) else calendar
     calendar = calendar or WorkCalendar.load()
     if not calendar.is_workday(today):
         return []

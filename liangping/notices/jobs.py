@@ -13,14 +13,14 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from liangping.cases.models import Case, CaseStep
 from liangping.core.audit import record
 from liangping.core.models import Org, Role, User
-from liangping.core.workdays import WorkCalendar
+from liangping.core.workdays import Calendars, WorkCalendar
 from liangping.notices.config import (
     ESCALATE_ACTION,
     ESCALATE_AFTER_WORKDAYS,
@@ -59,42 +59,35 @@ def ancestor_ids(org: Org) -> list[int]:
 # --- 1. report-due reminders ------------------------------------------------------------------------
 
 
-def months_to_remind(
-    today: dt.date, calendar: WorkCalendar, within: int
-) -> list[tuple[dt.date, dt.date, int]]:
-    """(month, due date, working days left) for each month whose report deadline is at most `within`
-    working days away and not past (last month's report is due early this month; with a small due day
-    and a long lead, this month's may be too)."""
-    this_month = today.replace(day=1)
-    out = []
-    for month in (shift_month(this_month, -1), this_month):
-        due = report_due_date(month)
-        if due < today:
-            continue
-        left = calendar.workdays_between(today, due)
-        if left <= within:
-            out.append((month, due, left))
-    return out
-
-
-def report_reminder_drafts(month: dt.date, due: dt.date, left: int) -> list[Draft]:
+def report_reminder_drafts(
+    month: dt.date, due: dt.date, today: dt.date, calendars: Calendars, within: int
+) -> list[Draft]:
     """A reminder to the project unit's users and the specialist of every project that must report
-    (it has an annual plan) and has no submitted or approved report for `month`."""
+    (it has an annual plan) and has no submitted or approved report for `month`, when its city's
+    calendar makes `today` a working day at most `within` working days before the deadline."""
     done = MonthlyReport.objects.filter(project=OuterRef("pk"), month=month, status__in=DONE_STATUSES)
-    projects = list(
+    projects = []
+    for p in (
         Project.objects.filter(annual_plan__gt=0)
-        .annotate(done=Exists(done))
+        .annotate(done=Exists(done), city=F("district__tenant_id"))
         .filter(done=False)
         .select_related("unit", "specialist")
         .order_by("code")
-    )
-    unit_orgs = {pk for p in projects if p.unit is not None for pk in ancestor_ids(p.unit)}
+    ):
+        calendar = calendars.of(p.city)
+        if not calendar.is_workday(today):
+            continue
+        left = calendar.workdays_between(today, due)
+        if left <= within:
+            projects.append((p, left))
+    unit_orgs = {pk for p, _ in projects if p.unit is not None for pk in ancestor_ids(p.unit)}
     owners: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(role=Role.OWNER, is_active=True, org_id__in=unit_orgs).order_by("pk"):
-        owners[user.org_id].append(user)  # type: ignore[index]
-    when = "今天是截止前最后一个工作日" if left == 0 else f"距截止还有 {left} 个工作日"
+    if unit_orgs:
+        for user in User.objects.filter(role=Role.OWNER, is_active=True, org_id__in=unit_orgs).order_by("pk"):
+            owners[user.org_id].append(user)  # type: ignore[index]
     drafts = []
-    for p in projects:
+    for p, left in projects:
+        when = "今天是截止前最后一个工作日" if left == 0 else f"距截止还有 {left} 个工作日"
         recipients = [u for pk in ancestor_ids(p.unit) for u in owners.get(pk, [])] if p.unit else []
         if p.specialist is not None:
             recipients.append(p.specialist)
@@ -116,14 +109,24 @@ def report_reminder_drafts(month: dt.date, due: dt.date, left: int) -> list[Draf
     return drafts
 
 
-def send_report_reminders(today: dt.date, calendar: WorkCalendar | None = None) -> list[Notification]:
-    calendar = calendar or WorkCalendar.load()
-    if not calendar.is_workday(today):
+def send_report_reminders(
+    today: dt.date, calendar: WorkCalendar | Calendars | None = None
+) -> list[Notification]:
+    """Each project is reminded by its own city's calendar (the working days left, the day off); the
+    calendars are read once for the run."""
+    calendars = Calendars.given(calendar)
+    if not calendars.workday_somewhere(today):
         return []
     within = workdays_setting(REPORT_REMIND_WORKDAYS)
+    this_month = today.replace(day=1)
     drafts = []
-    for month, due, left in months_to_remind(today, calendar, within):
-        drafts += report_reminder_drafts(month, due, left)
+    for month in (shift_month(this_month, -1), this_month):
+        due = report_due_date(month)
+        if due < today or not any(
+            calendars.of(t).workdays_between(today, due) <= within for t in calendars.tenants()
+        ):
+            continue  # past, or too far ahead for every city's calendar
+        drafts += report_reminder_drafts(month, due, today, calendars, within)
     return notify(drafts)
 
 
@@ -179,12 +182,15 @@ def subject_leaders(cases: list[Case]) -> dict[int, User]:
     }
 
 
-def escalate_overdue_cases(today: dt.date, calendar: WorkCalendar | None = None) -> list[Escalation]:
+def escalate_overdue_cases(
+    today: dt.date, calendar: WorkCalendar | Calendars | None = None
+) -> list[Escalation]:
     """Cases awaiting a reply and past their deadline by at least N working days, not yet escalated for
     that deadline: record the escalation (a step in the case's history and an audit entry) and notify
-    the lead unit's leadership."""
-    calendar = calendar or WorkCalendar.load()
-    if not calendar.is_workday(today):
+    the lead unit's leadership. Each case counts by its lead unit's city's calendar (a city's day off
+    escalates none of its cases); the calendars are read once for the run."""
+    calendars = Calendars.given(calendar)
+    if not calendars.workday_somewhere(today):
         return []
     after = workdays_setting(ESCALATE_AFTER_WORKDAYS)
     done = Escalation.objects.filter(case=OuterRef("pk"), deadline=OuterRef("deadline"))
@@ -198,7 +204,10 @@ def escalate_overdue_cases(today: dt.date, calendar: WorkCalendar | None = None)
     due = []
     for case in candidates:
         assert case.deadline is not None
-        late = calendar.workdays_between(case.deadline, today)
+        own = calendars.of(case.lead_org.tenant_id if case.lead_org is not None else None)
+        if not own.is_workday(today):
+            continue
+        late = own.workdays_between(case.deadline, today)
         if late >= escalate_after(case, after) and late > 0:
             due.append((case, late))
     targets = escalation_targets([case for case, _ in due])

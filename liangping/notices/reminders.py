@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from liangping.cases.models import Case, CaseStep, kind_specs
 from liangping.core.audit import record
-from liangping.core.workdays import WorkCalendar
+from liangping.core.workdays import Calendars, WorkCalendar
 from liangping.kinds.spec import KindSpec, Reminder
 from liangping.notices.case_events import unit_accounts
 from liangping.notices.config import REMIND_ACTION
@@ -32,9 +32,15 @@ from liangping.notices.services import Draft, notify
 WORKDAY_FROM_HOUR = 8
 
 
-def reminder_horizon(spec: KindSpec, now: dt.datetime, calendar: WorkCalendar) -> dt.datetime | None:
-    """The latest finish deadline any of the kind's reminders could be due for at `now`."""
+def reminder_horizon(
+    spec: KindSpec, now: dt.datetime, calendar: WorkCalendar | Calendars
+) -> dt.datetime | None:
+    """The latest finish deadline any of the kind's reminders could be due for at `now` (under any
+    city's calendar, when given every city's)."""
     today = timezone.localdate(now)
+    calendars = (
+        [calendar] if isinstance(calendar, WorkCalendar) else [calendar.of(t) for t in calendar.tenants()]
+    )
     latest = None
     for r in spec.reminders:
         if r.before is None:
@@ -42,7 +48,7 @@ def reminder_horizon(spec: KindSpec, now: dt.datetime, calendar: WorkCalendar) -
         if r.before.unit == "hours":
             edge = now + dt.timedelta(hours=r.before.amount)
         else:
-            day = calendar.add_workdays(today, r.before.amount)
+            day = max(c.add_workdays(today, r.before.amount) for c in calendars)
             edge = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
         latest = edge if latest is None or edge > latest else latest
     return latest
@@ -78,15 +84,16 @@ def due_text(case: Case) -> str:
 
 
 def remind_due_cases(
-    now: dt.datetime | None = None, calendar: WorkCalendar | None = None
+    now: dt.datetime | None = None, calendar: WorkCalendar | Calendars | None = None
 ) -> list[DueReminder]:
-    """Remind the lead unit of every case whose kind asks for it and whose finish deadline is near."""
+    """Remind the lead unit of every case whose kind asks for it and whose finish deadline is near,
+    counting working days by the calendar of the lead unit's city (the calendars read once a run)."""
     now = now or timezone.now()
-    calendar = calendar or WorkCalendar.load()
+    calendars = Calendars.given(calendar)
     wanted = Q(pk__in=[])
     specs = kind_specs()
     for code, spec in specs.items():
-        horizon = reminder_horizon(spec, now, calendar)
+        horizon = reminder_horizon(spec, now, calendars)
         if horizon is not None:
             wanted |= Q(kind=code, status__in=spec.clock_states("run"), due_at__lte=horizon)
     done = DueReminder.objects.filter(case=OuterRef("pk"), due_at=OuterRef("due_at"))
@@ -104,7 +111,8 @@ def remind_due_cases(
         reminder = spec.reminder_before(case.urgency)
         if reminder is None:
             continue
-        left = left_text(case, reminder, now, calendar)
+        assert case.lead_org is not None
+        left = left_text(case, reminder, now, calendars.of(case.lead_org.tenant_id))
         if left is not None:
             due.append((case, left))
     accounts = unit_accounts([case.lead_org for case, _ in due if case.lead_org is not None])

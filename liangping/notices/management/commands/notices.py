@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from liangping.core.workdays import WorkCalendar
+from liangping.core.workdays import Calendars
 from liangping.notices.digest import send_supervisor_digest
 from liangping.notices.jobs import escalate_overdue_cases, send_report_reminders
 
@@ -35,8 +35,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"日期 {options['date']!r} 格式不对，请写成 2026-09-24 这样的形式"
                 ) from exc
-        calendar = WorkCalendar.load()
-        if not calendar.is_workday(today):
+        calendar = Calendars.load()  # every city's, read once: each case and report by its own city's
+        if not calendar.workday_somewhere(today):
             self.stdout.write(f"{today} 不是工作日：提醒任务不发送任何消息。")
             return
         only = options["only"]
