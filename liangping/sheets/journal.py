@@ -97,6 +97,7 @@ class Journal:
         self.main_model = main_model
         self.on_write = on_write
         self.written = 0
+        self.new_keys: dict[str, set[Any]] = {}  # model label → keys of the rows this run created
 
     # -- the lease ---------------------------------------------------------------------------------
     def beat(self) -> None:
@@ -120,15 +121,31 @@ class Journal:
 
     # -- what the chunk wrote ----------------------------------------------------------------------
     def created(self, model: type[models.Model], pks: Iterable[Any]) -> None:
+        """Record rows created in this chunk: one journal row for all of them (their keys as a list),
+        so a 10,000-row file writes a dozen journal rows, not ten thousand."""
         label = model._meta.label_lower
         assert self.run is not None, "journal entries are written inside a chunk"
-        n = _write_changes([(self.run.pk, label, pk, None) for pk in pks])
-        self._count(label, n)
+        keys = list(pks)
+        if not keys:
+            return
+        self.new_keys.setdefault(label, set()).update(keys)
+        listed = (
+            ImportChange._meta.get_field("created").get_db_prep_save(keys, connection)
+            if len(keys) > 1
+            else None
+        )
+        _write_changes([(self.run.pk, label, keys[0], None, listed)])
+        self._count(label, len(keys))
 
     def before_update(self, model: type[models.Model], pks: list[Any], fields: list[str]) -> None:
         """Record the current values of `fields` of the rows about to be updated."""
         assert self.run is not None, "journal entries are written inside a chunk"
         meta: Any = model._meta
+        new = self.new_keys.get(meta.label_lower)
+        if new:  # a row this run created is deleted by a revert: its values before do not matter
+            pks = [pk for pk in pks if pk not in new]
+            if not pks:
+                return
         attnames = [meta.get_field(f).attname for f in fields]
         old = model._base_manager.filter(pk__in=pks).values_list("pk", *attnames)
         before = ImportChange._meta.get_field("before")
@@ -141,6 +158,7 @@ class Journal:
                     before.get_db_prep_save(
                         {name: _plain(v) for name, v in zip(fields, values[1:], strict=True)}, connection
                     ),
+                    None,
                 )
                 for values in old
             ]
@@ -153,16 +171,19 @@ class Journal:
             self.on_write(self.written, max(self.planned(), self.written))
 
 
-def _write_changes(rows: list[tuple[Any, str, Any, Any]]) -> int:
-    """INSERT journal rows (run, model, object_pk, before as the database stores it) in one executemany:
-    one per written row, so building ImportChange objects and bulk_create's SQL cost more than the rows
-    they journal (a fifth of a 10,000-row import)."""
+def _write_changes(rows: list[tuple[Any, str, Any, Any, Any]]) -> int:
+    """INSERT journal rows (run, model, object_pk, before and created as the database stores them) in
+    one executemany: building ImportChange objects and bulk_create's SQL would cost more than the rows
+    they journal."""
     if rows:
         meta: Any = ImportChange._meta
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(meta.get_field(n).column) for n in ("run", "model", "object_pk", "before"))
+        names = ("run", "model", "object_pk", "before", "created")
+        columns = ", ".join(qn(meta.get_field(n).column) for n in names)
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)", rows)
+            cursor.executemany(
+                f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)", rows
+            )
     return len(rows)
 
 

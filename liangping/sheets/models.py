@@ -112,18 +112,27 @@ class ImportRun(models.Model):
 
 
 class ImportChange(models.Model):
-    """A row an unfinished import wrote: created (before is null) or updated (before: its old values)."""
+    """What an unfinished import wrote: rows it created (before is null; `created` holds the keys of all
+    the rows one statement created, object_pk the first of them) or a row it updated (before: its old
+    values)."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
     model = models.CharField(max_length=100)  # app_label.model_name
     object_pk = models.BigIntegerField()
     before = models.JSONField(null=True, blank=True)
+    created = models.JSONField(null=True, blank=True)  # [primary key, …] of the rows created together
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["run", "id"])]
 
     def __str__(self) -> str:
         return f"{self.model}#{self.object_pk}"
+
+    def created_pks(self) -> list[int]:
+        """The rows this entry says were created (none for an update)."""
+        if self.before is not None:
+            return []
+        return list(self.created) if self.created is not None else [self.object_pk]
 
 
 class ColumnMapping(models.Model):

@@ -42,13 +42,13 @@ def revert(run: ImportRun, actor: User | None, reason: str) -> int:
     undone = 0
     while True:
         with transaction.atomic():
-            batch = list(ImportChange.objects.filter(run=run).order_by("-id")[:REVERT_BATCH])
+            batch = _next_batch(run)
             if not batch:
                 break
             for (label, created), changes in groupby(batch, key=lambda c: (c.model, c.before is None)):
                 _undo(label, created, list(changes))
             ImportChange.objects.filter(pk__in=[c.pk for c in batch]).delete()
-            undone += len(batch)
+            undone += sum(len(c.created_pks()) or 1 for c in batch)
         journal.yield_to_others(0.05)
     with transaction.atomic():
         ImportRun.objects.filter(pk=run.pk).update(status=RunStatus.REVERTED, finished_at=timezone.now())
@@ -63,10 +63,25 @@ def revert(run: ImportRun, actor: User | None, reason: str) -> int:
     return undone
 
 
+def _next_batch(run: ImportRun) -> list[ImportChange]:
+    """The newest journal entries of `run` that together hold about REVERT_BATCH rows (at least one
+    entry: an entry of created rows holds the keys of a whole chunk)."""
+    batch: list[ImportChange] = []
+    rows = 0
+    for change in ImportChange.objects.filter(run=run).order_by("-id")[:REVERT_BATCH]:
+        size = len(change.created_pks()) or 1
+        if batch and rows + size > REVERT_BATCH:
+            break
+        batch.append(change)
+        rows += size
+    return batch
+
+
 def _undo(label: str, created: bool, changes: list[ImportChange]) -> None:
     model: Any = apps.get_model(label)
     if created:
-        model._base_manager.filter(pk__in=[c.object_pk for c in changes]).delete()
+        pks = [pk for change in changes for pk in change.created_pks()]
+        model._base_manager.filter(pk__in=pks).delete()
         return
     by_fields: dict[tuple[str, ...], list[Any]] = {}
     for change in changes:

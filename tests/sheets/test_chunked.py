@@ -162,3 +162,32 @@ def test_a_journaled_insert_is_one_short_statement_whatever_the_chunk(imp, cast,
     assert (made.planned_start, made.planned_end) == (dt.date(2025, 3, 1), dt.date(2026, 12, 1))
     assert made.contact_phone == "13900000000" and made.created_at and made.version == 1
     assert StageEvent.objects.filter(project=made, to_stage="construction").count() == 1
+
+
+def test_the_journal_holds_one_entry_per_chunk_of_created_rows(
+    imp, cast, tmp_path, small_chunks, monkeypatch
+):
+    """Rows created together are journaled together (their keys in one entry), an updated row with its
+    old values; a row created by the run and then changed by it needs no old values (a revert deletes
+    it). A revert still takes every row back."""
+    before = state()
+    seen = {}
+
+    def failing(*args, **kwargs):
+        changes = list(ImportChange.objects.order_by("id"))
+        projects = [c for c in changes if c.model == "projects.project"]
+        seen["created"] = sorted(pk for c in projects for pk in c.created_pks())
+        seen["entries"] = len([c for c in projects if c.before is None])
+        seen["updated"] = [c.object_pk for c in projects if c.before is not None]
+        seen["org_befores"] = [c for c in changes if c.model == "core.org" and c.before is not None]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ledger, "record_objects", failing)
+    with pytest.raises(RuntimeError):
+        imp(mixed_file(tmp_path, cast))
+    assert len(seen["created"]) == 300 and seen["entries"] == 300 // 50
+    assert seen["updated"] == [cast.inside.pk]
+    assert seen["org_befores"] == []  # the new companies' paths are set after their insert
+    assert state() == before
+    revert = AuditLog.objects.get(action="import.revert")
+    assert revert.changes["rows"] > 300
