@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -154,19 +155,31 @@ def record_objects(
             changes=detail,
             reason=reason,
         )
-        rows = [
-            (entry.pk, label, pk)
-            for label, changes in objects.items()
-            for part in (changes.created, changes.updated)
-            for pk in part
-        ]
-        connection = connections[using]
-        qn = connection.ops.quote_name
-        meta: Any = AuditSubject._meta
-        columns = ", ".join(qn(meta.get_field(n).column) for n in ("entry", "object_type", "object_id"))
-        with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES (%s, %s, %s)", rows)
+        _index_subjects(connections[using], entry, objects)
     return entry
+
+
+def _index_subjects(connection: Any, entry: AuditLog, objects: dict[str, ObjectChanges]) -> None:
+    """One AuditSubject row per object of the entry: one INSERT … SELECT per model, the keys sent as
+    one array (JSON on SQLite, a text array on PostgreSQL) that the database expands itself: a row
+    per object bound from Python costs several times more for an import of ten thousand."""
+    qn = connection.ops.quote_name
+    meta: Any = AuditSubject._meta
+    columns = ", ".join(qn(meta.get_field(n).column) for n in ("entry", "object_type", "object_id"))
+    head = f"INSERT INTO {qn(meta.db_table)} ({columns})"
+    with connection.cursor() as cursor:
+        for label, changes in objects.items():
+            keys = [str(pk) for part in (changes.created, changes.updated) for pk in part]
+            if not keys:
+                continue
+            if connection.vendor == "postgresql":
+                cursor.execute(f"{head} SELECT %s, %s, UNNEST(%s::varchar[])", [entry.pk, label, keys])
+            elif connection.vendor == "sqlite":
+                cursor.execute(
+                    f"{head} SELECT %s, %s, value FROM json_each(%s)", [entry.pk, label, json.dumps(keys)]
+                )
+            else:
+                cursor.executemany(f"{head} VALUES (%s, %s, %s)", [(entry.pk, label, key) for key in keys])
 
 
 def record_download(

@@ -104,26 +104,34 @@ def _updater(model: type[models.Model], fields: list[str]) -> Callable[[list[Any
     return write
 
 
-def insert_rows(model: type[models.Model], objs: list[Any]) -> None:
-    """INSERT unsaved objects, one statement per batch and transaction. Primary keys are NOT set on the
-    objects (look them up by a unique field afterwards); auto_now/auto_now_add and defaults apply as in
-    save(). Under a journal a batch is one INSERT … RETURNING (of UNNESTed arrays on PostgreSQL, of a
-    multi-row VALUES list elsewhere), to record the new keys."""
+def insert_rows(model: type[models.Model], objs: list[Any]) -> list[Any]:
+    """INSERT unsaved objects, one statement per batch and transaction; returns their primary keys in
+    order (they are NOT set on the objects: see create_rows). auto_now/auto_now_add and defaults apply
+    as in save(). A batch is one INSERT … RETURNING (of UNNESTed arrays on PostgreSQL, of a multi-row
+    VALUES list elsewhere); under a journal it records the new keys."""
     if not objs:
-        return
+        return []
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     prepare = [_preparer(f, connection, adding=True) for f in fields]
-    _insert(model, fields, [[p(obj) for p in prepare] for obj in objs])
+    return _insert(model, fields, [[p(obj) for p in prepare] for obj in objs])
 
 
-def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> None:
+def create_rows(model: type[models.Model], objs: list[Any]) -> None:
+    """insert_rows, then the primary keys are set on the objects (as bulk_create does, without its cost
+    of building the SQL value by value). No save() runs: the caller does what it would."""
+    for obj, pk in zip(objs, insert_rows(model, objs), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+
+
+def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> list[Any]:
     """insert_rows for rows given as {field name: value} (a related object or its key for a foreign
     key), without building a model instance per row: a missing field takes its default, auto_now and
-    auto_now_add fields the same time for every row."""
+    auto_now_add fields the same time for every row. Returns the new primary keys in order."""
     if not items:
-        return
+        return []
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
@@ -140,8 +148,14 @@ def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> Non
             v if (v := item.get(name, missing)) is not missing else item.get(attname, default)
             for item in items
         ]
-        if f.is_relation:
-            raw = [v.pk if isinstance(v, models.Model) else v for v in raw]
+        if f.is_relation:  # related objects repeat (a district, a leader): each key looked up once
+            keys: dict[int, Any] = {}
+            raw = [
+                (k if (k := keys.get(id(v), v)) is not v else keys.setdefault(id(v), v.pk))
+                if isinstance(v, models.Model)
+                else v
+                for v in raw
+            ]
             columns.append(raw)
         elif isinstance(f, PLAIN_FIELDS):
             columns.append(raw)
@@ -151,23 +165,18 @@ def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> Non
             columns.append([connection.ops.adapt_datefield_value(v) for v in raw])
         else:
             columns.append([f.get_db_prep_save(v, connection) for v in raw])
-    _insert(model, fields, [list(row) for row in zip(*columns, strict=True)])
+    return _insert(model, fields, [list(row) for row in zip(*columns, strict=True)])
 
 
-def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]]) -> None:
-    """INSERT rows of database values of `fields`, in batches (see insert_rows)."""
+def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]]) -> list[Any]:
+    """INSERT rows of database values of `fields`, in batches (see insert_rows); their new keys."""
     meta: Any = model._meta
     connection = connections[DEFAULT_DB_ALIAS]
     qn = connection.ops.quote_name
     log = journal.active()
     columns = ", ".join(qn(f.column) for f in fields)
     head, returning = f"INSERT INTO {qn(meta.db_table)} ({columns})", f"RETURNING {qn(meta.pk.column)}"
-    if log is None:
-        marks = ", ".join(["%s"] * len(fields))
-        for batch in chunks(rows, journal.chunk_size()):
-            with journal.chunk(), connection.cursor() as cursor:
-                cursor.executemany(f"{head} VALUES ({marks})", batch)
-        return
+    pks: list[Any] = []
     unnest = _unnest(fields, connection)
     if unnest is not None:
         # PostgreSQL: one array per column, so the statement is short and the same for every chunk. A
@@ -177,15 +186,44 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
         for batch in chunks(rows, journal.chunk_size()):
             with journal.chunk(), connection.cursor() as cursor:
                 cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
-                log.created(model, [pk for (pk,) in cursor.fetchall()])
-        return
+                new = [pk for (pk,) in cursor.fetchall()]
+                if log is not None:
+                    log.created(model, new)
+            pks += new
+        return pks
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
     for batch in chunks(rows, size):
         values = ", ".join([marks] * len(batch))
         with journal.chunk(), connection.cursor() as cursor:
             cursor.execute(f"{head} VALUES {values} {returning}", [v for row in batch for v in row])
-            log.created(model, [pk for (pk,) in cursor.fetchall()])
+            new = [pk for (pk,) in cursor.fetchall()]
+            if log is not None:
+                log.created(model, new)
+        pks += new
+    return pks
+
+
+def existing_values(model: type[models.Model], field: str, values: list[Any]) -> set[Any]:
+    """Which of `values` some row of `model` holds in `field` (an indexed column such as a code): one
+    statement per 900 values on SQLite, one array on PostgreSQL, without building a queryset."""
+    if not values:
+        return set()
+    meta: Any = model._meta
+    connection = connections[DEFAULT_DB_ALIAS]
+    qn = connection.ops.quote_name
+    column = qn(meta.get_field(field).column)
+    head = f"SELECT {column} FROM {qn(meta.db_table)} WHERE {column}"
+    found: set[Any] = set()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{head} = ANY(%s)", [list(values)])
+            found.update(v for (v,) in cursor.fetchall())
+            return found
+        for batch in chunks(values, 900):
+            cursor.execute(f"{head} IN ({', '.join(['%s'] * len(batch))})", batch)
+            found.update(v for (v,) in cursor.fetchall())
+    return found
 
 
 def _unnest(fields: list[Any], connection: Any) -> str | None:

@@ -57,7 +57,10 @@ def formula_cells(path: Path, sheet_name: str, columns: set[int]) -> set[tuple[i
             part = sheet_xml_path(zf, sheet_name)
             if part is None or part not in zf.namelist():
                 return found
-            if not HAS_FORMULA.search(zf.read(part)):
+            xml = zf.read(part)
+            # a formula element is "<f" or a prefixed "<x:f": without either byte pair there is none
+            # (two scans at C speed, where the pattern's search costs a tenth of the import's read)
+            if (b"<f" not in xml and b":f" not in xml) or not HAS_FORMULA.search(xml):
                 return found
             with zf.open(part) as fh:
                 for _event, el in iterparse(fh):

@@ -51,6 +51,13 @@ class RowReader:
             return None
         return cells[index]
 
+    def column(self, field: str) -> list[Any]:
+        """The cell of `field` in every data row (None where the row is short)."""
+        index = self.index.get(field)
+        if index is None:
+            return [None] * len(self.table.rows)
+        return [cells[index] if index < len(cells) else None for _number, cells in self.table.rows]
+
     def _missing(self, row: Row, field: str) -> None:
         self.error(row, field, f"“{self.table.columns[field].spec.label}”不能为空，请填写")
 

@@ -144,6 +144,8 @@ def _is_skipped(cells: list[Any]) -> bool:
     if first is None:
         return True
     if isinstance(first, str):
+        if first.lstrip()[0] < "\x80":  # ASCII is its own NFKC form: not one of the words below
+            return False
         text = "".join(unicodedata.normalize("NFKC", first).split())
         if text.startswith(TOTAL_WORDS) or text.startswith(NOTE_WORDS):
             return True
