@@ -269,3 +269,31 @@ def test_plan_year_comes_from_the_header(imp, tmp_path):
     head = ["2026年计划投资" if h == "年度计划投资（万元）" else h for h in LEDGER_HEADER]
     assert imp(write_xlsx(tmp_path / "y.xlsx", [head, ledger_row("Y-1")])).ok
     assert Project.objects.get(code="Y-1").plan_year == 2026
+
+
+def test_issues_are_reported_row_by_row_in_the_order_of_the_columns(imp, tmp_path):
+    """The ledger is read column by column (each distinct cell once); the report is still the one of a
+    row-by-row reading: every row's issues together, in the order of its columns, a repeated cell's
+    error at each row that has it, a new company warned at its first row only."""
+    rows = [
+        ledger_row("A1", **{"建设阶段": "未知阶段", "总投资（万元）": "很多", "所属区（市）": "火星区"}),
+        ledger_row("A2", **{"项目级别": "国重点", "建设单位": "新办建设公司"}),
+        ledger_row("A1", **{"建设阶段": "未知阶段", "计划开工时间": "明年"}),
+        ledger_row("A3", **{"所属区（市）": "火星区", "建设单位": "新办建设公司", "联系电话": "0632****123"}),
+    ]
+    result = imp(write_xlsx(tmp_path / "mixed.xlsx", [LEDGER_HEADER, *rows]), dry_run=True)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "所属区（市）"),
+        (2, "总投资（万元）"),
+        (2, "建设阶段"),
+        (3, "项目级别"),
+        (4, "建设阶段"),
+        (4, "计划开工时间"),
+        (4, "项目编号"),  # the repeated code, after the row's own defects
+        (5, "所属区（市）"),
+    ]
+    assert "与第2行重复" in result.errors[6].message
+    assert result.errors[0].message == result.errors[7].message  # the same cell, the same words
+    warned = [(w.row, w.column) for w in result.warnings if "新办建设公司" in w.message]
+    assert warned == [(3, "建设单位")]
+    assert (5, "联系电话") in [(w.row, w.column) for w in result.warnings]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from decimal import Decimal
 from functools import partial
 from typing import Any
+from unicodedata import is_normalized
 
 from django.utils import timezone
 
@@ -19,15 +21,24 @@ from liangping.core.audit import ObjectChanges, diff, plain, record_objects, sna
 from liangping.core.models import Org, OrgKind, Role, User
 from liangping.core.orgs import OrgIndex, normalize_name
 from liangping.core.scope import tenant_of
+from liangping.plaintext import control_char
 from liangping.projects.models import LEVEL_SYNONYMS, STAGE_SYNONYMS, Project, Stage, StageEvent
 from liangping.projects.services import PROJECT_FIELDS, plan_warning
 from liangping.sheets import journal
-from liangping.sheets.bulk import chunks, create_objects, insert_rows, insert_values, update_rows
+from liangping.sheets.bulk import (
+    chunks,
+    create_objects,
+    create_rows,
+    existing_values,
+    insert_rows,
+    insert_values,
+    update_rows,
+)
 from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
 from liangping.sheets.table import ColumnSpec, normalize_header
-from liangping.sheets.values import is_blank
+from liangping.sheets.values import INJECTION_PREFIXES, CellError, as_money, is_blank
 
 PROGRESS_EVERY = 250
 COMPUTED_COLUMNS = ("分级", "完成率")  # written by the export (exports.py), never imported
@@ -35,6 +46,21 @@ AUDIT_FIELDS = [*PROJECT_FIELDS, "plan_year"]
 FK_FIELDS = ("district", "unit", "department", "leader", "specialist")
 SEVERAL_PEOPLE = re.compile(r"[、,，;；/]")
 MASKED = re.compile(r"\*{3,}")
+# the columns whose blank cell keeps the ledger's value, in reading order
+GUARDED = (
+    "industry",
+    "contact_name",
+    "contact_phone",
+    "unit",
+    "annual_plan",
+    "plan_year",
+    "planned_start",
+    "planned_end",
+    "department",
+    "leader",
+    "specialist",
+)
+MISSING: Any = object()  # a value the row does not give (a blank cell that keeps the ledger's)
 KEEP_BLANK = (
     "空白单元格不会清除已有内容：项目已在系统中时保留原值，新项目留空。如需清除某项内容，请在项目页面修改。"
 )
@@ -77,6 +103,17 @@ def _same(project: Project, field: str, value: Any) -> bool:
     return getattr(project, field) == value
 
 
+def _plain_amount(value: Decimal | None) -> str | None:
+    """core.audit.plain of an amount as the reader gives it (sheets.values.as_money: quantized to the
+    cent, so str() never uses an exponent): 1200.00 → "1200", 1200.50 → "1200.50"."""
+    if value is None:
+        return None
+    text = str(value)
+    if value.as_tuple().exponent != -2:
+        return str(plain(value))
+    return text[:-3] if text.endswith(".00") else text
+
+
 def _ambiguous(label: str, written: str, candidates: list[Org]) -> str:
     names = "、".join(f"“{o.name}”" for o in candidates[:8]) + ("等" if len(candidates) > 8 else "")
     return f"{label}“{written}”可能是{names}，请填写完整名称"
@@ -112,7 +149,7 @@ class ProjectLedgerImport:
         self.new_users: list[User] = []
         self.plan_year = self.r.year("annual_plan") or timezone.localdate().year
         self.blanks: dict[str, list[int]] = {}  # field → rows whose cell was blank
-        self.memo: dict[tuple[Any, ...], tuple[Any, list[tuple[str, str]], list[tuple[str, str]]]] = {}
+        self.notes: dict[int, list[tuple[bool, Issue]]] = {}  # row position → its issues, in order
         # the import's audit entry: what it did to each model's objects
         self.audit = {
             "projects.project": ObjectChanges(AUDIT_FIELDS),
@@ -121,81 +158,244 @@ class ProjectLedgerImport:
         }
 
     # -- parsing ---------------------------------------------------------------------------------
-    def parse(self, row: Row) -> dict[str, Any] | None:
-        r, errors, cached = self.r, self.ctx.result.errors, self._cached
-        before = len(errors)
-        values: dict[str, Any] = {
-            "code": r.key(row, "code", max_length=50),
-            "name": r.key(row, "name", max_length=200),
-        }
-        written, level = cached("level", row, self._level)
-        if written:
-            values["level"] = level
-        district = cached("district", row, self._district)
-        values["district"] = district
-        # a blank cell keeps what the ledger holds (KEEP_BLANK): only written cells are values
+    def parse_rows(self, rows: list[Row]) -> Iterator[dict[str, Any] | None]:
+        """Every row's values (None for a row with an error), read column by column.
+
+        A column's cells are read in row order, each distinct cell of a repeating column once (see
+        `_column`); the issues each row gets are then reported row by row in the order of the columns
+        below, so the report is the one reading the file row by row gives."""
+        r = self.r
+        n = len(rows)
+        self.notes = {}
+        raws = {f: r.column(f) for f in self.r.index}
+        none = [None] * n
+
+        def raw(field: str) -> list[Any]:
+            return raws.get(field, none)
+
+        columns: list[tuple[str, list[Any]]] = []  # (field, value per row or MISSING), in reading order
+        columns.append(("code", self._keys(rows, "code", 50)))
+        columns.append(("name", self._keys(rows, "name", 200)))
+        levels = self._column(rows, "level", raw("level"), self._level)
+        columns.append(("level", [value if written else MISSING for written, value in levels]))
+        district = self._column(rows, "district", raw("district"), self._district)
+        columns.append(("district", district))
         for field, limit in (("industry", 60), ("contact_name", 50)):
-            if not self._blank(row, field):
-                values[field] = cached(field, row, partial(r.text, field=field, max_length=limit))
-        if not self._blank(row, "contact_phone"):
-            values["contact_phone"] = r.text(row, "contact_phone", max_length=30)
-            if MASKED.search(values["contact_phone"]):
-                del values["contact_phone"]
-                r.warn(row, "contact_phone", "联系电话是脱敏后的号码（含 ****），保留系统中的原号码")
-        if not self._blank(row, "unit"):
-            values["unit"] = cached("unit", row, lambda row: self._company(row, district), id(district))
-        values["total_investment"] = r.money(row, "total_investment", required=True)
-        if not self._blank(row, "annual_plan"):
-            values["annual_plan"] = r.money(row, "annual_plan")
-        if warning := plan_warning(values["total_investment"], values.get("annual_plan")):
-            r.warn(row, "annual_plan", warning)
-        if not self._blank(row, "plan_year"):
-            values["plan_year"] = cached("plan_year", row, self._plan_year)
-        elif values.get("annual_plan") is not None and not r.has("plan_year"):
-            values["plan_year"] = self.plan_year  # the header's year (2026年计划投资), else this year
-        written, stage = cached("stage", row, self._stage)
-        if written:
-            values["stage"] = stage
+            columns.append(
+                (
+                    field,
+                    self._column(
+                        rows, field, raw(field), partial(r.text, field=field, max_length=limit), True
+                    ),
+                )
+            )
+        columns.append(("contact_phone", self._phones(rows, raw("contact_phone"))))
+        companies = self._column(
+            rows,
+            "unit",
+            raw("unit"),
+            lambda row, i: self._company(row, district[i]),
+            True,
+            [id(d) for d in district],
+        )
+        columns.append(("unit", companies))
+        total = self._money(rows, "total_investment", raw("total_investment"), required=True)
+        columns.append(("total_investment", total))
+        plan = self._money(rows, "annual_plan", raw("annual_plan"), guarded=True)
+        columns.append(("annual_plan", plan))
+        for i, (t, p) in enumerate(zip(total, plan, strict=True)):
+            if warning := plan_warning(t, p if p is not MISSING else None):
+                self._note(i, False, Issue(rows[i][0], r.header("annual_plan"), warning))
+        years = self._column(rows, "plan_year", raw("plan_year"), self._plan_year, True)
+        if not r.has("plan_year"):
+            years = [self.plan_year if p is not MISSING and p is not None else MISSING for p in plan]
+        columns.append(("plan_year", years))
+        stages = self._column(rows, "stage", raw("stage"), self._stage)
+        columns.append(("stage", [value if written else MISSING for written, value in stages]))
         for field in ("planned_start", "planned_end"):
-            if not self._blank(row, field):
-                values[field] = cached(field, row, partial(r.month, field=field))
-        if not self._blank(row, "department"):
-            values["department"] = cached("department", row, self._department)
+            columns.append(
+                (field, self._column(rows, field, raw(field), partial(r.month, field=field), True))
+            )
+        columns.append(
+            ("department", self._column(rows, "department", raw("department"), self._department, True))
+        )
         for field, role, label in (
             ("leader", Role.LEADER, "包保市领导"),
             ("specialist", Role.SPECIALIST, "项目专员"),
         ):
-            if not self._blank(row, field):
-                values[field] = cached(field, row, partial(self._person, field=field, role=role, label=label))
-        return values if len(errors) == before else None
+            read = partial(self._person, field=field, role=role, label=label)
+            columns.append((field, self._column(rows, field, raw(field), read, True)))
+        self._order_blanks()
 
-    def _cached(self, field: str, row: Row, read: Callable[[Row], Any], context: Any = None) -> Any:
-        """`read(row)` of a column whose values repeat (districts, stages, people, dates): computed once
-        per distinct cell (and `context`), then replayed with the same errors and warnings at each
-        row, so the report is the one reading every cell gives. A reading with a side effect (a new
-        department, company or person, warned once) is cached as a second reading gives it."""
-        raw = self.r.raw(row, field)
-        key = (field, type(raw), raw, context)
-        hit = self.memo.get(key)
-        if hit is None:
-            value = read(row)
-            errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
-            marks = len(errors), len(warnings)
-            again = read((row[0], row[1]))
-            said = (errors[marks[0] :], warnings[marks[1] :])
+        fields = [field for field, _values in columns]
+        errors, warnings, notes = self.ctx.result.errors, self.ctx.result.warnings, self.notes
+        for i, cells in enumerate(zip(*(values for _field, values in columns), strict=True)):
+            failed = False
+            for is_error, issue in notes.get(i, ()):
+                if is_error:
+                    errors.append(issue)
+                    failed = True
+                else:
+                    warnings.append(issue)
+            yield None if failed else {f: v for f, v in zip(fields, cells, strict=True) if v is not MISSING}
+
+    def _note(self, i: int, is_error: bool, issue: Issue) -> None:
+        self.notes.setdefault(i, []).append((is_error, issue))
+
+    def _capture(self, i: int, read: Callable[[], Any]) -> Any:
+        """`read()` with the issues it reports kept for row `i` (reported in `parse_rows`)."""
+        errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
+        marks = len(errors), len(warnings)
+        value = read()
+        if len(errors) > marks[0] or len(warnings) > marks[1]:
+            for issue in errors[marks[0] :]:
+                self._note(i, True, issue)
+            for issue in warnings[marks[1] :]:
+                self._note(i, False, issue)
             del errors[marks[0] :], warnings[marks[1] :]
-            self.memo[key] = (
-                again,
-                [(i.column, i.message) for i in said[0]],
-                [(i.column, i.message) for i in said[1]],
-            )
-            return value
-        value, errors_said, warnings_said = hit
-        for column, message in errors_said:
-            self.ctx.result.errors.append(Issue(row[0], column, message))
-        for column, message in warnings_said:
-            self.ctx.result.warnings.append(Issue(row[0], column, message))
         return value
+
+    def _guard(self, rows: list[Row], field: str, raws: list[Any]) -> list[bool]:
+        """Which cells are blank: those keep the ledger's value (and are reported, see `run`)."""
+        blank = [is_blank(v) for v in raws]
+        if self.r.has(field):
+            numbers = [row[0] for row, b in zip(rows, blank, strict=True) if b]
+            if numbers:
+                self.blanks[field] = numbers
+        return blank
+
+    def _order_blanks(self) -> None:
+        """The columns with blank cells in the order a row-by-row reading meets them first."""
+        order = {field: k for k, field in enumerate(GUARDED)}
+        self.blanks = dict(sorted(self.blanks.items(), key=lambda item: (item[1][0], order[item[0]])))
+
+    def _column(
+        self,
+        rows: list[Row],
+        field: str,
+        raws: list[Any],
+        read: Callable[..., Any],
+        guarded: bool = False,
+        contexts: list[Any] | None = None,
+    ) -> list[Any]:
+        """`read(row)` (or `read(row, i)` with `contexts`) for every row, MISSING for a blank cell of a
+        `guarded` column. A column's values repeat (districts, stages, people, dates): each distinct
+        cell (and context) is read once, and its errors and warnings are given again at each row
+        with it. A reading with a side effect (a new department, company or person, warned once) is
+        kept as a second reading gives it."""
+        blank = self._guard(rows, field, raws) if guarded else None
+        keys = list(zip(map(type, raws), raws, contexts or raws, strict=True))
+        memo: dict[tuple[Any, ...], tuple[Any, list[tuple[bool, str, str]]]] = {}
+        out: list[Any] = []
+        append = out.append
+        for i, key in enumerate(keys):
+            if blank is not None and blank[i]:
+                append(MISSING)
+                continue
+            hit = memo.get(key)
+            if hit is None:
+                row = rows[i]
+                once = partial(read, row, i) if contexts is not None else partial(read, row)
+                append(self._capture(i, once))
+                errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
+                marks = len(errors), len(warnings)
+                again_row = (row[0], row[1])
+                again = read(again_row, i) if contexts is not None else read(again_row)
+                said = [(True, x.column, x.message) for x in errors[marks[0] :]]
+                said += [(False, x.column, x.message) for x in warnings[marks[1] :]]
+                del errors[marks[0] :], warnings[marks[1] :]
+                memo[key] = (again, said)
+                continue
+            if hit[1]:
+                number = rows[i][0]
+                for is_error, column, message in hit[1]:
+                    self._note(i, is_error, Issue(number, column, message))
+            append(hit[0])
+        return out
+
+    def _keys(self, rows: list[Row], field: str, max_length: int) -> list[str]:
+        """A key column (`RowReader.key`): a plain text cell (NFKC already, not formula-like, no control
+        character, short enough) is its text; any other goes through the reader, which says what is
+        wrong with it."""
+        r = self.r
+        index = r.index.get(field)
+        formulas = self.ctx.table.formulas
+        out: list[str] = []
+        for i, row in enumerate(rows):
+            cells = row[1]
+            value = cells[index] if index is not None and index < len(cells) else None
+            if type(value) is str and not (formulas and (row[0], index) in formulas):
+                text = value.strip()
+                if (
+                    text
+                    and len(text) <= max_length
+                    and not text.startswith(INJECTION_PREFIXES)
+                    and is_normalized("NFKC", value)
+                    and is_normalized("NFKC", text)
+                    and control_char(text) is None
+                ):
+                    out.append(text)
+                    continue
+            out.append(self._capture(i, partial(r.key, row, field, max_length=max_length)))
+        return out
+
+    def _phones(self, rows: list[Row], raws: list[Any]) -> list[Any]:
+        r = self.r
+        blank = self._guard(rows, "contact_phone", raws)
+        out: list[Any] = []
+        for i, value in enumerate(raws):
+            if blank[i]:
+                out.append(MISSING)
+                continue
+            text = value.strip() if type(value) is str else None
+            if text is None or len(text) > 30 or control_char(text) is not None:
+                text = self._capture(i, partial(r.text, rows[i], "contact_phone", max_length=30))
+            if MASKED.search(text):
+                self._note(
+                    i,
+                    False,
+                    Issue(
+                        rows[i][0],
+                        r.header("contact_phone"),
+                        "联系电话是脱敏后的号码（含 ****），保留系统中的原号码",
+                    ),
+                )
+                text = MISSING
+            out.append(text)
+        return out
+
+    def _money(
+        self, rows: list[Row], field: str, raws: list[Any], *, required: bool = False, guarded: bool = False
+    ) -> list[Any]:
+        """`RowReader.money` of every row (MISSING for a blank cell of a `guarded` column)."""
+        r = self.r
+        blank = self._guard(rows, field, raws) if guarded else [is_blank(v) for v in raws]
+        present = r.has(field)
+        factor = self.ctx.table.columns[field].factor if present else Decimal(1)
+        out: list[Any] = []
+        for i, value in enumerate(raws):
+            if blank[i]:
+                if guarded:
+                    out.append(MISSING)
+                    continue
+                if required and present:
+                    self._note(
+                        i,
+                        True,
+                        Issue(
+                            rows[i][0],
+                            r.header(field),
+                            f"“{self.ctx.table.columns[field].spec.label}”不能为空，请填写",
+                        ),
+                    )
+                out.append(None)
+                continue
+            try:
+                out.append(as_money(value, factor))
+            except CellError as exc:
+                self._note(i, True, Issue(rows[i][0], r.header(field), str(exc)))
+                out.append(None)
+        return out
 
     def _level(self, row: Row) -> tuple[bool, str | None]:
         level = self.r.text(row, "level")
@@ -214,14 +414,6 @@ class ProjectLedgerImport:
         if value is None:
             self.r.error(row, "stage", f"建设阶段“{stage}”无法识别，请填写：{STAGE_NAMES}")
         return True, value
-
-    def _blank(self, row: Row, field: str) -> bool:
-        """No such column, or an empty cell: the ledger's value is kept (and reported, see `run`)."""
-        if is_blank(self.r.raw(row, field)):
-            if self.r.has(field):
-                self.blanks.setdefault(field, []).append(row[0])
-            return True
-        return False
 
     def _district(self, row: Row) -> Org | None:
         written = self.r.text(row, "district", required=True)
@@ -314,8 +506,7 @@ class ProjectLedgerImport:
         rows = ctx.table.rows
         parsed: list[dict[str, Any]] = []
         first_row: dict[str, int] = {}
-        for i, row in enumerate(rows, start=1):
-            values = self.parse(row)
+        for i, (row, values) in enumerate(zip(rows, self.parse_rows(rows), strict=True), start=1):
             code = values["code"] if values else r.text(row, "code")
             if code:
                 if code in first_row:
@@ -371,8 +562,11 @@ class ProjectLedgerImport:
             )
 
     def _existing(self, codes: list[str]) -> dict[str, Project]:
+        """The projects of these codes already in the ledger (the codes first, in one cheap query: most
+        rows of a first import are new)."""
         found: dict[str, Project] = {}
-        for chunk in chunks(codes, 900):
+        known = sorted(existing_values(Project, "code", codes))
+        for chunk in chunks(known, 900):
             for project in Project.objects.filter(code__in=chunk).select_related("district"):
                 found[project.code] = project
         return found
@@ -397,7 +591,7 @@ class ProjectLedgerImport:
 
     def _save_new_orgs_and_users(self) -> None:
         if self.new_orgs:
-            create_objects(Org, self.new_orgs)
+            create_rows(Org, self.new_orgs)  # what Org.save() does after the insert: the path
             for org in self.new_orgs:
                 org.path = f"{org.parent.path if org.parent else '/'}{org.pk}/"
             update_rows(Org, self.new_orgs, ["path"])
@@ -415,10 +609,7 @@ class ProjectLedgerImport:
         for values in creates:  # a new project's plan without its year: the header's, else this year
             if values.get("annual_plan") is not None and values.get("plan_year") is None:
                 values["plan_year"] = self.plan_year
-        insert_values(Project, creates)
-        ids: dict[str, int] = {}
-        for chunk in chunks([v["code"] for v in creates], 900):
-            ids.update(Project.objects.filter(code__in=chunk).values_list("code", "pk"))
+        ids = dict(zip([v["code"] for v in creates], insert_values(Project, creates), strict=True))
         insert_values(
             StageEvent,
             [
@@ -439,11 +630,17 @@ class ProjectLedgerImport:
         for field in AUDIT_FIELDS:
             default = concrete[field].get_default()
             column = [v.get(field, default) for v in creates]
-            if field in FK_FIELDS:
-                names: dict[Any, str | None] = {None: None}
-                column = [names[o] if o in names else names.setdefault(o, str(o)) for o in column]
-            elif field in ("total_investment", "annual_plan", "planned_start", "planned_end"):
-                column = [plain(v) for v in column]
+            if field in FK_FIELDS:  # a few hundred orgs and people: each named once (by identity)
+                names: dict[int, str | None] = {id(None): None}
+                column = [
+                    n if (n := names.get(id(o), o)) is not o else names.setdefault(id(o), str(o))
+                    for o in column
+                ]
+            elif field in ("total_investment", "annual_plan"):
+                column = [_plain_amount(v) for v in column]
+            elif field in ("planned_start", "planned_end"):
+                shown: dict[Any, Any] = {}
+                column = [shown[v] if v in shown else shown.setdefault(v, plain(v)) for v in column]
             columns.append(column)
         names_of = [f"{v['code']} {v['name']}"[:255] for v in creates]
         self.audit["projects.project"].created = {
