@@ -161,8 +161,8 @@ def record_objects(
 
 def _index_subjects(connection: Any, entry: AuditLog, objects: dict[str, ObjectChanges]) -> None:
     """One AuditSubject row per object of the entry: one INSERT … SELECT per model, the keys sent as
-    one array (JSON on SQLite, a text array on PostgreSQL) that the database expands itself: a row
-    per object bound from Python costs several times more for an import of ten thousand."""
+    one JSON array that the database expands itself: a row per object bound from Python (or a list
+    psycopg dumps element by element) costs several times more for an import of ten thousand."""
     qn = connection.ops.quote_name
     meta: Any = AuditSubject._meta
     columns = ", ".join(qn(meta.get_field(n).column) for n in ("entry", "object_type", "object_id"))
@@ -173,7 +173,10 @@ def _index_subjects(connection: Any, entry: AuditLog, objects: dict[str, ObjectC
             if not keys:
                 continue
             if connection.vendor == "postgresql":
-                cursor.execute(f"{head} SELECT %s, %s, UNNEST(%s::varchar[])", [entry.pk, label, keys])
+                cursor.execute(
+                    f"{head} SELECT %s, %s, jsonb_array_elements_text(%s::jsonb)",
+                    [entry.pk, label, json.dumps(keys)],
+                )
             elif connection.vendor == "sqlite":
                 cursor.execute(
                     f"{head} SELECT %s, %s, value FROM json_each(%s)", [entry.pk, label, json.dumps(keys)]

@@ -7,6 +7,7 @@ taken back as a whole."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -177,6 +178,30 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
     columns = ", ".join(qn(f.column) for f in fields)
     head, returning = f"INSERT INTO {qn(meta.db_table)} ({columns})", f"RETURNING {qn(meta.pk.column)}"
     pks: list[Any] = []
+    from_json = _from_json(fields, connection)
+    if from_json is not None:
+        # PostgreSQL, plain columns: the chunk travels as one JSON document that the server takes
+        # apart. psycopg dumps a Python list to an array literal element by element in Python: for
+        # 10,000 rows of 21 columns that took a third of the import.
+        sql = f"{head} {from_json} {returning}"
+        for batch in chunks(rows, journal.chunk_size()):
+            try:
+                document = json.dumps(batch, default=str, allow_nan=False, ensure_ascii=False)
+            except ValueError:  # an infinite or NaN float: JSON cannot carry it, an array can
+                document = None
+            with journal.chunk(), connection.cursor() as cursor:
+                if document is not None:
+                    cursor.execute(sql, [document])
+                else:
+                    cursor.execute(
+                        f"{head} SELECT * FROM UNNEST({_unnest(fields, connection)}) {returning}",
+                        [list(column) for column in zip(*batch, strict=True)],
+                    )
+                new = [pk for (pk,) in cursor.fetchall()]
+                if log is not None:
+                    log.created(model, new)
+            pks += new
+        return pks
     unnest = _unnest(fields, connection)
     if unnest is not None:
         # PostgreSQL: one array per column, so the statement is short and the same for every chunk. A
@@ -191,7 +216,10 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
                     log.created(model, new)
             pks += new
         return pks
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # SQLite's own "?" markers: Django turns each "%s" into one with a regular expression, which for a
+    # statement of 25,000 markers costs more than SQLite spends parsing it
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    marks = "(" + ", ".join([mark] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
     for batch in chunks(rows, size):
         values = ", ".join([marks] * len(batch))
@@ -206,7 +234,7 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
 
 def existing_values(model: type[models.Model], field: str, values: list[Any]) -> set[Any]:
     """Which of `values` some row of `model` holds in `field` (an indexed column such as a code): one
-    statement per 900 values on SQLite, one array on PostgreSQL, without building a queryset."""
+    statement per 900 values on SQLite, one JSON array on PostgreSQL, without building a queryset."""
     if not values:
         return set()
     meta: Any = model._meta
@@ -216,14 +244,52 @@ def existing_values(model: type[models.Model], field: str, values: list[Any]) ->
     head = f"SELECT {column} FROM {qn(meta.db_table)} WHERE {column}"
     found: set[Any] = set()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"{head} = ANY(%s)", [list(values)])
+        if connection.vendor == "postgresql":  # one JSON array: psycopg dumps a list in Python
+            kind = meta.get_field(field).db_type(connection).split("(")[0]
+            cursor.execute(
+                f"{head} IN (SELECT value::{kind} FROM jsonb_array_elements_text(%s::jsonb) AS value)",
+                [json.dumps(list(values), default=str, ensure_ascii=False)],
+            )
             found.update(v for (v,) in cursor.fetchall())
             return found
         for batch in chunks(values, 900):
             cursor.execute(f"{head} IN ({', '.join(['%s'] * len(batch))})", batch)
             found.update(v for (v,) in cursor.fetchall())
     return found
+
+
+# Fields whose database value (get_db_prep_save, the backend's adapters) is text, a number, a boolean,
+# a date or a date-time: what JSON carries (dates and Decimals as their text) and a cast reads back.
+JSON_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+
+def _from_json(fields: list[Any], connection: Any) -> str | None:
+    """On PostgreSQL, a SELECT of `fields` from one JSON array of rows (the parameter), in its order;
+    None elsewhere or when a field's value is not plain (JSON, binary, a custom type)."""
+    if connection.vendor != "postgresql":
+        return None
+    for f in fields:
+        target = f.target_field if f.is_relation else f
+        if hasattr(f, "get_placeholder") or target.get_internal_type() not in JSON_TYPES:
+            return None
+    casts = ", ".join(f"(row ->> {i})::{f.db_type(connection).split('(')[0]}" for i, f in enumerate(fields))
+    return f"SELECT {casts} FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS rows(row, n) ORDER BY n"
 
 
 def _unnest(fields: list[Any], connection: Any) -> str | None:
