@@ -95,8 +95,39 @@ def _updater(model: type[models.Model], fields: list[str]) -> Callable[[list[Any
     concrete = [meta.get_field(name) for name in fields]
     prepare = [_preparer(f, connection, adding=False) for f in concrete]
     qn = connection.ops.quote_name
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    unnest_json = _unnest_json([*concrete, meta.pk], connection)
+    if unnest_json is not None:
+        # PostgreSQL: one statement per batch, each column a JSON array (see _insert); psycopg's
+        # executemany costs a round trip per row (2,700 new companies' paths: a tenth of an import)
+        names = [f"c{i}" for i in range(len(concrete))]
+        assignments = ", ".join(f"{qn(f.column)} = v.{name}" for f, name in zip(concrete, names, strict=True))
+        sql = (
+            f"UPDATE {table} SET {assignments} FROM (SELECT * FROM UNNEST({unnest_json})) "
+            f"AS v({', '.join(names)}, pk) WHERE {table}.{pk} = v.pk"
+        )
+
+        def write_arrays(batch: list[Any]) -> None:
+            columns = [[p(obj) for obj in batch] for p in prepare] + [[obj.pk for obj in batch]]
+            try:
+                params = [json.dumps(c, default=str, allow_nan=False, ensure_ascii=False) for c in columns]
+            except ValueError:  # an infinite or NaN float: row by row
+                write_rows(batch)
+                return
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+        write_rows = _row_updater(connection, table, pk, concrete, prepare)
+        return write_arrays
+    return _row_updater(connection, table, pk, concrete, prepare)
+
+
+def _row_updater(
+    connection: Any, table: str, pk: str, concrete: list[Any], prepare: list[Callable[[Any], Any]]
+) -> Callable[[list[Any]], None]:
+    qn = connection.ops.quote_name
     assignments = ", ".join(f"{qn(f.column)} = %s" for f in concrete)
-    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
 
     def write(batch: list[Any]) -> None:
         with connection.cursor() as cursor:
