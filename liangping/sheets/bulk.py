@@ -249,10 +249,7 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
                     log.created(model, new)
             pks += new
         return pks
-    # SQLite's own "?" markers: Django turns each "%s" into one with a regular expression, which for a
-    # statement of 25,000 markers costs more than SQLite spends parsing it
-    mark = "?" if connection.vendor == "sqlite" else "%s"
-    marks = "(" + ", ".join([mark] * len(fields)) + ")"
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
     for batch in chunks(rows, size):
         values = ", ".join([marks] * len(batch))
