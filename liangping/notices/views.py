@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -57,7 +58,8 @@ def unread_badge(request: HttpRequest) -> HttpResponse:
     if not sees_ledger(request.user):
         raise Http404
     count = services.unread_count(request.user)  # type: ignore[arg-type]
-    return render(request, "notices/_unread.html", {"count": count})
+    # a fragment: no page context (menus, the province's banner), so nothing but the count is read
+    return HttpResponse(render_to_string("notices/_unread.html", {"count": count}))
 
 
 @roles_required(*LEDGER_ROLES)

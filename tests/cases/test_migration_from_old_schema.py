@@ -32,7 +32,7 @@ def test_old_problems_become_the_project_problem_kind():
     executor.migrate(OLD)
     old = executor.loader.project_state(OLD).apps
     OldCase, OldStep = old.get_model("cases", "Case"), old.get_model("cases", "CaseStep")
-    cast = build_cast()  # the org tree and users are core's, untouched by the cases migrations
+    cast = build_cast(deputies=False)  # the org tree and users are core's, untouched by the cases migrations
     chief, clerk, unit = cast.supervisor, cast.department, cast.fagai
     Setting.objects.create(key="case_reply_workdays", value=7)
     now = timezone.now()
