@@ -283,6 +283,15 @@ def test_loading_twice_changes_nothing(demo_output):
     assert AuditLog.objects.count() == audits
 
 
+def test_the_demos_system_entries_are_the_demo_citys(demo_output):
+    """The loader's own entries (no actor) name the demo city, so its auditor reads them."""
+    city = Org.objects.get(kind=OrgKind.CITY, name="枣庄市")
+    system = AuditLog.objects.filter(actor=None)
+    assert set(system.filter(action__startswith="demo.").values_list("tenant_id", flat=True)) == {city.pk}
+    # and every other entry the system wrote while loading names its record's city
+    assert not set(system.filter(tenant=None).values_list("action", flat=True))
+
+
 def test_a_later_run_keeps_the_first_anchor(demo_output):
     before = checksum()
     out = io.StringIO()

@@ -10,7 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from liangping.accounts.middleware import stamp_session
-from liangping.core.audit import record
+from liangping.core.audit import record, tenant_of
 from liangping.core.models import User
 
 USER_TYPE = "core.user"
@@ -54,6 +54,7 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
         object_id=str(user.pk) if user else "",
         object_repr=username or "（未填写用户名）",
         reason="用户名或密码错误，或账号已锁定",
+        tenant=tenant_of(user),  # the account's city reads attempts on it
     )
 
 
@@ -67,4 +68,5 @@ def on_locked_out(sender: Any, request: Any, username: str | None = None, **kwar
         object_id=str(user.pk) if user else "",
         object_repr=username or "",
         reason="连续登录失败达到上限，账号锁定",
+        tenant=tenant_of(user),  # the account's city reads attempts on it
     )

@@ -74,13 +74,15 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 def slowed_down(request: HttpRequest, wait: int) -> HttpResponse:
     """Too many failures from this address: wait before the next attempt (not counted, not a lock)."""
     username = str(request.POST.get("username") or "")[:150]
+    named = User.objects.filter(username=username).values_list("pk", "org__tenant_id").first()
     record(
         None,
         "user.login_throttled",
         object_type=User._meta.label_lower,
-        object_id=str(User.objects.filter(username=username).values_list("pk", flat=True).first() or ""),
+        object_id=str(named[0]) if named else "",
         object_repr=username or "（未填写用户名）",
         reason=f"来源地址登录失败次数过多，需等待 {wait} 秒",
+        tenant=named[1] if named else None,  # the account's city reads attempts on it
     )
     response = render(request, "accounts/slowed.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django.db import connections, models, router, transaction
 
@@ -47,6 +47,88 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [old.get(k), new.get(k)] for k in new if old.get(k) != new.get(k)}
 
 
+class _Unset:
+    """Marks "no tenant given" to record(): the entry's city is found from its actor or object."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = _Unset()
+TenantArg = int | None | _Unset
+
+# The foreign keys to a unit that place an object in a city, in the order tenant_of asks them.
+ORG_FIELDS = (
+    "org",
+    "lead_org",
+    "place_org",
+    "district",
+    "city",
+    "issuing_org",
+    "owner",
+    "town",
+    "place",
+    "unit",
+    "department",
+    "lead_department",
+)
+ORG, USER = "core.org", "core.user"
+# How many parents tenant_of follows (an attachment → its case; a photo → its visit → its project).
+PARENT_DEPTH = 3
+
+
+def tenant_of(obj: models.Model | None, orgs: Mapping[int, int | None] | None = None) -> int | None:
+    """The city (tenant) an object belongs to: its own `tenant` (a city is its own), else its unit's
+    (`org`, `lead_org`, `district`, … a person's through their unit), else its parent's (the first
+    foreign key to another of the project's records). None where nothing tells: the province's own
+    and the installation's records. Loads at most one related row per step it takes; `orgs` ({unit:
+    its tenant}) saves loading the units. Models are told by label, so a migration's models do too."""
+    for _ in range(PARENT_DEPTH + 1):
+        if obj is None:
+            return None
+        keys = [
+            f
+            for f in obj._meta.concrete_fields
+            if (f.many_to_one or f.one_to_one) and f.related_model is not None
+        ]
+        if any(f.name == "tenant" and _label(f) == ORG for f in keys):
+            return getattr(obj, "tenant_id", None)
+        keys = [f for f in keys if getattr(obj, f.attname) is not None]
+        units = sorted(
+            (f for f in keys if _label(f) == ORG),
+            key=lambda f: ORG_FIELDS.index(f.name) if f.name in ORG_FIELDS else len(ORG_FIELDS),
+        )
+        if units:
+            unit_id = getattr(obj, units[0].attname)
+            if orgs is not None and unit_id in orgs:
+                return orgs[unit_id]
+            return getattr(obj, units[0].name).tenant_id  # type: ignore[no-any-return]
+        label = obj._meta.label_lower
+        parents = (
+            f for f in keys if _label(f) not in (USER, label) and not _label(f).startswith("contenttypes.")
+        )
+        parent = next(parents, None)
+        obj = getattr(obj, parent.name) if parent is not None else None
+    return None
+
+
+def _label(field: Any) -> str:
+    return str(field.related_model._meta.label_lower)
+
+
+def entry_tenant(
+    actor: User | None, obj: models.Model | None = None, tenant: TenantArg = UNSET
+) -> int | None:
+    """The city whose auditor reads an entry (AuditLog.tenant): the actor's city when the actor has a
+    unit (None for the province's people); otherwise `tenant` when the caller names it (the system's
+    jobs, where the object alone does not tell); otherwise the object's (tenant_of)."""
+    if actor is not None and actor.pk and actor.org_id is not None:
+        return actor.org.tenant_id  # type: ignore[union-attr]  # org_id is set
+    if not isinstance(tenant, _Unset):
+        return tenant
+    return tenant_of(obj)
+
+
 def record(
     actor: User | None,
     action: str,
@@ -57,7 +139,10 @@ def record(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
+    tenant: TenantArg = UNSET,
 ) -> AuditLog:
+    """Append one entry. `tenant`: the city the entry belongs to when it has no actor with a unit and
+    `obj` does not tell (see entry_tenant); None names the province's / the installation's own."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -72,6 +157,7 @@ def record(
         changes=changes or {},
         reason=reason,
         ip=current_ip.get(),
+        tenant_id=entry_tenant(actor, obj, tenant),
     )
 
 
@@ -79,11 +165,14 @@ def bulk_record(entries: list[AuditLog], write: Callable[[list[AuditLog]], objec
     """Append many entries at once (imports); each already carries its actor and changes.
 
     They are chained in list order under the chain lock, in one transaction. `write` inserts the sealed
-    entries (default: bulk_create); the importers pass their executemany writer.
+    entries (default: bulk_create); the importers pass their executemany writer. An entry with an actor
+    takes its actor's city (entry_tenant); one without keeps the `tenant` its builder gave it.
     """
     ip = current_ip.get()
     for entry in entries:
         entry.ip = ip
+        if entry.actor_id is not None and entry.tenant_id is None:
+            entry.tenant_id = entry_tenant(entry.actor)
     if not entries:
         return
     using = router.db_for_write(AuditLog)
@@ -131,9 +220,10 @@ def record_objects(
     reason: str = "",
     object_type: str = "",
     object_repr: str = "",
+    tenant: TenantArg = UNSET,
 ) -> AuditLog | None:
     """One entry for a change of many objects at once (an import of thousands of rows), or None when
-    nothing changed.
+    nothing changed; `tenant` as for record() (an import without an actor names its city).
 
     `objects` is {model label: ObjectChanges}: the entry's detail lists every object and field, old →
     new, and the chain seals it like any entry. Each object is indexed (AuditSubject) in the same
@@ -154,6 +244,7 @@ def record_objects(
             object_repr=object_repr,
             changes=detail,
             reason=reason,
+            tenant=tenant,
         )
         _index_subjects(connections[using], entry, objects)
     return entry

@@ -12,6 +12,13 @@ pure Python) or a dotted path to a callable taking bytes and returning a hex str
 entries leaves a shorter chain that still verifies: a signed checkpoint (core.auditcheckpoint), exported
 by the auditor, catches that.
 
+What is sealed is what an entry says (HASHED_FIELDS). Its `tenant`, the city whose auditor reads it,
+is not: it is an index for reading, derived when the entry is written (core.audit.entry_tenant) and
+filled in afterwards for the entries written before it existed (core migration 0015), which a sealed
+field could not be without re-sealing the chain. Old and new entries therefore verify alike. Changing
+it in the database moves an entry between the cities' auditors' views, never out of the province's
+auditor's, who reads every entry, nor out of the chain.
+
 Concurrency: the previous digest is read inside the writing transaction after taking the chain lock,
 so two writers can never link to the same predecessor. On SQLite every transaction of this project
 begins IMMEDIATE (settings.py), which already holds the single write lock; on PostgreSQL a
@@ -36,6 +43,7 @@ from liangping.core import auditkey
 PG_LOCK_KEY = int.from_bytes(hashlib.sha256(b"liangping audit chain").digest()[:8], "big", signed=True)
 GENESIS = ""
 PURGE_ACTION = "audit.purge"
+# `tenant` is deliberately not among them (see above).
 HASHED_FIELDS = (
     "actor_id",
     "actor_name",

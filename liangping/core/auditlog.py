@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from liangping.core.config import DEFAULTS
 from liangping.core.models import PRIVILEGED_ROLES, AccountChange, AuditLog, AuditSubject, Role, User
+from liangping.core.tenancy import installation_city
 
 VERBS = {
     "create": "新建",
@@ -209,14 +210,26 @@ def subject(params: dict[str, Any]) -> tuple[str, str]:
     return (params.get("object_type") or "").strip(), (params.get("object_id") or "").strip()
 
 
+def tenant_q(tenant_id: int) -> Q:
+    """The entries a city's auditor reads: the city's own (AuditLog.tenant, set when written: its
+    people's, and the system's about its records). An entry of no city (the province's people's, the
+    system's installation-wide jobs) is the province's auditor's, except on an installation of this
+    one city, where the system's entries are its own (as its command line works in it: core.tenancy).
+    A safeguard besides: an entry left without a city whose actor is one of the city's people."""
+    q = Q(tenant_id=tenant_id) | Q(tenant__isnull=True, actor__org__tenant_id=tenant_id)
+    if tenant_id == installation_city():
+        q |= Q(tenant__isnull=True, actor__isnull=True)
+    return q
+
+
 def filter_entries(
     params: dict[str, Any], privileged_ids: set[str] | None = None, tenant_id: int | None = None
 ) -> QuerySet[AuditLog]:
-    """The log, newest first, narrowed by the cleaned filter values. `tenant_id`: a city's auditor
-    reads what that city's people did (and the system's own entries), not other cities'."""
+    """The log, newest first, narrowed by the cleaned filter values. `tenant_id`: the city whose
+    auditor reads it (tenant_q); None: the province's auditor, who reads every entry."""
     qs = AuditLog.objects.order_by("-at", "-id")
     if tenant_id is not None:
-        qs = qs.filter(Q(actor__org__tenant_id=tenant_id) | Q(actor__isnull=True))
+        qs = qs.filter(tenant_q(tenant_id))
     if params.get("privileged"):
         qs = qs.filter(
             privileged_q(privileged_ids if privileged_ids is not None else privileged_account_ids())

@@ -192,6 +192,18 @@ class AuditLog(models.Model):
     changes = models.JSONField("变更（旧值 → 新值）", default=dict, blank=True)
     reason = models.TextField("原因", blank=True)
     ip = models.GenericIPAddressField("地址", null=True, blank=True)
+    # The city whose auditor reads the entry (core.audit.entry_tenant); None: the province's and the
+    # installation's own. An index for reading, kept out of the digest (core.auditchain).
+    tenant = models.ForeignKey(
+        Org,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=True,
+        editable=False,
+        verbose_name="所属城市",
+    )
     prev_hash = models.CharField("前一条摘要", max_length=128, blank=True, default="", editable=False)
     hash = models.CharField("摘要", max_length=128, blank=True, default="", editable=False)
 

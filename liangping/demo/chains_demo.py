@@ -466,5 +466,6 @@ def load_chains_demo() -> dict[str, int]:
             object_repr="示例产业链（锂电、高端装备）",
             changes={k: [0, v] for k, v in created.items()},
             reason="加载示例产业链：报道中的数字按报道，其余为示例数据",
+            tenant=Chain.objects.filter(name=LITHIUM).values_list("tenant_id", flat=True).first(),
         )
     return created

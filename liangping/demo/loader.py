@@ -108,6 +108,7 @@ def load_demo(today: dt.date) -> LoadResult:
                 object_repr=f"示例城市（数据截至 {today:%Y-%m-%d}）",
                 changes={label: [0, n] for label, n in result.created.items() if n},
                 reason="加载示例城市：项目、人员和数字多为示例数据，仅供演示",
+                tenant=writer.org[N.CITY].tenant_id,  # the demo city's auditor reads it
             )
     result.seconds = time.monotonic() - started
     return result

@@ -177,7 +177,7 @@ def advance(now: dt.datetime) -> int:
                 warning__status=WarningStatus.ACTIVE,
                 warning__valid_until__gt=now,
             )
-            .select_related("warning", "point")
+            .select_related("warning", "point__district")  # the district: the audit entry's city
             .order_by("next_at", "pk")[:ADVANCE_BATCH]
         )
         if not due:
@@ -250,6 +250,7 @@ def _advance_batch(due: list[PointCall], now: dt.datetime) -> int:
                     object_repr=f"{call.warning.code} {call.point.name}"[:255],
                     changes={"stage": [call.stage if ended else stage - 1, stage]},
                     reason=stage_label(call),
+                    tenant_id=call.point.district.tenant_id,  # the point's city reads it
                 )
             )
         save_rows(rows)

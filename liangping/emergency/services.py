@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from liangping.core.audit import record
+from liangping.core.audit import UNSET, record
 from liangping.core.models import Org, User
 from liangping.emergency import links, loop, scope
 from liangping.emergency.config import ack_minutes
@@ -299,6 +299,9 @@ def acknowledge(
             "emergency.acknowledge",
             call,
             object_repr=f"{call.warning.code} {call.point.name}",
+            # without an actor of a unit (a one-time link): the point's city, not the issuer's (the
+            # province's warning reaches the points of several cities)
+            tenant=call.point.district.tenant_id if actor is None or actor.org_id is None else UNSET,
             changes={
                 "acknowledged_by": [None, contact.person.name],
                 "via": [None, how],

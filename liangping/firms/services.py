@@ -16,7 +16,7 @@ from django.utils import timezone
 from liangping.cases import engine
 from liangping.cases.models import Case
 from liangping.chains import creditcode
-from liangping.core.audit import bulk_record, record
+from liangping.core.audit import bulk_record, entry_tenant, record
 from liangping.core.models import AuditLog, Org, OrgKind, Role, User
 from liangping.core.scope import AnyUser, city_scope, role_of
 from liangping.firms.models import Application, Firm, Measure, Studio, num
@@ -265,6 +265,7 @@ def _entry(actor: User | None, action: str, obj: Any, changes: dict[str, Any], r
         object_repr=str(obj)[:255],
         changes=changes,
         reason=reason,
+        tenant_id=entry_tenant(actor, obj),
     )
 
 

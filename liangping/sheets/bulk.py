@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
-from liangping.core.audit import bulk_record
+from liangping.core.audit import bulk_record, entry_tenant
 from liangping.core.models import AuditLog, User
 from liangping.sheets import journal
 
@@ -48,6 +48,7 @@ def audit_entry(
         object_repr=str(obj)[:255],
         changes=changes,
         reason=reason,
+        tenant_id=entry_tenant(actor, obj),
     )
 
 

@@ -119,6 +119,9 @@ def test_red_warning_to_30_points_escalates_the_5_that_do_not_answer(cast):
     assert AuditLog.objects.filter(action="emergency.escalate").count() == 15
     assert AuditLog.objects.filter(action="emergency.chain_end").count() == 5
     assert AuditLog.objects.filter(action="emergency.acknowledge").count() == 25
+    # the loop's entries (no actor) and the acknowledgements by link are the points' city's
+    system = AuditLog.objects.filter(action__startswith="emergency.", actor=None)
+    assert set(system.values_list("tenant_id", flat=True)) == {cast.city.pk}
     with pytest.raises(PermissionError):
         CallLog.objects.filter(warning=warning).delete()
     figures = queries.figures(PointCall.objects.filter(warning=warning))

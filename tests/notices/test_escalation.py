@@ -53,6 +53,7 @@ def test_the_escalation_is_in_the_case_history_and_the_audit_log(people):
     assert "发改员" in step.note and "领导甲" in step.note
     entry = AuditLog.objects.get(action="case.escalate")
     assert entry.object_id == str(case.pk) and entry.actor_name == "系统"
+    assert entry.tenant_id == people.city.pk  # the lead unit's city: its auditor reads it
     case.refresh_from_db()
     assert case.status == "assigned"  # escalating changes who is told, not where the case stands
 
