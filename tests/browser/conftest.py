@@ -66,6 +66,22 @@ def shot():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def new_page(browser):  # type: ignore[no-untyped-def]
+    """new_page(viewport=...) opens another page beside `page` (another user, the public screen), closed
+    when the test ends: a page left open would go on polling the live server during the next tests."""
+    opened = []
+
+    def open_page(**kwargs):  # type: ignore[no-untyped-def]
+        other = browser.new_page(**{"locale": "zh-CN", **kwargs})
+        opened.append(other)
+        return other
+
+    yield open_page
+    for other in opened:
+        other.close()
+
+
+@pytest.fixture
 def offline(page, live_server):  # type: ignore[no-untyped-def]
     """Abort every request that does not go to the live server: the pages must need no internet."""
     origin = live_server.url

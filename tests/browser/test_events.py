@@ -16,7 +16,7 @@ UHD = {"width": 3840, "height": 2160}
 
 
 def test_a_result_from_the_phone_reaches_the_table_bracket_and_screen(  # type: ignore[no-untyped-def]
-    page, browser, live_server, cast, login, shot, offline, console_errors
+    page, new_page, live_server, cast, login, shot, offline, console_errors
 ):
     t = build(cast.district, cast.tengzhou, "滕州测试邀请赛")
     services.add_official(cast.district, t, cast.specialist, "table")
@@ -29,7 +29,7 @@ def test_a_result_from_the_phone_reaches_the_table_bracket_and_screen(  # type: 
         play(cast.district, m, 1 if home_first else 0, 0 if home_first else 1)
     letter = last.group
 
-    public = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    public = new_page(viewport=DESKTOP)
     public.route(
         "**/*",
         lambda route: route.continue_() if route.request.url.startswith(live_server.url) else route.abort(),
@@ -38,7 +38,7 @@ def test_a_result_from_the_phone_reaches_the_table_bracket_and_screen(  # type: 
     expect(public.locator("#bracket")).to_contain_text(f"{letter}组第1名")
     before = public.locator(f"#table-{letter} tbody").inner_text()
 
-    screen = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    screen = new_page(viewport=DESKTOP)
     screen.goto(f"{live_server.url}/events/public/{t.pk}/screen/?poll=1")
     screen.wait_for_selector("body[data-ready='1']", state="attached")
     expect(screen.locator("#es-bracket")).to_contain_text(f"{letter}组第1名")

@@ -73,7 +73,7 @@ def test_unit_scores_and_summons(page, live_server, cast, login, shot, offline, 
 
     # May has no earlier locked period: nobody can be red twice yet. July is still open.
     go(page, f"{live_server.url}/grading/summons/?period=2025-05")
-    assert page.locator(".g-empty").inner_text() == "本期没有连续两期红牌的项目。"
+    assert page.locator(".g-empty").first.inner_text() == "本期没有连续两期红牌的项目。"  # then 五比五看's
     assert page.locator("table.g-summons-table").count() == 0
     go(page, f"{live_server.url}/grading/summons/?period=2025-07")
     assert "尚未锁定" in page.locator(".msg.warning").inner_text()
@@ -89,7 +89,7 @@ def test_unit_scores_and_summons(page, live_server, cast, login, shot, offline, 
     page.set_viewport_size(DESKTOP)
     go(page, f"{live_server.url}/grading/summons/?period=2025-06")
     assert page.locator("table.g-summons-table").count() == 0
-    empty = page.locator(".g-empty")
+    empty = page.locator(".g-empty").first
     assert empty.is_visible() and empty.inner_text() == "您包保的项目本期没有连续两期红牌，不在约谈名单中。"
     assert "ZZ-2025-002" not in page.locator("main").inner_text()
     shot(page, "grading-summons-leader-desktop")

@@ -36,8 +36,10 @@ def test_supervisor_menu_in_groups(page, live_server, cast, login, shot, offline
     assert groups.locator("summary").all_inner_texts() == [
         "台账调度",
         "诉求办理",
+        "政务服务",
         "分级考核",
         "防汛值守",
+        "企业服务",
         "公开",
         "设置",
     ]
