@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
 from liangping.cases.models import Case
 from liangping.core.models import Role, User
+from liangping.core.scope import city_scope
 from liangping.core.tenancy import installation_city
 from liangping.core.workdays import Calendars, WorkCalendar
 from liangping.notices.models import Escalation, NoticeKind, Notification
@@ -64,9 +66,13 @@ def digest_data(supervisor: User, today: dt.date, calendar: WorkCalendar) -> Dig
         open_month=open_month,
         open_due=report_due_date(open_month) if open_month else None,
         pending=pending,
-        overdue_cases=Case.objects.overdue(today).count(),
+        overdue_cases=Case.objects.visible_to(supervisor).overdue(today).count(),
         escalations=list(
-            Escalation.objects.filter(escalated_on__gt=since, escalated_on__lte=today)
+            Escalation.objects.filter(
+                escalated_on__gt=since,
+                escalated_on__lte=today,
+                case__in=Case.objects.visible_to(supervisor).values("pk"),
+            )
             .select_related("case__lead_org")
             .order_by("escalated_on", "pk")
         ),
@@ -118,13 +124,19 @@ def digest_draft(user: User, d: Digest) -> Draft:
 def send_supervisor_digest(
     today: dt.date, calendar: WorkCalendar | Calendars | None = None
 ) -> list[Notification]:
-    """One digest a working day for every active supervisor."""
-    calendar = calendar.of(installation_city()) if isinstance(calendar, Calendars) else calendar
-    calendar = calendar or WorkCalendar.load()
-    if not calendar.is_workday(today):
-        return []
-    supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk"))
-    if not supervisors:
-        return []
-    data = digest_data(supervisors[0], today, calendar)  # supervisors all see everything
-    return notify(digest_draft(user, data) for user in supervisors)
+    """One digest a working day of their city for every active supervisor: a city's office its own
+    city's figures, counted in that city's calendar; the province's office every city's, in the
+    installation's calendar. Supervisors of one city see the same things, so it is worked out once a
+    city."""
+    calendars = Calendars.given(calendar)
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True).select_related("org")
+    by_city: dict[int | None, list[User]] = defaultdict(list)
+    for user in supervisors.order_by("pk"):
+        by_city[city_scope(user)].append(user)
+    drafts: list[Draft] = []
+    for city, users in by_city.items():
+        own = calendars.of(city if city is not None else installation_city())
+        if own.is_workday(today):
+            data = digest_data(users[0], today, own)
+            drafts += [digest_draft(user, data) for user in users]
+    return notify(drafts)

@@ -17,6 +17,7 @@ from liangping.cases.kindload import load_text
 from liangping.cases.models import Case
 from liangping.core.models import CalendarDay, Org, OrgKind, Role
 from liangping.core.workdays import Calendars, WorkCalendar
+from liangping.notices.digest import send_supervisor_digest
 from liangping.notices.jobs import escalate_overdue_cases, send_report_reminders
 from liangping.notices.models import Notification
 from liangping.notices.reminders import remind_due_cases
@@ -157,3 +158,18 @@ def test_the_calendars_of_a_run_are_each_citys_and_built_once(cast):
     assert (jinan.is_workday(day(9, 29)), jinan.is_workday(day(9, 30))) == (False, True)
     assert (zaozhuang.is_workday(day(9, 29)), zaozhuang.is_workday(day(9, 30))) == (True, False)
     assert calendars.tenants() == {None, jn.city.pk}
+
+
+def test_each_citys_supervisors_get_their_own_citys_digest(cast):
+    jn, department = _jinan(cast)
+    _cases(cast, jn, department, 1)
+    assert len(escalate_overdue_cases(day(10, 13))) == 2  # one in each city
+    _holiday(jn.city, day(10, 13))  # then 济南 rests on the digest's day, 枣庄 works
+    assert send_supervisor_digest(day(10, 13)) != []
+    zz_digest = Notification.objects.get(recipient=cast.supervisor, kind="digest")
+    assert "枣庄问题0" in zz_digest.body and "济南" not in zz_digest.body
+    assert "逾期未答复的问题：1 个" in zz_digest.body  # 枣庄's one, not both cities'
+    assert not Notification.objects.filter(recipient=jn.supervisor, kind="digest").exists()
+    send_supervisor_digest(day(10, 14))
+    jn_digest = Notification.objects.get(recipient=jn.supervisor, kind="digest")
+    assert "济南问题0" in jn_digest.body and "枣庄" not in jn_digest.body
