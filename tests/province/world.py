@@ -20,6 +20,7 @@ from liangping.chains import services as chains
 from liangping.chains.mapdata import public_document
 from liangping.chains.models import Lead, ProjectLink
 from liangping.core.models import Org, OrgKind, Role, User
+from liangping.deputies import services as deputies
 from liangping.emergency import links
 from liangping.emergency import services as emergency
 from liangping.emergency.models import ChainRole, Contact, PointCall
@@ -54,6 +55,7 @@ MARKERS = [
     "济南示例政务服务中心",
     "济南示例排查",
     "济南示例接待地点",
+    "济南代表视察：示例",
     "济南示例专项行动",
 ]
 
@@ -204,6 +206,12 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         firms_text="济南示例食品厂，济南示例街道，生产",
         targets_text="济南示例街道，3",
     )
+    # a deputy of 济南's people's congress linked to 济南's project, with a visit and its photo
+    deputy = make_user("jn_deputy", Role.DEPUTY, city, "济南代表")
+    deputies.attach(supervisor, deputy, project)
+    deputy_visit = deputies.record_visit(
+        deputy, project, dt.date(2025, 5, 6), "济南代表视察：示例", [("现场.png", png_bytes())]
+    )
     items = {
         "project": project,
         "report": report,
@@ -231,6 +239,9 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
         "sweep": sweep,
         "reception": reception,
         "campaign": campaign,
+        "deputy_project": project,
+        "deputy_visit": deputy_visit,
+        "deputy_photo": deputy_visit.photos.first(),
         **city_items(city, district),  # 政务服务: a point of 济南's and a 帮办代办 request there
     }
     return Jinan(
