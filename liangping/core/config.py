@@ -8,7 +8,7 @@ from django.db import transaction
 
 from liangping.core.audit import record
 from liangping.core.models import Setting, User
-from liangping.core.tenancy import INSTALLATION, TenantArg, inherited, own_level
+from liangping.core.tenancy import INSTALLATION, TenantArg, inherited, installation_city, own_level
 
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
@@ -22,6 +22,24 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
 
 
 SOURCE_CITY, SOURCE_PROVINCE, SOURCE_DEFAULT = "本市设置", "全省统一设置", "系统默认"
+
+# The defaults each city may set for itself: their readers take the city in hand (a specialist's
+# visits count against their own city's target). The others are read once for the installation
+# (the report due day behind every late flag, the reminders' and escalation's lead times, the 叫应
+# limits, the public intake's rate limits, the photos' EXIF): on an installation of several cities
+# they are the province's alone, so no city can set a value that nothing would read. A one-city
+# installation's city is the installation and sets them all.
+CITY_KEYS = frozenset({"visit_target_per_week"})
+PROVINCE_ONLY = "该参数全省统一设置（迟报标记、提醒和时限须各市一致），本市不能单独修改"
+
+
+class SettingRefused(ValueError):
+    pass
+
+
+def city_may_set(key: str, tenant: int | None) -> bool:
+    """Whether the administrators of `tenant` (None: the province's) set `key` for themselves."""
+    return tenant is None or key in CITY_KEYS or tenant == installation_city()
 
 
 def _levels(key: str | None, tenant: TenantArg) -> dict[str, dict[bool, Any]]:
@@ -74,6 +92,8 @@ def set_setting(actor: User, key: str, value: Any, reason: str = "") -> None:
     if key not in DEFAULTS:
         raise KeyError(f"未知参数：{key}")
     tenant = own_level(actor)
+    if not city_may_set(key, tenant):
+        raise SettingRefused(PROVINCE_ONLY)
     old = get_setting(key, tenant)
     Setting.objects.update_or_create(
         key=key, tenant_id=tenant, defaults={"value": value, "updated_by": actor}

@@ -18,8 +18,10 @@ from liangping.core.config import (
     DEFAULTS,
     SOURCE_CITY,
     SOURCE_PROVINCE,
+    SettingRefused,
     all_settings,
     audit_id,
+    city_may_set,
     clear_setting,
     set_setting,
 )
@@ -81,9 +83,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         bound = _setting_form(posted_key, request.POST)
         if bound.is_valid():
             value = bound.cleaned_data["value"]
-            set_setting(request.user, posted_key, value, reason=bound.cleaned_data["reason"])  # type: ignore[arg-type]
-            messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {_shown(value)}")
-            return redirect("core:settings")
+            try:
+                set_setting(request.user, posted_key, value, reason=bound.cleaned_data["reason"])  # type: ignore[arg-type]
+            except SettingRefused as refused:
+                bound.add_error("value", str(refused))
+            else:
+                messages.success(request, f"已修改“{DEFAULTS[posted_key][1]}”为 {_shown(value)}")
+                return redirect("core:settings")
     last = _last_changes(tenant)
     rows = []
     for item in all_settings(tenant):
@@ -98,6 +104,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 "form": bound
                 if key == posted_key and bound is not None
                 else _setting_form(key, value=item["value"]),
+                "settable": city_may_set(key, tenant),
                 "last": entry,
                 "last_changes": describe(entry) if entry else [],
             }

@@ -14,6 +14,7 @@ from liangping.core.config import get_setting
 from liangping.core.ids import parse_id
 from liangping.core.models import Role, User
 from liangping.core.scope import AnyUser
+from liangping.core.tenancy import tenant_for
 from liangping.projects.models import Project, Visit
 
 
@@ -74,7 +75,7 @@ def visit_stats(
     today = min(today or now, now)
     mondays = week_starts(today, weeks)
     this_monday = week_starts(now, 1)[0]
-    target = int(get_setting("visit_target_per_week"))
+    target = int(get_setting("visit_target_per_week", tenant_for(user)))  # the viewer's city's
     people = _people(user)
     counts: dict[tuple[int, dt.date], int] = {}
     per_week = (

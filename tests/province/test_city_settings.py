@@ -9,10 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from liangping.core import holidays
-from liangping.core.config import all_settings, clear_setting, get_setting, set_setting
-from liangping.core.models import AuditLog, CalendarDay, Role
+from liangping.core import holidays, reporting
+from liangping.core.config import SettingRefused, all_settings, clear_setting, get_setting, set_setting
+from liangping.core.models import AuditLog, CalendarDay, Role, Setting
 from liangping.core.workdays import WorkCalendar
+from liangping.projects.queries_visits import visit_stats
 from tests.cast import make_user
 from tests.province.cities import build_second_city
 
@@ -37,29 +38,49 @@ def _client(user):
 
 def test_a_citys_setting_overrides_the_installations(cast, admins):
     jn, jn_admin, province_admin = admins
-    key = "report_due_day"
-    assert get_setting(key, jn.city.pk) == get_setting(key, cast.city.pk) == 5  # shipped default
-    set_setting(province_admin, key, 8, "全省统一为8日")
-    assert get_setting(key, jn.city.pk) == get_setting(key, cast.city.pk) == get_setting(key, None) == 8
-    set_setting(jn_admin, key, 10, "济南延至10日")
-    assert (get_setting(key, jn.city.pk), get_setting(key, cast.city.pk), get_setting(key)) == (10, 8, 8)
+    key = "visit_target_per_week"
+    assert get_setting(key, jn.city.pk) == get_setting(key, cast.city.pk) == 3  # shipped default
+    set_setting(province_admin, key, 4, "全省统一为4次")
+    assert get_setting(key, jn.city.pk) == get_setting(key, cast.city.pk) == get_setting(key, None) == 4
+    set_setting(jn_admin, key, 6, "济南增至6次")
+    assert (get_setting(key, jn.city.pk), get_setting(key, cast.city.pk), get_setting(key)) == (6, 4, 4)
     row = {r["key"]: r for r in all_settings(jn.city.pk)}[key]
-    assert (row["value"], row["source"], row["inherited"]) == (10, "本市设置", 8)
+    assert (row["value"], row["source"], row["inherited"]) == (6, "本市设置", 4)
     assert {r["key"]: r for r in all_settings(cast.city.pk)}[key]["source"] == "全省统一设置"
+    # the city's own target is the one its people's visits are counted against
+    assert visit_stats(jn.supervisor)["target"] == 6 and visit_stats(cast.supervisor)["target"] == 4
     # each change is audited at its level; 枣庄's page shows the province's change, never 济南's
     ids = set(AuditLog.objects.filter(action="setting.update").values_list("object_id", flat=True))
     assert ids == {key, f"{key}@{jn.city.pk}"}
     page = _client(cast.sysadmin).get(reverse("core:settings")).content.decode()
-    assert "全省统一为8日" in page and "济南延至10日" not in page
-    assert "济南延至10日" in _client(jn_admin).get(reverse("core:settings")).content.decode()
+    assert "全省统一为4次" in page and "济南增至6次" not in page
+    assert "济南增至6次" in _client(jn_admin).get(reverse("core:settings")).content.decode()
     # 枣庄 sets its own; 济南 goes back to the province's
-    set_setting(cast.sysadmin, key, 3, "枣庄提前")
-    assert (get_setting(key, cast.city.pk), get_setting(key, jn.city.pk)) == (3, 10)
+    set_setting(cast.sysadmin, key, 2, "枣庄减少")
+    assert (get_setting(key, cast.city.pk), get_setting(key, jn.city.pk)) == (2, 6)
     response = _client(jn_admin).post(reverse("core:settings"), {"key": key, "action": "inherit"})
     assert response.status_code == 302
-    assert (get_setting(key, jn.city.pk), get_setting(key, cast.city.pk)) == (8, 3)
+    assert (get_setting(key, jn.city.pk), get_setting(key, cast.city.pk)) == (4, 2)
     assert AuditLog.objects.filter(action="setting.update", object_id=f"{key}@{jn.city.pk}").count() == 2
     assert not clear_setting(province_admin, key)  # the province's value is not an override
+
+
+def test_the_report_due_day_is_the_provinces_alone(cast, admins):
+    """Every late flag reads one due day: among several cities no city sets its own (nothing would
+    read it); the province's administrator sets it for all."""
+    jn, jn_admin, province_admin = admins
+    with pytest.raises(SettingRefused, match="全省统一设置"):
+        set_setting(jn_admin, "report_due_day", 10, "济南延至10日")
+    page = _client(jn_admin).post(
+        reverse("core:settings"),
+        {"key": "report_due_day", "report_due_day-value": "10", "report_due_day-reason": "延后"},
+    )
+    assert page.status_code == 200 and "本市不能单独修改" in page.content.decode()
+    assert not Setting.objects.filter(key="report_due_day").exists()
+    assert not AuditLog.objects.filter(action="setting.update").exists()
+    set_setting(province_admin, "report_due_day", 8, "全省统一为8日")
+    assert get_setting("report_due_day", jn.city.pk) == get_setting("report_due_day") == 8
+    assert reporting.due_date(dt.date(2026, 9, 1)) == dt.date(2026, 10, 8)
 
 
 def test_a_citys_holidays_override_the_installations(cast, admins):
