@@ -8,7 +8,13 @@ from django.db import transaction
 
 from liangping.core.audit import record
 from liangping.core.models import Setting, User
-from liangping.core.tenancy import INSTALLATION, TenantArg, inherited, installation_city, own_level
+from liangping.core.tenancy import (
+    INSTALLATION,
+    TenantArg,
+    inherited,
+    installation_city,
+    own_level,
+)
 
 DEFAULTS: dict[str, tuple[Any, str]] = {
     "report_due_day": (5, "月度调度报送截止日（次月几日前）"),
@@ -62,19 +68,27 @@ def _resolve(key: str, found: dict[bool, Any]) -> tuple[Any, str, Any]:
     return above, SOURCE_PROVINCE if False in found else SOURCE_DEFAULT, default
 
 
+def _own(key: str, tenant: TenantArg, found: dict[bool, Any]) -> dict[bool, Any]:
+    """The rows in force: a city's own row of a key the province alone sets (left from before the city
+    shared its installation) counts for nothing, as for every reader."""
+    if True not in found or key in CITY_KEYS or not isinstance(tenant, int):
+        return found  # no own row, a key cities set, or the installation's city (which sets them all)
+    return found if tenant == installation_city() else {False: found[False]} if False in found else {}
+
+
 def get_setting(key: str, tenant: TenantArg = INSTALLATION) -> Any:
     """The value in force for a tenant (default: the installation's city): the city's own, else the
     installation's (the province's), else the shipped default. One query."""
     if key not in DEFAULTS:
         raise KeyError(f"未知参数：{key}")
-    return _resolve(key, _levels(key, tenant).get(key, {}))[0]
+    return _resolve(key, _own(key, tenant, _levels(key, tenant).get(key, {})))[0]
 
 
 def all_settings(tenant: TenantArg = INSTALLATION) -> list[dict[str, Any]]:
     stored = _levels(None, tenant)
     out = []
     for key, (default, label) in DEFAULTS.items():
-        value, source, inherited_value = _resolve(key, stored.get(key, {}))
+        value, source, inherited_value = _resolve(key, _own(key, tenant, stored.get(key, {})))
         out.append({"key": key, "label": label, "value": value, "default": default, "source": source,
                     "inherited": inherited_value})  # fmt: skip
     return out

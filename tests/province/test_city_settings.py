@@ -113,3 +113,15 @@ def test_a_citys_holidays_override_the_installations(cast, admins):
     assert sorted(actions) == sorted(
         ["calendar.day_create", "calendar.day_create", "calendar.year_create", "calendar.day_delete"]
     )
+
+
+def test_a_citys_row_of_a_provincial_setting_counts_for_nothing(cast, admins):
+    """A row a city kept from before it shared the installation: read by nothing, shown as the
+    province's value."""
+    jn, jn_admin, _ = admins
+    Setting.objects.create(key="report_due_day", value=12, tenant=jn.city)
+    assert get_setting("report_due_day", jn.city.pk) == 5
+    row = {r["key"]: r for r in all_settings(jn.city.pk)}["report_due_day"]
+    assert (row["value"], row["source"]) == (5, "系统默认")
+    page = _client(jn_admin).get(reverse("core:settings")).content.decode()
+    assert "本市不能单独修改" in page
