@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from liangping.cases.models import Case, CaseTimeLimit
-from liangping.core.tenancy import INSTALLATION, TenantArg
+from liangping.core.tenancy import INSTALLATION, TenantArg, resolve
 from liangping.core.workdays import WorkCalendar
 from liangping.kinds.spec import Duration, KindSpec
 
@@ -27,6 +27,11 @@ def case_tenant(case: Case) -> TenantArg:
         if org is not None:
             return org.tenant_id
     return INSTALLATION
+
+
+def case_city(case: Case) -> int | None:
+    """`case_tenant` as a city id (None: the province), for a run's `Calendars.of`."""
+    return resolve(case_tenant(case))
 
 
 def case_calendar(case: Case) -> WorkCalendar:

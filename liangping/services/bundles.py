@@ -17,6 +17,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 
 from liangping.cases import engine
+from liangping.cases.clock import case_calendar
 from liangping.cases.models import Case
 from liangping.core.audit import record
 from liangping.core.models import Org, User
@@ -225,7 +226,7 @@ def hours(start: dt.datetime, end: dt.datetime | None) -> str:
 def application_rows(case: Case, bundle: Bundle) -> dict[str, Any]:
     """Per matter: department, the part's state, elapsed working days (and hours) from submission,
     against the old and new limits; and the application's own time. Three queries."""
-    calendar = WorkCalendar.load()
+    calendar = case_calendar(case)  # the application's city's working days
     items = items_of(bundle)
     parts = {k.lead_org_id: k for k in engine.children(case)}
     rows = []

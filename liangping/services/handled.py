@@ -108,7 +108,7 @@ def record_handled(actor: User | None, item: HandledInput, source: str = Source.
     check(item)
     if HandledCase.objects.filter(tenant_id=item.point.tenant_id, ref=item.ref.strip()).exists():
         raise HandledError("ref", f"办件编号“{item.ref.strip()}”已登记过")
-    row = build(item, actor, source, WorkCalendar.load())
+    row = build(item, actor, source, WorkCalendar.load(item.point.tenant_id))  # the point's city's days
     row.save()
     record(
         actor,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from liangping.core.models import User
 from liangping.core.scope import city_scope
-from liangping.core.workdays import WorkCalendar
+from liangping.core.workdays import Calendars
 from liangping.services.handled import HandledError, HandledInput, build, check
 from liangping.services.models import Applicant, HandledCase, Matter, Outcome, ServicePoint, Source
 from liangping.sheets.bulk import audit_entry, insert_rows, record_many
@@ -107,7 +107,7 @@ def import_handled(ctx: ImportContext) -> None:
             HandledCase.objects.all() if tenant is None else HandledCase.objects.filter(tenant_id=tenant)
         ).values_list("ref", flat=True)
     )
-    calendar = WorkCalendar.load()
+    calendars = Calendars.load()  # each row counts in its point's city's calendar
     seen: dict[str, int] = {}
     creates: list[HandledCase] = []
     unchanged = 0
@@ -152,7 +152,7 @@ def import_handled(ctx: ImportContext) -> None:
         if ref in existing:
             unchanged += 1
             continue
-        creates.append(build(item, ctx.actor, Source.SHEET, calendar))
+        creates.append(build(item, ctx.actor, Source.SHEET, calendars.of(point.tenant_id)))
     ctx.progress(len(rows), len(rows))
     if ctx.result.errors:
         return

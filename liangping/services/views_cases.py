@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from liangping.cases import engine
+from liangping.cases.clock import case_calendar, case_city
 from liangping.cases.fields import display_value
 from liangping.cases.models import Case
 from liangping.core import uploads
 from liangping.core.access import roles_required
 from liangping.core.scope import city_scope
-from liangping.core.workdays import WorkCalendar
+from liangping.core.workdays import Calendars, WorkCalendar
 from liangping.services import bundles as bundles_svc
 from liangping.services.assist import KIND as ASSIST
 from liangping.services.assist import register_request, trail
@@ -48,15 +49,18 @@ def assist_list(request: HttpRequest) -> HttpResponse:
     qs = (
         Case.objects.visible_to(user)
         .of_kind(ASSIST)
-        .select_related("lead_org", "place_org")
+        .select_related("lead_org", "place_org", "registered_by__org")
         .order_by("-registered_at", "-id")
     )
     paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     numbers = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     leads = lead_of([c.lead_org_id for c in page.object_list if c.lead_org_id])
-    calendar = WorkCalendar.load()
-    rows = [{"case": c, "lead": leads.get(c.lead_org_id or 0, ""), **_elapsed(c, calendar)} for c in page]
+    calendars = Calendars.load()  # each request counts in its own city's calendar
+    rows = [
+        {"case": c, "lead": leads.get(c.lead_org_id or 0, ""), **_elapsed(c, calendars.of(case_city(c)))}
+        for c in page
+    ]
     return render(
         request,
         "services/assist_list.html",
@@ -109,7 +113,7 @@ def assist_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trail": trail(case),
             "fields": fields,
             "actions": engine.allowed_actions(user, case),
-            **_elapsed(case, WorkCalendar.load()),
+            **_elapsed(case, case_calendar(case)),
         },
     )
 
@@ -142,10 +146,10 @@ def bundle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     apps = list(
         Case.objects.visible_to(user)
         .for_subject(bundle)
-        .select_related("lead_org")
+        .select_related("lead_org", "place_org", "registered_by__org")
         .order_by("-registered_at")[:20]
     )
-    calendar = WorkCalendar.load()
+    calendars = Calendars.load()
     return render(
         request,
         "services/bundle.html",
@@ -157,7 +161,7 @@ def bundle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asked": asked,
             "once": once,
             "figures": bundles_svc.before_after(bundle, start, end),
-            "apps": [{"case": c, **_elapsed(c, calendar)} for c in apps],
+            "apps": [{"case": c, **_elapsed(c, calendars.of(case_city(c)))} for c in apps],
             "may_apply": True,
         },
     )

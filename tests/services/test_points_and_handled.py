@@ -153,3 +153,28 @@ def test_figures_pilot_towns_malls_and_the_month(svc):
         and o["month"]["on_time_rate"] == "100.0%"
     )
     assert o["matters"] == 8 and o["rule_flagged"] == 0
+
+
+def test_a_handled_case_counts_its_points_city_working_days(svc):
+    """A day off of 济南's own makes a 济南 hall's case take one working day fewer than the same
+    dates at a 枣庄 hall."""
+    from liangping.core.models import CalendarDay, Org, OrgKind
+    from liangping.services.handled import HandledInput, record_handled
+    from liangping.services.models import Matter
+    from tests.services.world import city_items
+
+    province = Org.objects.create(name="山东省", kind=OrgKind.PROVINCE, code="370000")
+    svc.cast.city.parent = province
+    svc.cast.city.save()
+    jinan = Org.objects.create(name="济南市", kind=OrgKind.CITY, code="370100", parent=province)
+    district = Org.objects.create(name="市中区", kind=OrgKind.DISTRICT, code="370103", parent=jinan)
+    jn_point = city_items(jinan, district)["svc_point"]
+    CalendarDay.objects.create(date=dt.date(2025, 9, 11), is_workday=False, note="济南调休", tenant=jinan)
+    dates = (at("2025-09-10"), at("2025-09-12", 15))
+    zz = record_handled(
+        None, HandledInput("ZZ1", svc.town_hall, svc.matters["M001"], "person", *dates, "done")
+    )
+    jn = record_handled(
+        None, HandledInput("JN1", jn_point, Matter.objects.get(code="JN001"), "person", *dates, "done")
+    )
+    assert zz.workdays is not None and jn.workdays == zz.workdays - 1
