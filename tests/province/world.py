@@ -150,7 +150,8 @@ def build_jinan(cast: Cast, tmp_path: Path) -> Jinan:
     )
     attachment.file.save(f"case{case.pk}.pdf", ContentFile(PDF), save=True)
     path = write_xlsx(tmp_path / "JN.xlsx", [[*LEDGER_HEADER, "年度"], [*ledger_row("JN-IMP"), 2026]])
-    job = jobs.create_job(supervisor, "projects", SimpleUploadedFile(path.name, path.read_bytes()))
+    # previewed at once: a preview left running in a thread would write after the test has ended
+    job = jobs.create_job(supervisor, "projects", SimpleUploadedFile(path.name, path.read_bytes()), sync=True)
     # 防汛叫应: a point of 济南's 市中区 with its chain, and a live warning issued by 济南's duty office
     point = make_point(district, "JN-M-1", "济南示例水库", "泺源街道", first_user=leader)
     warning = emergency.issue_warning(
