@@ -16,8 +16,7 @@ from django.views.decorators.http import require_safe
 
 from liangping.appeals.queries import Month, screen_figures
 from liangping.appeals.rates import DEFINITIONS
-from liangping.core.tenancy import installation_city
-from liangping.screen.views import place_scope
+from liangping.core.tenancy import installation_city, place_or_404, tenant_of_place
 
 
 def _figures(tenant: int | None, installation: int | None) -> dict[str, object]:
@@ -44,7 +43,7 @@ def screen_data(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def place_screen_data(request: HttpRequest, code: str) -> HttpResponse:
-    return _data(place_scope(code)[0], installation_city())
+    return _data(tenant_of_place(place_or_404(code)), installation_city())
 
 
 def _interval(raw: str | None) -> int:
@@ -89,6 +88,6 @@ def screen_page(request: HttpRequest) -> HttpResponse:
 def place_screen_page(request: HttpRequest, code: str) -> HttpResponse:
     """/screen/<code>/appeals/: that city's appeals page; in the lobby's rotation it goes back to
     /screen/<code>/."""
-    tenant, home = place_scope(code)
+    tenant, home = tenant_of_place(place_or_404(code)), reverse("screen:place", args=[code])
     data_url = reverse("screen:place_appeals_data", args=[code])
     return _page(request, tenant, installation_city(), home, data_url)

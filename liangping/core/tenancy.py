@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from django.db.models import Count, Min, Q, Subquery
+from django.http import Http404
 
 from liangping.core.models import Org, OrgKind
 
@@ -50,6 +51,14 @@ def place_by_code(code: str) -> Org | None:
     if not code.isdigit():
         return None
     return Org.objects.filter(code=code, kind__in=[OrgKind.PROVINCE, OrgKind.CITY]).first()
+
+
+def place_or_404(code: str) -> Org:
+    """The province or a city by its division code; any other code (a district's, an unknown one): 404."""
+    place = place_by_code(code)
+    if place is None:
+        raise Http404("没有这个城市的亮屏")
+    return place
 
 
 def tenant_of_place(place: Org) -> int | None:

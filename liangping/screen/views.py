@@ -10,15 +10,15 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from liangping.chains.mapdata import published_chains
 from liangping.core.access import roles_required
-from liangping.core.models import ADMIN_ROLES, Org, OrgKind, Role
-from liangping.core.tenancy import INSTALLATION, TenantArg, place_by_code, tenant_of_place
+from liangping.core.models import ADMIN_ROLES, OrgKind, Role
+from liangping.core.tenancy import INSTALLATION, TenantArg, place_or_404, tenant_of_place
 from liangping.grading.models import ItemKind, SnapshotItem
 from liangping.indicators.ranking import change_card, distance_text, rank_change
 from liangping.screen.dashboard import dashboard_context
@@ -106,25 +106,17 @@ def data_json(request: HttpRequest) -> HttpResponse:
     return _data(request, INSTALLATION)
 
 
-def _place(code: str) -> Org:
-    """The province or a city by its division code; any other code (a district's, an unknown one): 404."""
-    place = place_by_code(code)
-    if place is None:
-        raise Http404("没有这个城市的亮屏")
-    return place
-
-
 def place_scope(code: str) -> tuple[int | None, str]:
     """(tenant, lobby address) of the screens of a place by its code: a city's own, the province's (None).
     404 for a code that is neither."""
-    return tenant_of_place(_place(code)), reverse("screen:place", args=[code])
+    return tenant_of_place(place_or_404(code)), reverse("screen:place", args=[code])
 
 
 @require_safe
 def place_data(request: HttpRequest, code: str) -> HttpResponse:
     """/screen/<code>/data.json: a city's latest published snapshot (its own only), or for the
     province (370000) the cities' published figures side by side."""
-    place = _place(code)
+    place = place_or_404(code)
     if place.kind == OrgKind.PROVINCE:
         body = province_body(place)
         return _json(request, province_etag(body), lambda: body)
@@ -143,7 +135,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def place_index(request: HttpRequest, code: str) -> HttpResponse:
     """/screen/<code>/: a city's lobby screen (370400: 枣庄's, from its own published snapshot), or the
     province's (370000): its cities' published figures side by side. An unknown code: 404."""
-    place = _place(code)
+    place = place_or_404(code)
     if place.kind == OrgKind.PROVINCE:
         data = json.loads(province_body(place))
         kiosk = request.GET.get("kiosk", "") in ("1", "true", "yes")
