@@ -35,7 +35,7 @@ from liangping.demo.loader import LoadResult, demo_logins, load_demo, loaded_anc
 from liangping.demo.plan import Anchor, add_months, wan
 from liangping.grading import services as grading
 from liangping.projects.models import Level, MonthlyReport, Project, ReportStatus, Stage
-from liangping.province.orgimport import _move_city
+from liangping.province.orgimport import move_city
 
 LOAD_ACTION = "demo.load_province"
 PROVINCE_OFFICE = "省重点项目推进办公室"
@@ -219,7 +219,7 @@ class ProvinceWriter:
         self._org(province, PROVINCE_OFFICE, OrgKind.OFFICE, sort=1)
         home = Org.objects.filter(kind=OrgKind.CITY, code=HOME_CODE).first()
         if home is not None and home.parent_id is None:
-            _move_city(home, province)  # 枣庄 stood alone: it now hangs under its province
+            move_city(home, province)  # 枣庄 stood alone: it now hangs under its province
         return province
 
     def _city_orgs(self, c: DemoCity, province: Org) -> dict[str, Org]:

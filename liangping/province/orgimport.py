@@ -340,7 +340,7 @@ def _write(ctx: ImportContext, units: list[Unit], changed: list[Unit]) -> None:
         target.aliases = unit.aliases or target.aliases
         update_rows(Org, [target], ["code", "name", "aliases"])
         if unit.moves:
-            _move_city(target, _org(unit.parent))
+            move_city(target, _org(unit.parent))
         entries.append(audit_entry(actor, "org.update", target, changes, reason))
     record_many(entries)
 
@@ -351,7 +351,7 @@ def _org(node: Unit | Org | None) -> Org | None:
     return node.org
 
 
-def _move_city(city: Org, province: Org | None) -> None:
+def move_city(city: Org, province: Org | None) -> None:
     """Put a city standing alone under its province: every path in the city's subtree gains the prefix."""
     if province is None:
         return
