@@ -34,7 +34,7 @@ TEMP_TABLE = "lp_restore_auditlog"
 TEMP_DDL = (
     f"CREATE TEMPORARY TABLE {TEMP_TABLE} (id bigint, prev_hash text, hash text, actor_id bigint, "
     "actor_name text, action text, object_type text, object_id text, object_repr text, changes jsonb, "
-    "reason text, ip inet, at timestamptz) ON COMMIT DROP"
+    "reason text, ip inet, at timestamptz, tenant_id bigint) ON COMMIT DROP"  # tenant: not hashed
 )
 FETCH = 2000
 
