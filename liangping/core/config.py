@@ -73,7 +73,9 @@ def _own(key: str, tenant: TenantArg, found: dict[bool, Any]) -> dict[bool, Any]
     shared its installation) counts for nothing, as for every reader."""
     if True not in found or key in CITY_KEYS or not isinstance(tenant, int):
         return found  # no own row, a key cities set, or the installation's city (which sets them all)
-    return found if tenant == installation_city() else {False: found[False]} if False in found else {}
+    if tenant == installation_city():
+        return found
+    return {own: value for own, value in found.items() if not own}
 
 
 def get_setting(key: str, tenant: TenantArg = INSTALLATION) -> Any:

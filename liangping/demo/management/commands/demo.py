@@ -83,15 +83,19 @@ class Command(BaseCommand):
         if not options["no_serve"]:
             serve(self.stdout, options["bind"], workers, demo=True)
 
-    def load_city(self, today: dt.date) -> None:
-        result = load_demo(today)
+    def summary(self, what: str, result: LoadResult, today: dt.date) -> None:
+        """What a load added, or that there was nothing to add."""
         if result.changed:
             made = "，".join(f"{label} {n}" for label, n in result.created.items() if n)
             self.stdout.write(
-                f"示例城市已加载（数据截至 {today:%Y-%m-%d}，用时 {result.seconds:.1f} 秒）：{made}"
+                f"{what}已加载（数据截至 {today:%Y-%m-%d}，用时 {result.seconds:.1f} 秒）：{made}"
             )
         else:
-            self.stdout.write(f"示例城市已是最新（数据截至 {today:%Y-%m-%d}），没有需要新增的数据")
+            self.stdout.write(f"{what}已是最新（数据截至 {today:%Y-%m-%d}），没有需要新增的数据")
+
+    def load_city(self, today: dt.date) -> None:
+        result = load_demo(today)
+        self.summary("示例城市", result, today)
         self.stdout.write("项目、人员和数字多为示例数据；市领导、专员和联系人均为虚构人物。")
         self.stdout.write("演示账号（各角色一个）：")
         for line in login_lines(result):
@@ -103,13 +107,7 @@ class Command(BaseCommand):
 
     def load_province(self, today: dt.date) -> None:
         result = load_province(today)
-        if result.changed:
-            made = "，".join(f"{label} {n}" for label, n in result.created.items() if n)
-            self.stdout.write(
-                f"示例省已加载（数据截至 {today:%Y-%m-%d}，用时 {result.seconds:.1f} 秒）：{made}"
-            )
-        else:
-            self.stdout.write(f"示例省已是最新（数据截至 {today:%Y-%m-%d}），没有需要新增的数据")
+        self.summary("示例省", result, today)
         self.stdout.write(
             "山东省16个市：枣庄为完整示例城市，其余15个市各有少量示例项目和一个已发布的考核期；"
             "项目、人员和数字多为示例数据，市领导、专员和联系人均为虚构人物。"
