@@ -137,12 +137,27 @@ def _objects_str_keys(changes: dict[str, Any]) -> bool:
     return True
 
 
-def canonical(entry: Any) -> bytes:
-    """A stable serialisation of what an entry says: sorted keys, no spaces, UTF-8, times in UTC.
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
-    `changes` is taken as the database keeps it (keys become strings, tuples lists); PostgreSQL's
-    jsonb reorders keys, sorting undoes it.
-    """
+
+def changes_json(entry: Any) -> str:
+    """The entry's `changes` as the database keeps them (keys become strings, tuples lists), in the
+    canonical form: sorted keys, no spaces, characters as they are. PostgreSQL's jsonb reorders keys,
+    sorting undoes it."""
+    return _dumps(_as_stored(entry.changes if entry.changes is not None else {}))
+
+
+# In the canonical text the changes take the place of this value: encoded as "\u0000changes\u0000",
+# which no other field's encoding can contain after "changes": (a JSON string escapes its quotes).
+_CHANGES_MARK = "\x00changes\x00"
+_CHANGES_SLOT = '"changes":' + json.dumps(_CHANGES_MARK)
+
+
+def canonical(entry: Any, changes: str | None = None) -> bytes:
+    """A stable serialisation of what an entry says: sorted keys, no spaces, UTF-8, times in UTC.
+    `changes`: changes_json(entry) when the caller has it (a JSON encoding is compositional: the
+    entry's text is its other fields' with the changes' text in its place)."""
     payload = {
         "actor_id": entry.actor_id,
         "actor_name": entry.actor_name or "",
@@ -150,16 +165,17 @@ def canonical(entry: Any) -> bytes:
         "object_type": entry.object_type or "",
         "object_id": str(entry.object_id or ""),
         "object_repr": entry.object_repr or "",
-        "changes": _as_stored(entry.changes if entry.changes is not None else {}),
+        "changes": _CHANGES_MARK,
         "reason": entry.reason or "",
         "ip": _ip(entry.ip),
         "at": _utc_iso(entry.at),
     }
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    text = changes_json(entry) if changes is None else changes
+    return _dumps(payload).replace(_CHANGES_SLOT, '"changes":' + text, 1).encode()
 
 
-def digest(entry: Any, prev_hash: str, hash_func: Hasher | None = None) -> str:
-    return (hash_func or hasher())(prev_hash.encode() + b"\n" + canonical(entry))
+def digest(entry: Any, prev_hash: str, hash_func: Hasher | None = None, changes: str | None = None) -> str:
+    return (hash_func or hasher())(prev_hash.encode() + b"\n" + canonical(entry, changes))
 
 
 def lock(using: str) -> None:
@@ -182,8 +198,11 @@ def seal(model: type[models.Model], entries: Iterable[Any], using: str) -> None:
     hash_func = hasher()
     prev = head(model, using)
     for entry in entries:
+        changes = changes_json(entry)
+        # what the entry's JSON column writes (core.fields.SealedJSONField): encoded once, not twice
+        entry._sealed_changes = (entry.changes, changes)
         entry.prev_hash = prev
-        entry.hash = digest(entry, prev, hash_func)
+        entry.hash = digest(entry, prev, hash_func, changes)
         prev = entry.hash
 
 

@@ -10,6 +10,7 @@ from django.db import models, router, transaction
 from django.utils import timezone
 
 from liangping.core import auditchain
+from liangping.core.fields import SealedJSONField
 from liangping.core.periods import period_bounds, period_code, period_label
 
 
@@ -189,7 +190,7 @@ class AuditLog(models.Model):
     object_type = models.CharField("对象类型", max_length=60, db_index=True)
     object_id = models.CharField("对象编号", max_length=64, db_index=True, blank=True)
     object_repr = models.CharField("对象", max_length=255, blank=True)
-    changes = models.JSONField("变更（旧值 → 新值）", default=dict, blank=True)
+    changes = SealedJSONField("变更（旧值 → 新值）", default=dict, blank=True)
     reason = models.TextField("原因", blank=True)
     ip = models.GenericIPAddressField("地址", null=True, blank=True)
     # The city whose auditor reads the entry (core.audit.entry_tenant); None: the province's and the

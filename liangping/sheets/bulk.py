@@ -8,7 +8,9 @@ taken back as a whole."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Iterable
+from operator import methodcaller
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -169,6 +171,7 @@ def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> lis
     connection = connections[DEFAULT_DB_ALIAS]
     now = timezone.now()
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    given = set().union(*items)  # the names the rows use
     columns: list[list[Any]] = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -176,11 +179,18 @@ def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> lis
             continue
         name, attname = f.name, f.attname
         default = f.get_default()
-        missing = object()
-        raw = [
-            v if (v := item.get(name, missing)) is not missing else item.get(attname, default)
-            for item in items
-        ]
+        if name not in given and attname not in given:
+            raw = [default] * len(items)
+        elif attname == name or attname not in given:
+            raw = list(map(methodcaller("get", name, default), items))
+        elif name not in given:
+            raw = list(map(methodcaller("get", attname, default), items))
+        else:
+            missing = object()
+            raw = [
+                v if (v := item.get(name, missing)) is not missing else item.get(attname, default)
+                for item in items
+            ]
         if f.is_relation:  # related objects repeat (a district, a leader): each key looked up once
             keys: dict[int, Any] = {}
             raw = [
@@ -250,12 +260,21 @@ def _insert(model: type[models.Model], fields: list[Any], rows: list[list[Any]])
                     log.created(model, new)
             pks += new
         return pks
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sqlite = connection.vendor == "sqlite"
+    mark = "?" if sqlite else "%s"
+    marks = "(" + ", ".join([mark] * len(fields)) + ")"
     size = max(1, min(journal.chunk_size(), 30000 // len(fields)))  # SQLite binds at most 32766 values
     for batch in chunks(rows, size):
         values = ", ".join([marks] * len(batch))
         with journal.chunk(), connection.cursor() as cursor:
-            cursor.execute(f"{head} VALUES {values} {returning}", [v for row in batch for v in row])
+            sql, params = f"{head} VALUES {values} {returning}", [v for row in batch for v in row]
+            if sqlite:
+                # The driver's own cursor takes "?" marks: Django's would rewrite each of the 30,000
+                # "%s" of the statement with a regular expression first (5 % of a 10,000-row import).
+                with connection.wrap_database_errors:
+                    sqlite3.Cursor.execute(cursor.cursor, sql, params)
+            else:
+                cursor.execute(sql, params)
             new = [pk for (pk,) in cursor.fetchall()]
             if log is not None:
                 log.created(model, new)

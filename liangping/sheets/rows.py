@@ -26,6 +26,7 @@ class RowReader:
         self.errors = errors
         self.warnings = warnings
         self.index = {name: col.index for name, col in table.columns.items()}
+        self._columns: list[tuple[Any, ...]] | None = None
 
     def has(self, field: str) -> bool:
         return field in self.index
@@ -56,7 +57,20 @@ class RowReader:
         index = self.index.get(field)
         if index is None:
             return [None] * len(self.table.rows)
-        return [cells[index] if index < len(cells) else None for _number, cells in self.table.rows]
+        if self._columns is None:
+            self._columns = self._transpose()
+        return list(self._columns[index])
+
+    def _transpose(self) -> list[tuple[Any, ...]]:
+        """The rows' known columns as columns, transposed at once (the rows a reader gives are
+        rectangular; a short row of a CSV file is padded with None)."""
+        width = max(self.index.values(), default=-1) + 1
+        cells = [cells for _number, cells in self.table.rows]
+        if cells and min(map(len, cells)) < width:
+            cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in cells]
+        if not cells:
+            return [() for _ in range(width)]
+        return list(zip(*cells, strict=False))[:width] if width else []  # longer rows: cut
 
     def _missing(self, row: Row, field: str) -> None:
         self.error(row, field, f"“{self.table.columns[field].spec.label}”不能为空，请填写")

@@ -140,8 +140,11 @@ def is_skipped_row(cells: list[Any]) -> bool:
 
 def _is_skipped(cells: list[Any]) -> bool:
     """Blank rows, 合计/总计 rows and trailing notes are not data."""
-    first = next((c for c in cells if not is_blank(c)), None)
-    if first is None:
+    for first in cells:  # the first cell that is not blank (is_blank, inline: once per row)
+        if first is None or (isinstance(first, str) and not first.strip()):
+            continue
+        break
+    else:
         return True
     if isinstance(first, str):
         if first.lstrip()[0] < "\x80":  # ASCII is its own NFKC form: not one of the words below

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
+from itertools import repeat
 from typing import Any
 from unicodedata import is_normalized
 
@@ -38,7 +39,7 @@ from liangping.sheets.errors import Issue
 from liangping.sheets.rows import Row
 from liangping.sheets.runner import ImportContext
 from liangping.sheets.table import ColumnSpec, normalize_header
-from liangping.sheets.values import INJECTION_PREFIXES, CellError, as_money, is_blank
+from liangping.sheets.values import CENT, INJECTION_PREFIXES, MONEY_LIMIT, CellError, as_money, is_blank
 
 PROGRESS_EVERY = 250
 COMPUTED_COLUMNS = ("分级", "完成率")  # written by the export (exports.py), never imported
@@ -60,6 +61,7 @@ GUARDED = (
     "leader",
     "specialist",
 )
+FAST_MONEY_LIMIT = float(MONEY_LIMIT) / 10  # far below the limit, whatever a float's rounding
 MISSING: Any = object()  # a value the row does not give (a blank cell that keeps the ledger's)
 KEEP_BLANK = (
     "空白单元格不会清除已有内容：项目已在系统中时保留原值，新项目留空。如需清除某项内容，请在项目页面修改。"
@@ -109,7 +111,7 @@ def _plain_amount(value: Decimal | None) -> str | None:
     if value is None:
         return None
     text = str(value)
-    if value.as_tuple().exponent != -2:
+    if text[-3:-2] != "." or "E" in text:  # not two decimals (str() of an exponent of -2 is "….dd")
         return str(plain(value))
     return text[:-3] if text.endswith(".00") else text
 
@@ -124,6 +126,21 @@ def _holds(project: Project | None, field: str) -> bool:
         return False
     value = getattr(project, f"{field}_id" if field in FK_FIELDS else field)
     return value not in (None, "")
+
+
+NUMBER_TYPES = frozenset({int, float, bool})
+
+
+def _distinct_keys(raws: list[Any], contexts: list[Any] | None) -> list[Any]:
+    """What makes two cells of a column read alike: the cell itself when that is unambiguous (one
+    type of value, or text and blanks only: hashing a tuple per cell costs more than the reading it
+    saves), else its type with it (1, 1.0 and True are equal but read differently); and the context."""
+    types = set(map(type, raws))
+    if len(types) == 1 or not types & NUMBER_TYPES:
+        keys: list[Any] = raws
+    else:
+        keys = list(zip(map(type, raws), raws, strict=True))
+    return keys if contexts is None else list(zip(keys, contexts, strict=True))
 
 
 class ProjectLedgerImport:
@@ -227,9 +244,20 @@ class ProjectLedgerImport:
             columns.append((field, self._column(rows, field, raw(field), read, True)))
         self._order_blanks()
 
-        fields = [field for field, _values in columns]
+        # a column every row gives goes into each row's values as it is; one no row gives, not at all;
+        # only the others are looked at cell by cell
+        missing = {f: list(map(id, v)).count(id(MISSING)) for f, v in columns}  # `is`, not `==`
+        given = [(f, v) for f, v in columns if not missing[f]]
+        some = [(f, v) for f, v in columns if 0 < missing[f] < n]
+        given_fields, some_fields = [f for f, _v in given], [f for f, _v in some]
         errors, warnings, notes = self.ctx.result.errors, self.ctx.result.warnings, self.notes
-        for i, cells in enumerate(zip(*(values for _field, values in columns), strict=True)):
+        for i, (cells, partly) in enumerate(
+            zip(
+                zip(*(v for _f, v in given), strict=True),
+                zip(*(v for _f, v in some), strict=True) if some else repeat(()),
+                strict=False,  # repeat() has no end
+            )
+        ):
             failed = False
             for is_error, issue in notes.get(i, ()):
                 if is_error:
@@ -237,7 +265,14 @@ class ProjectLedgerImport:
                     failed = True
                 else:
                     warnings.append(issue)
-            yield None if failed else {f: v for f, v in zip(fields, cells, strict=True) if v is not MISSING}
+            if failed:
+                yield None
+                continue
+            values = dict(zip(given_fields, cells, strict=True))
+            for f, v in zip(some_fields, partly, strict=True):
+                if v is not MISSING:
+                    values[f] = v
+            yield values
 
     def _note(self, i: int, is_error: bool, issue: Issue) -> None:
         self.notes.setdefault(i, []).append((is_error, issue))
@@ -256,12 +291,13 @@ class ProjectLedgerImport:
         return value
 
     def _guard(self, rows: list[Row], field: str, raws: list[Any]) -> list[bool]:
-        """Which cells are blank: those keep the ledger's value (and are reported, see `run`)."""
-        blank = [is_blank(v) for v in raws]
-        if self.r.has(field):
-            numbers = [row[0] for row, b in zip(rows, blank, strict=True) if b]
-            if numbers:
-                self.blanks[field] = numbers
+        """Which cells are blank: those keep the ledger's value (and are reported, see `run`). A column
+        holds few distinct cells: each is tested once (numbers equal across types, 1 == 1.0, are
+        never blank alike)."""
+        verdict = {value: is_blank(value) for value in set(raws)}
+        blank = list(map(verdict.__getitem__, raws))
+        if self.r.has(field) and True in verdict.values():
+            self.blanks[field] = [row[0] for row, b in zip(rows, blank, strict=True) if b]
         return blank
 
     def _order_blanks(self) -> None:
@@ -280,37 +316,41 @@ class ProjectLedgerImport:
     ) -> list[Any]:
         """`read(row)` (or `read(row, i)` with `contexts`) for every row, MISSING for a blank cell of a
         `guarded` column. A column's values repeat (districts, stages, people, dates): each distinct
-        cell (and context) is read once, and its errors and warnings are given again at each row
-        with it. A reading with a side effect (a new department, company or person, warned once) is
-        kept as a second reading gives it."""
+        cell (and context) is read once, at its first row, and its errors and warnings are given
+        again at each later row with it. A reading with a side effect (a new department, company or
+        person, warned once) is kept as a second reading gives it: the later rows get what a
+        row-by-row reading would have said to them."""
         blank = self._guard(rows, field, raws) if guarded else None
-        keys = list(zip(map(type, raws), raws, contexts or raws, strict=True))
-        memo: dict[tuple[Any, ...], tuple[Any, list[tuple[bool, str, str]]]] = {}
-        out: list[Any] = []
-        append = out.append
-        for i, key in enumerate(keys):
+        keys = _distinct_keys(raws, contexts)
+        first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))  # each key's first row
+        first_value: dict[Any, Any] = {}
+        later_value: dict[Any, Any] = {}
+        said_of: dict[Any, list[tuple[bool, str, str]]] = {}
+        errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
+        for key, i in sorted(first.items(), key=lambda item: item[1]):  # side effects in row order
             if blank is not None and blank[i]:
-                append(MISSING)
+                first_value[key] = later_value[key] = MISSING
                 continue
-            hit = memo.get(key)
-            if hit is None:
-                row = rows[i]
-                once = partial(read, row, i) if contexts is not None else partial(read, row)
-                append(self._capture(i, once))
-                errors, warnings = self.ctx.result.errors, self.ctx.result.warnings
-                marks = len(errors), len(warnings)
-                again_row = (row[0], row[1])
-                again = read(again_row, i) if contexts is not None else read(again_row)
-                said = [(True, x.column, x.message) for x in errors[marks[0] :]]
-                said += [(False, x.column, x.message) for x in warnings[marks[1] :]]
-                del errors[marks[0] :], warnings[marks[1] :]
-                memo[key] = (again, said)
-                continue
-            if hit[1]:
-                number = rows[i][0]
-                for is_error, column, message in hit[1]:
-                    self._note(i, is_error, Issue(number, column, message))
-            append(hit[0])
+            row = rows[i]
+            once = partial(read, row, i) if contexts is not None else partial(read, row)
+            first_value[key] = self._capture(i, once)
+            marks = len(errors), len(warnings)
+            again_row = (row[0], row[1])
+            later_value[key] = read(again_row, i) if contexts is not None else read(again_row)
+            said = [(True, x.column, x.message) for x in errors[marks[0] :]]
+            said += [(False, x.column, x.message) for x in warnings[marks[1] :]]
+            del errors[marks[0] :], warnings[marks[1] :]
+            if said:
+                said_of[key] = said
+        out = list(map(later_value.__getitem__, keys))
+        for key, i in first.items():
+            out[i] = first_value[key]
+        if said_of:
+            for i, key in enumerate(keys):
+                again = said_of.get(key)
+                if again is not None and i != first[key]:
+                    for is_error, column, message in again:
+                        self._note(i, is_error, Issue(rows[i][0], column, message))
         return out
 
     def _keys(self, rows: list[Row], field: str, max_length: int) -> list[str]:
@@ -369,9 +409,14 @@ class ProjectLedgerImport:
     ) -> list[Any]:
         """`RowReader.money` of every row (MISSING for a blank cell of a `guarded` column)."""
         r = self.r
-        blank = self._guard(rows, field, raws) if guarded else [is_blank(v) for v in raws]
+        if guarded:
+            blank = self._guard(rows, field, raws)
+        else:
+            verdict = {value: is_blank(value) for value in set(raws)}
+            blank = list(map(verdict.__getitem__, raws))
         present = r.has(field)
         factor = self.ctx.table.columns[field].factor if present else Decimal(1)
+        plain_unit = factor == 1
         out: list[Any] = []
         for i, value in enumerate(raws):
             if blank[i]:
@@ -389,6 +434,11 @@ class ProjectLedgerImport:
                         ),
                     )
                 out.append(None)
+                continue
+            kind = type(value)
+            if plain_unit and (kind is float or kind is int) and 0 <= value < FAST_MONEY_LIMIT:
+                # as_money of a number cell in 万元, without its checks that cannot fail here
+                out.append(Decimal(repr(value) if kind is float else value).quantize(CENT, ROUND_HALF_UP))
                 continue
             try:
                 out.append(as_money(value, factor))
