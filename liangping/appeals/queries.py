@@ -95,7 +95,14 @@ def appeal_rows(month: Month, *, place: bool = False, base: QuerySet[Case] | Non
         .values_list("case_id", "rating")
     ):
         ratings[case_id] = rating  # the last call back wins
-    units = unit_index()
+    # the units of these appeals' orgs only, with every ranked unit their paths may name: reading every
+    # org (a province has thousands of companies) cost more than the rest of the dashboard
+    referenced = {org_id for _pk, org_id, *_rest in values}
+    units = unit_index(
+        Org.objects.filter(Q(pk__in=referenced) | Q(kind__in=RANKED_KINDS))
+        .order_by()
+        .values_list("id", "kind", "name", "path")
+    )
     out = []
     for pk, org_id, registered, respond_by, responded, due, finished in values:
         unit = units.get(org_id)

@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 
 from liangping.appeals import intake
-from liangping.appeals.queries import Month, month_ranking, screen_figures
+from liangping.appeals.queries import Month, appeal_rows, month_ranking, screen_figures
 from liangping.cases import engine
 from liangping.cases.models import Case
+from liangping.core.models import Org, OrgKind
 from liangping.grading.units import blended
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +83,24 @@ def test_rates_and_ranking_follow_the_loop(client, cast):
     assert figures["total"] == 2 and dict(figures["by_category"]) == {"城市管理": 1, "交通运输": 1}  # type: ignore[arg-type]
     text = str(figures)
     assert "孙七" not in text and "1350632" not in text and "荆河街道" not in text
+
+
+def test_an_appeal_counts_for_the_ranked_unit_above_its_lead_unit(cast):
+    """appeal_rows reads only the orgs its appeals name and the ranked units: a town counts for its
+    district, a department's office for the department, a unit under neither for none."""
+    town = Org.objects.create(name="荆河街道", kind=OrgKind.TOWN, parent=cast.tengzhou)
+    desk = Org.objects.create(name="市发改委项目科", kind=OrgKind.OFFICE, parent=cast.fagai)
+    now = timezone.now()
+    start = now - dt.timedelta(days=1) if now.day > 1 else now
+    for i, org in enumerate([town, desk, cast.shizhong, cast.office]):
+        case = file(cast, f"1350632010{i}", start)
+        engine.act(case, "dispatch", actor=cast.supervisor, lead_org=org, at=start + dt.timedelta(minutes=5))
+    rows = appeal_rows(Month.of(timezone.localtime(start)))
+    assert sorted((r.unit_kind, r.unit) for r in rows) == [
+        ("department", "市发展改革委"),
+        ("district", "市中区"),
+        ("district", "滕州市"),
+    ]
 
 
 def test_the_public_screen_page_and_the_dashboard(client, cast):
