@@ -66,6 +66,15 @@ def test_live_board_is_provisional_and_scoped(cast):
     assert "ZZ-2025-001" in leader and "ZZ-2025-002" not in leader
 
 
+def test_board_filters_offer_the_names_and_keep_the_current_one(cast):
+    june_reports(cast)
+    c = client_for(cast.supervisor)
+    page = c.get(reverse("grading:board"), {"period": "2025-06"}).content.decode()
+    assert "<option>滕州市</option>" in page and "<option>市中区</option>" in page
+    page = c.get(reverse("grading:board"), {"period": "2025-06", "district": "滕州市"}).content.decode()
+    assert "<option selected>滕州市</option>" in page and "<option>市中区</option>" in page
+
+
 @pytest.mark.django_db
 def test_lock_flow_through_the_pages(cast):
     june_reports(cast, status=ReportStatus.SUBMITTED)

@@ -234,3 +234,26 @@ def test_constant_queries_at_50_and_500_projects(
     at_500 = count_queries(client)
     assert at_500 == at_50, (at_50, at_500)
     print(f"ledger list queries: {at_50} at 50 projects, {at_500} at 500 projects")
+
+
+def test_filter_options_are_rendered_once_and_mark_the_current_choice() -> None:
+    from liangping.projects.queries import LedgerOptions, Option, OptionList
+    from liangping.projects.templatetags.ledger import select_options
+
+    plain = [Option("1", "市中区"), Option("2", 'A&B "公司"'), Option("12", "滕州市")]
+    options = LedgerOptions(districts=plain)
+    assert isinstance(options.districts, OptionList)
+    for current in ("", "1", "2", "12", "9", '"><script>'):
+        assert select_options(options.districts, current) == select_options(plain, current)
+    assert '<option value="12" selected>滕州市</option>' in select_options(options.districts, "12")
+    assert "A&amp;B &quot;公司&quot;" in select_options(options.districts, "")
+
+
+def test_ordering_by_a_required_column_is_a_plain_index_order() -> None:
+    from liangping.projects.queries import _ordering
+
+    code, *_ = _ordering("code", False)
+    stage, *_ = _ordering("stage", False)
+    assert not code.nulls_first and not code.nulls_last and not code.descending
+    assert stage.nulls_first  # an annotation keeps its empty values first on every database
+    assert _ordering("code", True)[0].descending and not _ordering("code", True)[0].nulls_last
