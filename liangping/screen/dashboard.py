@@ -23,16 +23,17 @@ from liangping.core.audit import change_stamp
 from liangping.core.models import Period, PeriodKind
 from liangping.core.periods import PeriodCodeError, period_code
 from liangping.core.scope import AnyUser, city_scope, sees_everything
-from liangping.core.tenancy import tenant_for
+from liangping.core.tenancy import TenantArg, tenant_for
 from liangping.emergency import queries as flood_queries
 from liangping.emergency import scope as flood_scope
 from liangping.foodsafety.queries import dashboard_campaign
-from liangping.grading.models import RuleSet
+from liangping.grading.models import RuleSet, Snapshot
 from liangping.grading.queries import Board, project_board, resolve_period
 from liangping.grading.rules import NONE
 from liangping.projects.models import MonthlyReport, Project
 from liangping.projects.queries_reports import report_list_month
-from liangping.screen.data import screen_data
+from liangping.screen.data import CACHE_SECONDS as SCREEN_CACHE_SECONDS
+from liangping.screen.data import etag_for, latest_published_snapshot, screen_data_of
 from liangping.screen.figures import GRADE_KEYS, fixed, points
 from liangping.stability.queries import dashboard_figures as stability_figures
 
@@ -126,14 +127,14 @@ def _live(user: AnyUser, period: Period) -> dict[str, Any]:
     """The live half, cached per user scope and data stamp: grading every project on each view of
     the dashboard cost a second at 10,000 projects. Orgs or people renamed show within five minutes."""
     key = (
-        "dashboard:live:"
+        "dashboard:live:v2:"
         + hashlib.sha256(repr((period.code, scope_key(user), live_stamp(period))).encode()).hexdigest()
     )
     cached = cache.get(key)
     if cached is None:
         cached = _compute_live(user, period)
         cache.set(key, cached, LIVE_CACHE_SECONDS)
-    return {**cached, "period": period, "districts_key": content_key(period.code, cached["districts"])}
+    return {**cached, "period": period}
 
 
 def _compute_live(user: AnyUser, period: Period) -> dict[str, Any]:
@@ -149,6 +150,8 @@ def _compute_live(user: AnyUser, period: Period) -> dict[str, Any]:
     ]
     flagged = [r for r in board.rows if r.grade in ("red", "yellow")]  # already sorted red first
     return {
+        # the districts' content key, made with the value it keys (not on every view)
+        "districts_key": content_key(code, districts),
         "board": {"counts": board.counts},
         "provisional": board.provisional,
         "total": len(board.rows),
@@ -169,42 +172,60 @@ def _compute_live(user: AnyUser, period: Period) -> dict[str, Any]:
     }
 
 
-def _published(user: AnyUser, data: dict[str, Any]) -> dict[str, Any]:
+def _published(user: AnyUser, tenant: TenantArg) -> dict[str, Any]:
     """Drill-down links on the public data: district → grading board; project → detail page, but only
     for the projects this user may open. The public data names a project by its code (项目编号), never
     by its id: the codes resolve to projects within the user's scope (one query), the rest get no link
     (and their detail pages answer 404 to this user anyway)."""
-    if not data.get("published"):
-        return data
-    code = data["as_of"]["period"]
-    rows = data["red"][:LIST_LIMIT] + data["yellow"][:LIST_LIMIT]
+    snapshot = latest_published_snapshot(tenant)
+    shared = _published_shared(snapshot) if snapshot is not None else screen_data_of(None)
+    if not shared.get("published"):
+        return shared
+    rows = shared["red"][:LIST_LIMIT] + shared["yellow"][:LIST_LIMIT]
     codes = {r["code"] for r in rows if r["code"]}
     visible = Project.objects.visible_to(user).filter(code__in=codes).values_list("code", "pk")
-    board = board_url(code)  # reversed once, not once per district
-    links: dict[str, Any] = {
-        "districts": {d["name"]: f"{board}&{urlencode({'district': d['name']})}" for d in data["districts"]},
-        "projects": {c: reverse("projects:detail", args=[pk]) for c, pk in visible},
-        "blue": board_url(code, grade="blue"),
-        "red": board_url(code, grade="red"),
-        "yellow": board_url(code, grade="yellow"),
-    }
+    projects = {c: reverse("projects:detail", args=[pk]) for c, pk in visible}
     return {
-        **data,
-        "links": links,
-        "limit": LIST_LIMIT,
-        "red_rows": [{**r, "url": links["projects"].get(r["code"], "")} for r in data["red"][:LIST_LIMIT]],
-        "yellow_rows": [
-            {**r, "url": links["projects"].get(r["code"], "")} for r in data["yellow"][:LIST_LIMIT]
-        ],
-        "district_rows": [{**d, "url": links["districts"][d["name"]]} for d in data["districts"]],
-        "districts_key": content_key(data.get("period"), data["districts"]),
+        **shared,
+        "links": {**shared["links"], "projects": projects},
+        "red_rows": [{**r, "url": projects.get(r["code"], "")} for r in shared["red"][:LIST_LIMIT]],
+        "yellow_rows": [{**r, "url": projects.get(r["code"], "")} for r in shared["yellow"][:LIST_LIMIT]],
     }
+
+
+def _published_shared(snapshot: Snapshot) -> dict[str, Any]:
+    """What the published half shows everyone alike: the screen data with the district links and the
+    districts' content key, made once per snapshot version (the tag of the screen's own cache) rather
+    than on every view: a province's hundred districts each cost a link and a share of the key."""
+    key = f"dashboard:published:{etag_for(snapshot)}"
+    shared = cache.get(key)
+    if shared is None:
+        data = screen_data_of(snapshot)
+        if not data.get("published"):
+            return data
+        code = data["as_of"]["period"]
+        board = board_url(code)  # reversed once, not once per district
+        districts = {d["name"]: f"{board}&{urlencode({'district': d['name']})}" for d in data["districts"]}
+        shared = {
+            **data,
+            "links": {
+                "districts": districts,
+                "blue": board_url(code, grade="blue"),
+                "red": board_url(code, grade="red"),
+                "yellow": board_url(code, grade="yellow"),
+            },
+            "limit": LIST_LIMIT,
+            "district_rows": [{**d, "url": districts[d["name"]]} for d in data["districts"]],
+            "districts_key": content_key(data.get("period"), data["districts"]),
+        }
+        cache.set(key, shared, SCREEN_CACHE_SECONDS)
+    return cast(dict[str, Any], shared)
 
 
 def dashboard_context(user: AnyUser, code: str | None) -> dict[str, Any]:
     period = live_period(code, user)
     return {
-        "published": _published(user, screen_data(tenant_for(user))),
+        "published": _published(user, tenant_for(user)),
         "live": _live(user, period),
         "periods": live_periods(user, period),
         "appeals": dashboard_figures(user, appeal_kind.closed_states()),

@@ -396,4 +396,9 @@ def screen_data(tenant: TenantArg = INSTALLATION) -> dict[str, Any]:
     """The tenant's latest published snapshot's screen data (`screen_lists`), or {"published": False}
     when nothing is published. Warm, this costs one query (which snapshot is the latest) and one cache
     read."""
-    return json.loads(screen_body_for(latest_published_snapshot(tenant)))
+    return screen_data_of(latest_published_snapshot(tenant))
+
+
+def screen_data_of(snapshot: Snapshot | None) -> dict[str, Any]:
+    """`screen_data` of a snapshot already found (None: nothing published)."""
+    return json.loads(screen_body_for(snapshot))

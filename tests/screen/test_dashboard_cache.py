@@ -13,7 +13,7 @@ from liangping.core.models import Period
 from liangping.projects import services
 from liangping.projects.models import MonthlyReport
 from liangping.screen.dashboard import live_stamp
-from tests.screen.world import report
+from tests.screen.world import add_unpublished, report
 
 
 def live_html(user) -> str:  # type: ignore[no-untyped-def]
@@ -70,3 +70,24 @@ def test_screen_lists_are_cut_with_their_totals():
     assert cut["tasks"] == {"counts": {"total": SCREEN_LIST_MAX + 5}, "rows": rows[:SCREEN_LIST_MAX]}
     assert data["red"] is rows and data["tasks"]["rows"] is rows  # the disclosure's data is untouched
     assert screen_lists({"published": False}) == {"published": False}
+
+
+def published_html(user) -> str:  # type: ignore[no-untyped-def]
+    c = Client()
+    c.force_login(user)
+    html = c.get(reverse("screen:dashboard")).content.decode()
+    return html.split('id="sd-published"', 1)[1].split('id="sd-live"', 1)[0]
+
+
+@pytest.mark.django_db
+def test_cached_published_half_follows_a_new_publication(world):
+    from liangping.grading import services as grading
+
+    before = published_html(world.cast.supervisor)
+    assert published_html(world.cast.supervisor) == before  # served from the cache
+    assert "2025年第二季度" in before and "滕州市" in before
+    q3, _july = add_unpublished(world)
+    assert published_html(world.cast.supervisor) == before  # locked, not yet published
+    grading.publish_period(world.cast.supervisor, q3)
+    after = published_html(world.cast.supervisor)
+    assert after != before and "2025年第三季度" in after and "2025年第二季度" not in after
