@@ -57,6 +57,18 @@ def pg_set_marker(base_url: str, name: str, tag: str) -> None:
         conn.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s)", [tag])
 
 
+def pg_analyze(base_url: str, name: str, vacuum: bool = False) -> None:
+    """Planner statistics for every table of a data set, as autovacuum keeps them on a served database
+    (a server without autovacuum never gathers them: PostgreSQL then plans a 30,000-project page as if
+    the tables were empty). `vacuum` also marks the pages all-visible, as after a settled load."""
+    import psycopg
+
+    assert name.startswith("liangping_bench"), name
+    parts = urlsplit(base_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/" + name)), autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+
+
 # --- the load loop ------------------------------------------------------------------------------------
 
 

@@ -139,6 +139,7 @@ class Target:
         if self.engine == "sqlite":
             Path(str(self.path) + ".ok").write_text(out)
         else:
+            load.pg_analyze(self.base_url, self.dbname, vacuum=True)
             load.pg_set_marker(self.base_url, self.dbname, self.tag)
         seconds = time.perf_counter() - t0
         log(f"generated {self.sizes.name} in {seconds:.0f} s")
@@ -147,6 +148,10 @@ class Target:
     def ensure(self) -> None:
         if not self.ready():
             self.build()
+        elif self.engine == "postgresql":
+            # fresh statistics for every run: a set made before they were gathered, or written by a
+            # phase since (the lock, the writers), is planned as a served database's would be
+            load.pg_analyze(self.base_url, self.dbname)
 
     def scratch_copy(self, name: str) -> Target:
         """A throw-away copy for tests that write (SQLite only: a file copy)."""
