@@ -59,6 +59,11 @@ class Org(models.Model):
 
     class Meta:
         ordering: ClassVar = ["sort", "id"]
+        indexes: ClassVar = [
+            # the installation's city (its only city) is asked on every screen poll and every page
+            # reading a city setting: a province's thousands of companies are not read for it
+            models.Index(fields=["kind"], name="org_kind"),
+        ]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["tenant", "kind", "name"],
