@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from itertools import repeat
+from operator import methodcaller
 from typing import Any
 from unicodedata import is_normalized
 
@@ -679,7 +680,7 @@ class ProjectLedgerImport:
         columns = []
         for field in AUDIT_FIELDS:
             default = concrete[field].get_default()
-            column = [v.get(field, default) for v in creates]
+            column = list(map(methodcaller("get", field, default), creates))
             if field in FK_FIELDS:  # a few hundred orgs and people: each named once (by identity)
                 names: dict[int, str | None] = {id(None): None}
                 column = [
