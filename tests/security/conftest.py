@@ -4,6 +4,7 @@ a fingerprint of the whole database, and the PostgreSQL switch for the `pg` mark
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -313,9 +314,24 @@ def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo city in a database file, loaded once by the real command; tests work on copies."""
-    db = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+def demo_db(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The demo city in a database file, loaded once by the real command; tests work on copies. Under
+    xdist the workers share one file (the first to need it builds it, the others wait on the lock)."""
+    if worker_id == "master":
+        return build_demo_db(tmp_path_factory.mktemp("demo"))
+    shared = tmp_path_factory.getbasetemp().parent / "demo-db"
+    shared.mkdir(exist_ok=True)
+    with open(shared / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        db = shared / "demo.sqlite3"
+        if not (shared / "built").exists():
+            build_demo_db(shared)
+            (shared / "built").touch()
+    return db
+
+
+def build_demo_db(where: Path) -> Path:
+    db = where / "demo.sqlite3"
     done = proc.run(["demo", "--no-serve", "--today", "2026-11-20"], db)
     assert done.returncode == 0, done.stderr
     shown = proc.run(["period", "show", OPEN_PERIOD], db)  # the open month, as the pages create it
