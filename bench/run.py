@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         log(f"import of a {import_rows}-row project sheet ({small.sizes.name} database)")
         VAR.mkdir(parents=True, exist_ok=True)
         sheet = str(VAR / f"projects-{small.sizes.name}-{import_rows}.xlsx")
-        raw["import"] = phase(small, "import", sheet, str(import_rows), "2" if mode == "full" else "1")
+        raw["import"] = phase(small, "import", sheet, str(import_rows), "1" if mode == "smoke" else "2")
     if wants("export"):
         log(f"export of {export_rows} rows")
         raw["export"] = phase(
