@@ -28,6 +28,12 @@ def _admin(base_url: str) -> Any:
     return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
 
 
+def pg_version(base_url: str) -> str:
+    with _admin(base_url) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]).split()[0] if row else ""
+
+
 def pg_recreate(base_url: str, name: str) -> None:
     assert name.startswith("liangping_bench"), name  # never touch another database
     with _admin(base_url) as conn:

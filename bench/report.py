@@ -50,7 +50,9 @@ def main(paths: list[str]) -> None:
         print(
             f"\n{r['mode']}, {r.get('database', 'sqlite')}: {r['when']}, {m['cpu']} x {m['cores']} cores, "
             f"{m['memory_mib']:,} MiB, "
-            f"Python {m['python']}, SQLite {m['sqlite']}, load {m['load_1min_at_start']} at start, "
+            f"Python {m['python']}, "
+            + (f"PostgreSQL {m['postgresql']}, " if m.get("postgresql") else f"SQLite {m['sqlite']}, ")
+            + f"load {m['load_1min_at_start']} at start, "
             f"{r.get('run_seconds', '?')} s"
         )
 

@@ -394,7 +394,10 @@ def build_report(raw: dict[str, Any], small: Target, large: Target, mode: str, i
             put(f"{engine}_other_errors", w["other_errors"], "errors", "0", w["other_errors"] == 0)
             put(f"{engine}_lost_updates", w["lost_updates"], "updates", "0", w["lost_updates"] == 0)
     return {
-        "machine": machine(),
+        "machine": {
+            **machine(),
+            **({"postgresql": load.pg_version(small.base_url)} if small.engine == "postgresql" else {}),
+        },
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "mode": mode,
         "database": small.engine,
