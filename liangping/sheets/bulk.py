@@ -179,12 +179,9 @@ def insert_values(model: type[models.Model], items: list[dict[str, Any]]) -> lis
             continue
         name, attname = f.name, f.attname
         default = f.get_default()
-        if name not in given and attname not in given:
-            raw = [default] * len(items)
-        elif attname == name or attname not in given:
-            raw = list(map(methodcaller("get", name, default), items))
-        elif name not in given:
-            raw = list(map(methodcaller("get", attname, default), items))
+        if name == attname or name not in given or attname not in given:  # the rows use one name
+            key = attname if attname in given else name
+            raw = list(map(methodcaller("get", key, default), items))
         else:
             missing = object()
             raw = [

@@ -70,7 +70,7 @@ class RowReader:
             cells = [row if len(row) >= width else [*row, *[None] * (width - len(row))] for row in cells]
         if not cells:
             return [() for _ in range(width)]
-        return list(zip(*cells, strict=False))[:width] if width else []  # longer rows: cut
+        return list(zip(*cells, strict=False))[:width]  # longer rows: cut
 
     def _missing(self, row: Row, field: str) -> None:
         self.error(row, field, f"“{self.table.columns[field].spec.label}”不能为空，请填写")

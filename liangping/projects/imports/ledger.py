@@ -132,6 +132,13 @@ def _holds(project: Project | None, field: str) -> bool:
 NUMBER_TYPES = frozenset({int, float, bool})
 
 
+def _blanks(raws: list[Any]) -> list[bool]:
+    """is_blank of every cell of a column, each distinct cell tested once (numbers equal across types,
+    1 == 1.0, are never blank alike)."""
+    verdict = {value: is_blank(value) for value in set(raws)}
+    return list(map(verdict.__getitem__, raws))
+
+
 def _distinct_keys(raws: list[Any], contexts: list[Any] | None) -> list[Any]:
     """What makes two cells of a column read alike: the cell itself when that is unambiguous (one
     type of value, or text and blanks only: hashing a tuple per cell costs more than the reading it
@@ -295,9 +302,8 @@ class ProjectLedgerImport:
         """Which cells are blank: those keep the ledger's value (and are reported, see `run`). A column
         holds few distinct cells: each is tested once (numbers equal across types, 1 == 1.0, are
         never blank alike)."""
-        verdict = {value: is_blank(value) for value in set(raws)}
-        blank = list(map(verdict.__getitem__, raws))
-        if self.r.has(field) and True in verdict.values():
+        blank = _blanks(raws)
+        if self.r.has(field) and True in blank:
             self.blanks[field] = [row[0] for row, b in zip(rows, blank, strict=True) if b]
         return blank
 
@@ -413,8 +419,7 @@ class ProjectLedgerImport:
         if guarded:
             blank = self._guard(rows, field, raws)
         else:
-            verdict = {value: is_blank(value) for value in set(raws)}
-            blank = list(map(verdict.__getitem__, raws))
+            blank = _blanks(raws)
         present = r.has(field)
         factor = self.ctx.table.columns[field].factor if present else Decimal(1)
         plain_unit = factor == 1
